@@ -1,0 +1,206 @@
+//! The seed's module-level API: one process-wide default client, configured by setters.
+//!
+//! These mirror the Python client's `umami.set_url_base(...)`, `umami.new_event(...)` and
+//! friends, and are re-exported at the crate root. They are thread-safe; each setter takes
+//! effect for builders created after it.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), umami::Error> {
+//! use serde_json::json;
+//!
+//! umami::set_url_base("https://umami.example.com")?;
+//! umami::set_website_id("978435e2-7ba1-4337-9860-ec31ece2db60");
+//! umami::set_hostname("example.com");
+//! umami::new_event("Purchase-Course")
+//!     .url("/checkout")
+//!     .custom_data(json!({"plan": "pro"}))
+//!     .send()
+//!     .await?;
+//! # Ok(()) }
+//! ```
+
+use std::sync::{Mutex, MutexGuard, RwLock};
+
+use crate::client::{Client, ClientBuilder, CloudRegion, normalize_base};
+use crate::error::{Error, ValidationError};
+use crate::event::{Identify, IntoDistinctId, NewEvent, NewPageView, NewRevenueEvent};
+use crate::secret::Secret;
+
+#[derive(Default)]
+struct Settings {
+    url_base: Option<String>,
+    cloud: Option<(Secret, Option<CloudRegion>)>,
+    website_id: Option<String>,
+    hostname: Option<String>,
+    disabled: bool,
+    /// One connection pool for every client the settings produce.
+    http: Option<reqwest::Client>,
+}
+
+/// The settings, and the client built from them (rebuilt by each setter, so that a send only
+/// clones an `Arc`).
+static SETTINGS: Mutex<Option<Settings>> = Mutex::new(None);
+static CURRENT: RwLock<Option<Client>> = RwLock::new(None);
+
+fn settings() -> MutexGuard<'static, Option<Settings>> {
+    // A panic while the lock was held cannot leave the settings half-written: every setter
+    // assigns whole fields. So a poisoned lock is still good to use.
+    SETTINGS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Applies `change` to the settings and rebuilds the current client.
+fn update(change: impl FnOnce(&mut Settings)) -> Result<(), Error> {
+    let mut guard = settings();
+    let s = guard.get_or_insert_with(Settings::default);
+    change(s);
+    let client = rebuild(s)?;
+    *CURRENT.write().unwrap_or_else(|p| p.into_inner()) = client;
+    Ok(())
+}
+
+fn rebuild(s: &mut Settings) -> Result<Option<Client>, Error> {
+    // Cloud wins while a key is set; clear_cloud_api_key() falls back to the base URL.
+    let mut builder = match (&s.cloud, &s.url_base) {
+        (Some((key, region)), _) => {
+            let mut b = ClientBuilder::default().cloud_api_key(key.expose());
+            if let Some(region) = region {
+                b = b.cloud_region(*region);
+            }
+            b
+        }
+        (None, Some(url)) => ClientBuilder::default().url_base(url.clone()),
+        (None, None) => return Ok(None),
+    };
+    let http = match &s.http {
+        Some(http) => http.clone(),
+        None => {
+            let http = crate::client::default_http_client()?;
+            s.http = Some(http.clone());
+            http
+        }
+    };
+    builder = builder
+        .http_client(http)
+        .enabled(!s.disabled)
+        .lenient_defaults();
+    if let Some(id) = &s.website_id {
+        builder = builder.website_id(id.clone());
+    }
+    if let Some(host) = &s.hostname {
+        builder = builder.hostname(host.clone());
+    }
+    builder.build().map(Some)
+}
+
+/// The default client the module-level functions use, once [`set_url_base`] or
+/// [`set_cloud_api_key`] has been called.
+///
+/// ```
+/// umami::set_url_base("https://umami.example.com").unwrap();
+/// let client = umami::default_client().expect("configured");
+/// assert_eq!(client.send_url(), "https://umami.example.com/api/send");
+/// ```
+pub fn default_client() -> Option<Client> {
+    CURRENT.read().unwrap_or_else(|p| p.into_inner()).clone()
+}
+
+/// Sets the root of the self-hosted Umami server, e.g. `https://umami.example.com`.
+///
+/// A trailing `/` is stripped, as the Python client does.
+///
+/// # Errors
+/// [`Error::Validation`] for an empty URL or one that does not start with `http://` or
+/// `https://`.
+///
+/// ```
+/// assert!(umami::set_url_base("ftp://umami.example.com").is_err());
+/// assert!(umami::set_url_base("https://umami.example.com/").is_ok());
+/// ```
+pub fn set_url_base(url: &str) -> Result<(), Error> {
+    let base = normalize_base("url_base", url)?;
+    update(|s| s.url_base = Some(base))
+}
+
+/// Uses Umami Cloud with this API key (and optional region) until [`clear_cloud_api_key`].
+///
+/// # Errors
+/// [`Error::Validation`] for a blank key.
+///
+/// ```
+/// umami::set_cloud_api_key("api_example", None).unwrap();
+/// assert!(umami::default_client().unwrap().is_cloud());
+/// umami::clear_cloud_api_key();
+/// ```
+pub fn set_cloud_api_key(key: &str, region: Option<CloudRegion>) -> Result<(), Error> {
+    if key.trim().is_empty() {
+        return Err(ValidationError::new("cloud_api_key", "must not be empty or blank").into());
+    }
+    let key = Secret::new(key.trim());
+    update(|s| s.cloud = Some((key, region)))
+}
+
+/// Forgets the Cloud API key; the base URL (if set) is used again.
+pub fn clear_cloud_api_key() {
+    // Rebuilding can only fail for a bad base URL, which set_url_base already rejected.
+    let _ = update(|s| s.cloud = None);
+}
+
+/// Sets the default website id. An invalid id is reported by the sends that use it.
+pub fn set_website_id(website_id: &str) {
+    let id = website_id.trim().to_owned();
+    let _ = update(|s| s.website_id = Some(id));
+}
+
+/// Sets the default hostname. An invalid hostname is reported by the sends that use it.
+pub fn set_hostname(hostname: &str) {
+    let host = hostname.trim().to_owned();
+    let _ = update(|s| s.hostname = Some(host));
+}
+
+/// Turns tracking back on for the module-level API.
+pub fn enable() {
+    let _ = update(|s| s.disabled = false);
+}
+
+/// Turns tracking off for the module-level API: hits are still validated, nothing is sent,
+/// and responses say [`is_disabled`](crate::SendResponse::is_disabled).
+pub fn disable() {
+    let _ = update(|s| s.disabled = true);
+}
+
+/// Whether the module-level API sends hits.
+pub fn is_enabled() -> bool {
+    settings().as_ref().is_none_or(|s| !s.disabled)
+}
+
+/// A custom event on the default client; see [`Client::new_event`].
+///
+/// Without [`set_url_base`] or [`set_cloud_api_key`], its `send` fails with
+/// [`Error::OperationNotAllowed`].
+pub fn new_event(event_name: impl Into<String>) -> NewEvent {
+    NewEvent::new(default_client(), event_name)
+}
+
+/// A page view on the default client; see [`Client::new_page_view`].
+pub fn new_page_view(page_title: impl Into<String>, url: impl Into<String>) -> NewPageView {
+    NewPageView::new(default_client(), page_title, url)
+}
+
+/// A revenue event on the default client; see [`Client::new_revenue_event`].
+pub fn new_revenue_event(revenue: f64, currency: impl Into<String>) -> NewRevenueEvent {
+    NewRevenueEvent::new(default_client(), revenue, currency)
+}
+
+/// An identify hit on the default client; see [`Client::identify`].
+pub fn identify(distinct_id: impl IntoDistinctId) -> Identify {
+    Identify::new(default_client(), distinct_id)
+}
+
+/// Restores the module-level API to its initial state (nothing configured, enabled).
+/// Meant for tests that configure the global client more than once.
+pub fn reset() {
+    *settings() = None;
+    *CURRENT.write().unwrap_or_else(|p| p.into_inner()) = None;
+}

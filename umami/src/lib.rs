@@ -1,0 +1,28 @@
+#![doc = include_str!("../../README.md")]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod client;
+pub mod error;
+pub mod event;
+pub mod global;
+mod response;
+mod secret;
+mod typed;
+mod validate;
+
+pub use client::{Client, ClientBuilder, CloudRegion, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT};
+pub use error::{Error, ValidationError};
+pub use event::{
+    DistinctId, HitBuilder, Identify, IntoDistinctId, NewEvent, NewPageView, NewRevenueEvent,
+    PreparedHit, SendResponse,
+};
+pub use global::{
+    clear_cloud_api_key, default_client, disable, enable, identify, is_enabled, new_event,
+    new_page_view, new_revenue_event, set_cloud_api_key, set_hostname, set_url_base,
+    set_website_id,
+};
+pub use typed::UmamiEvent;
+#[cfg(feature = "derive")]
+pub use umami_derive::UmamiEvent;
