@@ -25,6 +25,12 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 HOST = "127.0.0.1"
 USER_AGENT = "Mozilla/5.0 umami-rs/0.1.0"
+# A v3-shaped cache token (a JWT of website, session and visit ids; the signature is fake).
+CACHE_TOKEN = (
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ3ZWJzaXRlSWQiOiI5Nzg0MzVlMi03YmExLTQzMzctOTg2MC1lYz"
+    "MxZWNlMmRiNjAiLCJzZXNzaW9uSWQiOiJkNmQ0ZjE5ZS0zYjYyLTU3NGQtOTNiMy1iOTRhMDFmYmIyYzEiLCJ2aXNp"
+    "dElkIjoiNDZmYzNjZmYtOGE4Zi01Yzc0LTg4NjctZDkyYTZkZWQ5ZmE2IiwiaWF0IjoxNzY0MjA4MDAwfQ."
+    "c2lnbmF0dXJlLW5vdC1jaGVja2Vk")
 
 
 def log(msg):
@@ -45,12 +51,12 @@ def sh(cmd, **kw):
 
 
 class Receiver:
-    def __init__(self, prefix, port, workers, batch_answer):
+    def __init__(self, prefix, port, workers, item_len):
         self.prefix = prefix
         self.port = port
         self.sink_port = port + 1
         self.workers = workers
-        self.batch_answer = batch_answer
+        self.item_len = item_len
         self.proc = None
         self.send_log = os.path.join(prefix, "send.log")
         self.batch_log = os.path.join(prefix, "batch.log")
@@ -69,7 +75,9 @@ class Receiver:
             "@PORT@": str(self.port),
             "@SINK_PORT@": str(self.sink_port),
             "@WORKERS@": str(self.workers),
-            "@BATCH_ANSWER@": self.batch_answer,
+            "@ITEM_MAP@": "\n".join(f"        {n * (self.item_len + 1) + 1} {n};"
+                                     for n in range(1, 501)),
+            "@CACHE@": CACHE_TOKEN,
         }.items():
             conf = conf.replace(key, value)
         conf_path = os.path.join(self.prefix, "nginx.conf")
@@ -106,7 +114,7 @@ class Receiver:
     def count_since(self, offsets):
         """Events the receiver answered with 200 since `offsets`: one per /api/send line, one per
         item in each /api/batch body. Also the non-200 lines, and the number of requests."""
-        sends = other = batch_requests = batch_items = 0
+        sends = other = batch_requests = batch_items = batch_items_by_length = 0
         with open(self.send_log, "rb") as f:
             f.seek(offsets[self.send_log])
             for line in f:
@@ -118,15 +126,16 @@ class Receiver:
         with open(self.batch_log, "rb") as f:
             f.seek(offsets[self.batch_log])
             for line in f:
-                parts = line.split(b" ", 3)
-                if len(parts) >= 3 and parts[2] == b"200":
+                parts = line.split(b" ", 4)
+                if len(parts) >= 4 and parts[2] == b"200":
                     batch_requests += 1
                     # escape=json writes the body's quotes as \" ; every item has one "payload".
                     batch_items += line.count(b'\\"payload\\"')
+                    batch_items_by_length += int(parts[3])
                 else:
                     other += 1
         return {"sends": sends, "batch_requests": batch_requests, "batch_items": batch_items,
-                "not_200": other}
+                "batch_items_by_length": batch_items_by_length, "not_200": other}
 
     def wait_count(self, offsets, expected):
         """nginx writes its logs in buffers flushed every 100 ms: poll until the count reaches
@@ -212,6 +221,7 @@ def run_client(sc, receiver, clk_tck, scratch):
         and r.get("warmup_errors", 0) == 0
         and received == expected
         and got["not_200"] == 0
+        and got["batch_items"] == got["batch_items_by_length"]
     )
     r["events_per_s"] = r["n"] / r["wall_s"]
     r["cpu_per_1000"] = (r["cpu_user_s"] + r["cpu_sys_s"]) / r["n"] * 1000
@@ -534,21 +544,18 @@ def main():
     clk_tck = os.sysconf("SC_CLK_TCK")
     os.makedirs(args.scratch, exist_ok=True)
     k = args.in_flight
-    batch_answer = ('{"size":0,"processed":0,"errors":0,"details":[],"cache":'
-                    '"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.e30.c2lnbmF0dXJl"}')
-    receiver = Receiver(os.path.join(args.scratch, "nginx"), args.port, args.nginx_workers,
-                        batch_answer)
-
+    url = f"http://{HOST}:{args.port}"
     body_file = os.path.join(args.scratch, "body.json")
-    body = subprocess.run([args.rust_bin, "body", receiver.url], capture_output=True, text=True,
+    body = subprocess.run([args.rust_bin, "body", url], capture_output=True, text=True,
                           check=True).stdout.strip()
+    receiver = Receiver(os.path.join(args.scratch, "nginx"), args.port, args.nginx_workers,
+                        len(body.encode()))
     with open(body_file, "w") as f:
         f.write(body)
 
     rust = args.rust_bin
     rust_modes = set(m for m in args.rust_modes.split(",") if m)
     skip = dict(s.split("=", 1) for s in args.skip_note)
-    url = receiver.url
     py_peer = os.path.join(HERE, "peer_python.py")
     node_peer = os.path.join(args.node_dir, "peer_node.mjs")
     shutil.copyfile(os.path.join(HERE, "peer_node.mjs"), node_peer)
@@ -588,11 +595,19 @@ def main():
     log(f"receiver on {url} ({args.nginx_workers} nginx worker(s))")
     receiver.start()
     try:
-        with urllib.request.urlopen(urllib.request.Request(
-                url + "/api/send", data=body.encode(), method="POST",
-                headers={"Content-Type": "application/json", "User-Agent": USER_AGENT})) as r:
-            answer = json.loads(r.read())
-            assert answer.get("sessionId"), answer
+        # Self-test of the receiver: one hit and one batch of 3, answered and counted.
+        offsets = receiver.offsets()
+        for path, data, key, want in (("/api/send", body, "sessionId", None),
+                                      ("/api/batch", f"[{body},{body},{body}]", "size", 3)):
+            with urllib.request.urlopen(urllib.request.Request(
+                    url + path, data=data.encode(), method="POST",
+                    headers={"Content-Type": "application/json", "User-Agent": USER_AGENT})) as r:
+                answer = json.loads(r.read())
+            if not answer.get(key) or (want is not None and answer[key] != want):
+                raise SystemExit(f"the receiver's answer to {path} is wrong: {answer}")
+        got = receiver.wait_count(offsets, 4)
+        if (got["sends"], got["batch_items"], got["batch_items_by_length"]) != (1, 3, 3):
+            raise SystemExit(f"the receiver's access logs do not count right: {got}")
         for run in range(1, args.runs + 1):
             for sc in scenarios:
                 if sc.kind == "skipped":
