@@ -7,6 +7,8 @@
 //! ```text
 //! cargo run --release --example bench_clients -- <mode> <n> <concurrency> <url>
 //!   mode: direct   client.new_event(..).send().await, <concurrency> in flight
+//!         reqwest  the HTTP floor: a bare reqwest POST of the same body (serialized once) with
+//!                  the same headers, answer read but not parsed; no umami code per event
 //!         body     print the JSON body of one benchmark event (for wrk) and exit
 //! ```
 //!
@@ -78,18 +80,57 @@ async fn send_direct(client: &umami::Client) -> Result<(), umami::Error> {
         .map(drop)
 }
 
+/// What one benchmark event is sent through.
+#[derive(Clone)]
+enum Sender {
+    Direct(umami::Client),
+    /// The floor: what any reqwest-based client pays per request.
+    Reqwest {
+        http: reqwest::Client,
+        url: reqwest::Url,
+        /// Serialized once; each request copies it into its own buffer, as a client that
+        /// serializes per event would allocate one.
+        body: Arc<[u8]>,
+    },
+}
+
+impl Sender {
+    async fn send(&self) -> Result<(), String> {
+        match self {
+            Sender::Direct(client) => send_direct(client).await.map_err(|e| e.to_string()),
+            Sender::Reqwest { http, url, body } => {
+                let response = http
+                    .post(url.clone())
+                    .header("user-agent", umami::DEFAULT_USER_AGENT)
+                    .header("content-type", "application/json")
+                    .body(body.to_vec())
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let status = response.status();
+                let answer = response.bytes().await.map_err(|e| e.to_string())?;
+                if status.is_success() && !answer.is_empty() {
+                    Ok(())
+                } else {
+                    Err(format!("status {status}"))
+                }
+            }
+        }
+    }
+}
+
 /// Sends `n` events with `concurrency` tasks, each taking the next event number until `n`
 /// are taken; returns (ok, errors).
-async fn run_direct(client: &umami::Client, n: usize, concurrency: usize) -> (u64, u64) {
+async fn run_direct(sender: &Sender, n: usize, concurrency: usize) -> (u64, u64) {
     let next = Arc::new(AtomicUsize::new(0));
     let ok = Arc::new(AtomicU64::new(0));
     let failed = Arc::new(AtomicU64::new(0));
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..concurrency.max(1) {
-        let (client, next, ok, failed) = (client.clone(), next.clone(), ok.clone(), failed.clone());
+        let (sender, next, ok, failed) = (sender.clone(), next.clone(), ok.clone(), failed.clone());
         tasks.spawn(async move {
             while next.fetch_add(1, Ordering::Relaxed) < n {
-                match send_direct(&client).await {
+                match sender.send().await {
                     Ok(()) => ok.fetch_add(1, Ordering::Relaxed),
                     Err(e) => {
                         if failed.fetch_add(1, Ordering::Relaxed) == 0 {
@@ -103,6 +144,30 @@ async fn run_direct(client: &umami::Client, n: usize, concurrency: usize) -> (u6
     }
     while tasks.join_next().await.is_some() {}
     (ok.load(Ordering::Relaxed), failed.load(Ordering::Relaxed))
+}
+
+/// A bare reqwest client set up as the runtime's own (keep-alive pool, `TCP_NODELAY`), and the
+/// benchmark event's body serialized once.
+fn reqwest_floor(client: &umami::Client, base: &str) -> Result<Sender, String> {
+    let hit = client
+        .new_event(EVENT_NAME)
+        .url(EVENT_URL)
+        .custom_data(json!({"plan": "pro"}))
+        .prepare()
+        .map_err(|e| e.to_string())?;
+    let body = serde_json::to_vec(&hit.to_json()).map_err(|e| e.to_string())?;
+    let http = reqwest::Client::builder()
+        .pool_idle_timeout(std::time::Duration::from_secs(90))
+        .tcp_nodelay(true)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let url = reqwest::Url::parse(&format!("{}/api/send", base.trim_end_matches('/')))
+        .map_err(|e| e.to_string())?;
+    Ok(Sender::Reqwest {
+        http,
+        url,
+        body: body.into(),
+    })
 }
 
 #[tokio::main]
@@ -125,7 +190,7 @@ async fn main() -> ExitCode {
             println!("{}", hit.to_json());
             return ExitCode::SUCCESS;
         }
-        Some("direct") if args.len() == 4 => {}
+        Some("direct" | "reqwest") if args.len() == 4 => {}
         _ => return usage(),
     }
     let mode = args[0].clone();
@@ -139,15 +204,25 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let sender = match mode.as_str() {
+        "reqwest" => match reqwest_floor(&client, &args[3]) {
+            Ok(sender) => sender,
+            Err(e) => {
+                eprintln!("bench_clients: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+        _ => Sender::Direct(client),
+    };
 
     // Warm-up: open the connections the measured window will reuse.
     let warmup = concurrency.max(10);
-    let (warm_ok, warm_failed) = run_direct(&client, warmup, concurrency).await;
+    let (warm_ok, warm_failed) = run_direct(&sender, warmup, concurrency).await;
 
     let (u0, s0) = cpu_ticks();
     let ns0 = cpu_ns();
     let start = Instant::now();
-    let (ok, failed) = run_direct(&client, n, concurrency).await;
+    let (ok, failed) = run_direct(&sender, n, concurrency).await;
     let wall = start.elapsed().as_secs_f64();
     let ns1 = cpu_ns();
     let (u1, s1) = cpu_ticks();

@@ -65,7 +65,7 @@ log "npm install ${NODE_PEER:-@umami/node}"
 
 # --- the Rust load generator ----------------------------------------------------------------
 cd "$ROOT"
-RUST_MODES=direct
+RUST_MODES=direct,reqwest
 SKIP=()
 # The typed mode needs the derive, the dispatcher mode `umami::dispatch`: measure what exists.
 if grep -q 'typed' examples/bench_clients.rs && grep -qs 'fn derive_umami_event' umami-derive/src/lib.rs \

@@ -419,6 +419,20 @@ def write_report(args, scenarios, facts, load_before, load_after, started, finis
                  + f" | {share * 100:.0f}% of wrk at {by[ceiling].in_flight}{note} |")
     L.append("")
 
+    if eps("reqwest-1") or eps("reqwest-64"):
+        L.append("### umami-rs over bare reqwest\n")
+        L.append("What the crate adds to the HTTP stack it is built on (building, validating and "
+                 "serializing the event, checking the answer), against a bare `reqwest` POST of "
+                 "the same body with the same headers and connection settings.\n")
+        L.append("| in flight | umami-rs events/s ÷ reqwest's | CPU per event: umami-rs − reqwest |")
+        L.append("|---:|---:|---:|")
+        for key, floor in (("rust-direct-1", "reqwest-1"), ("rust-direct-64", "reqwest-64")):
+            if eps(key) and eps(floor):
+                extra_us = (cpu(key) - cpu(floor)) * 1000
+                L.append(f"| {by[key].in_flight} | {eps(key) / eps(floor) * 100:.0f}% | "
+                         f"{extra_us:+.1f} µs |")
+        L.append("")
+
     L.append("## Goals of issue 7\n")
     L.append("| goal | measured | met |")
     L.append("|---|---|---|")
@@ -579,13 +593,18 @@ def main():
         ("typed", "rust-typed-1", "typed `send(&client)`", 1, args.n_rust),
         ("typed", "rust-typed-64", "typed `send(&client)`", k, args.n_rust_64),
         ("dispatch", "rust-dispatch", "dispatcher `track` (batched)", "queue", args.n_dispatch),
+        ("reqwest", "reqwest-1", "bare `reqwest` POST (reference)", 1, args.n_rust),
+        ("reqwest", "reqwest-64", "bare `reqwest` POST (reference)", k, args.n_rust_64),
     ]
     for mode, key, label, in_flight, n in rust_rows:
         if mode in rust_modes:
             conc = k if in_flight == "queue" else in_flight
-            scenarios.append(Scenario(key, "umami-rs", label, in_flight, n,
+            who = "reqwest 0.13 alone" if mode == "reqwest" else "umami-rs"
+            scenarios.append(Scenario(key, who, label, in_flight, n,
                                       [rust, mode, str(n), str(conc), url]))
         else:
+            if mode == "reqwest":
+                continue
             sc = Scenario(key, "umami-rs", label, in_flight, None, kind="skipped")
             sc.cmd = skip.get(mode, "not measured")
             if key.endswith("-64") and mode == "typed":
