@@ -214,6 +214,7 @@ impl Client {
     }
 
     /// An `identify` hit: ties the visitor's session to `distinct_id` and stores session data.
+    /// A blank id makes `send` fail with [`Error::Validation`] (there would be nothing to tie).
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {

@@ -457,11 +457,11 @@ impl<K> HitBuilder<K> {
             Ok(Value::Object(map)) => Data::Object(map),
             Ok(Value::Null) => Data::Object(Map::new()),
             Ok(other) => Data::Invalid(ValidationError::new(
-                "custom_data",
+                K::DATA_FIELD,
                 format!("must serialize to a JSON object, got {}", json_kind(&other)),
             )),
             Err(e) => Data::Invalid(ValidationError::new(
-                "custom_data",
+                K::DATA_FIELD,
                 format!("could not be serialized: {e}"),
             )),
         };
@@ -510,6 +510,9 @@ pub trait HitKind: sealed::Sealed {
     /// The builder method that sets the hit's data, for error messages.
     #[doc(hidden)]
     const DATA_FIELD: &'static str = "custom_data";
+    /// Whether the hit is meaningless without a distinct id (identify).
+    #[doc(hidden)]
+    const REQUIRES_ID: bool = false;
 }
 
 mod sealed {
@@ -536,6 +539,7 @@ impl HitKind for kind::Identify {
     const TYPE: &'static str = "identify";
     const IS_EVENT: bool = false;
     const DATA_FIELD: &'static str = "data";
+    const REQUIRES_ID: bool = true;
 }
 
 impl<K: HitKind> HitBuilder<K> {
@@ -600,6 +604,15 @@ impl<K: HitKind> HitBuilder<K> {
             Some(id) if !id.is_blank() => {
                 validate::max_chars("distinct_id", id.as_str(), validate::MAX_DISTINCT_ID)?;
                 Some(id.0)
+            }
+            // An identify hit without an id would only attach data to an anonymous session:
+            // surely a bug in the caller, so say so instead of sending it.
+            _ if K::REQUIRES_ID => {
+                return Err(ValidationError::new(
+                    "distinct_id",
+                    "must not be empty or blank: identify ties the session to this id",
+                )
+                .into());
             }
             _ => None,
         };
