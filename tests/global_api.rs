@@ -8,8 +8,8 @@ mod send_support;
 use std::future::Future;
 use std::sync::Mutex;
 
-use serde_json::json;
 use send_support::*;
+use serde_json::json;
 use wiremock::MockServer;
 
 static GLOBAL: Mutex<()> = Mutex::new(());
@@ -311,10 +311,7 @@ fn missing_global_website_id_is_a_validation_error() {
         umami::set_hostname(HOST);
         let err = validation(umami::new_event("Signup").send().await);
         assert_eq!(err.field(), "website_id");
-        assert!(
-            err.problem().contains("umami::set_website_id()"),
-            "{err}"
-        );
+        assert!(err.problem().contains("umami::set_website_id()"), "{err}");
     });
 }
 
@@ -394,7 +391,13 @@ fn enable_after_disable_sends_again() {
         accept_sends(&server, 1).await;
         configure(&server);
         umami::disable();
-        assert!(umami::new_event("Dropped").send().await.unwrap().is_disabled());
+        assert!(
+            umami::new_event("Dropped")
+                .send()
+                .await
+                .unwrap()
+                .is_disabled()
+        );
         umami::enable();
         assert!(umami::is_enabled());
         let resp = umami::new_event("Signup").send().await.unwrap();
@@ -462,7 +465,10 @@ fn clearing_the_only_configuration_leaves_nothing_configured() {
         umami::clear_cloud_api_key();
         assert!(umami::default_client().is_none());
         let err = umami::new_event("Signup").send().await.unwrap_err();
-        assert!(matches!(err, umami::Error::OperationNotAllowed(_)), "{err:?}");
+        assert!(
+            matches!(err, umami::Error::OperationNotAllowed(_)),
+            "{err:?}"
+        );
     });
 }
 

@@ -5,8 +5,8 @@ mod send_support;
 
 use std::time::{Duration, UNIX_EPOCH};
 
-use serde_json::json;
 use send_support::*;
+use serde_json::json;
 use wiremock::MockServer;
 
 #[tokio::test]
@@ -47,7 +47,10 @@ async fn successful_send_returns_the_servers_ids() {
         resp.session_id(),
         Some("5f0b8c2a-0000-4000-8000-000000000001")
     );
-    assert_eq!(resp.visit_id(), Some("5f0b8c2a-0000-4000-8000-000000000002"));
+    assert_eq!(
+        resp.visit_id(),
+        Some("5f0b8c2a-0000-4000-8000-000000000002")
+    );
     assert!(!resp.is_disabled());
 }
 
@@ -271,7 +274,12 @@ async fn blank_ip_address_is_not_sent() {
     let server = MockServer::start().await;
     accept_sends(&server, 2).await;
     let client = client(&server);
-    client.new_event("Signup").ip_address("").send().await.unwrap();
+    client
+        .new_event("Signup")
+        .ip_address("")
+        .send()
+        .await
+        .unwrap();
     client
         .new_event("Signup")
         .ip_address("  \t")
@@ -474,7 +482,12 @@ async fn custom_data_of_unit_or_none_sends_empty_data() {
     let server = MockServer::start().await;
     accept_sends(&server, 2).await;
     let client = client(&server);
-    client.new_event("Signup").custom_data(()).send().await.unwrap();
+    client
+        .new_event("Signup")
+        .custom_data(())
+        .send()
+        .await
+        .unwrap();
     client
         .new_event("Signup")
         .custom_data(None::<serde_json::Value>)
@@ -526,7 +539,10 @@ async fn integer_distinct_id_is_sent_as_a_string() {
     assert_eq!(sent_id(42_u64).await, Some(json!("42")));
     assert_eq!(sent_id(7_u8).await, Some(json!("7")));
     assert_eq!(sent_id(0_i32).await, Some(json!("0")));
-    assert_eq!(sent_id(usize::MAX).await, Some(json!(usize::MAX.to_string())));
+    assert_eq!(
+        sent_id(usize::MAX).await,
+        Some(json!(usize::MAX.to_string()))
+    );
 }
 
 #[tokio::test]
@@ -660,7 +676,10 @@ async fn revenue_event_without_custom_data() {
         .unwrap();
     assert_eq!(
         sent_body(&server).await,
-        event_with("revenue", json!({"data": {"revenue": 0.0, "currency": "EUR"}}))
+        event_with(
+            "revenue",
+            json!({"data": {"revenue": 0.0, "currency": "EUR"}})
+        )
     );
 }
 

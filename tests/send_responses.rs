@@ -5,8 +5,8 @@ mod send_support;
 
 use std::time::Duration;
 
-use serde_json::json;
 use send_support::*;
+use serde_json::json;
 use wiremock::{MockServer, ResponseTemplate};
 
 const JWT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ3ZWJzaXRlIjoiOTc4NDM1ZTIifQ.\
@@ -65,11 +65,10 @@ async fn v2_0_to_2_15_plain_text_token_is_the_cache() {
 
 #[tokio::test]
 async fn plain_text_token_with_a_trailing_newline_is_trimmed() {
-    let resp = send_against(
-        ResponseTemplate::new(200).set_body_raw(format!("{JWT}\n"), "text/plain"),
-    )
-    .await
-    .unwrap();
+    let resp =
+        send_against(ResponseTemplate::new(200).set_body_raw(format!("{JWT}\n"), "text/plain"))
+            .await
+            .unwrap();
     assert_eq!(resp.cache(), Some(JWT));
 }
 
@@ -99,7 +98,10 @@ async fn v2_17_and_later_full_answer() {
         resp.session_id(),
         Some("a4e1c0de-1111-4222-8333-444455556666")
     );
-    assert_eq!(resp.visit_id(), Some("b5f2d1ef-7777-4888-9999-aaaabbbbcccc"));
+    assert_eq!(
+        resp.visit_id(),
+        Some("b5f2d1ef-7777-4888-9999-aaaabbbbcccc")
+    );
     assert_eq!(resp.json(), &body);
 }
 
@@ -194,7 +196,8 @@ async fn v3_top_level_error_texts_are_surfaced() {
 
 #[tokio::test]
 async fn v3_website_not_found() {
-    let body = json!({"error": {"message": "Website not found.", "code": "bad-request", "status": 400}});
+    let body =
+        json!({"error": {"message": "Website not found.", "code": "bad-request", "status": 400}});
     let (status, message) =
         status_of(send_against(ResponseTemplate::new(400).set_body_json(body)).await);
     assert_eq!((status, message.as_str()), (400, "Website not found."));
@@ -274,17 +277,17 @@ async fn status_500_with_empty_body() {
 #[tokio::test]
 async fn huge_error_bodies_are_cut() {
     let body = "x".repeat(10_000);
-    let (_, message) = status_of(
-        send_against(ResponseTemplate::new(502).set_body_raw(body, "text/html")).await,
-    );
+    let (_, message) =
+        status_of(send_against(ResponseTemplate::new(502).set_body_raw(body, "text/html")).await);
     assert_eq!(message, format!("{}…", "x".repeat(2000)));
 }
 
 #[tokio::test]
 async fn status_error_displays_code_and_message_and_exposes_status() {
-    let err = send_against(ResponseTemplate::new(404).set_body_raw("Website not found", "text/plain"))
-        .await
-        .unwrap_err();
+    let err =
+        send_against(ResponseTemplate::new(404).set_body_raw("Website not found", "text/plain"))
+            .await
+            .unwrap_err();
     assert_eq!(err.status(), Some(404));
     assert!(!err.is_timeout());
     assert_eq!(err.to_string(), "Umami answered 404: Website not found");
@@ -295,8 +298,10 @@ async fn status_error_displays_code_and_message_and_exposes_status() {
 #[tokio::test]
 async fn html_success_body_is_unexpected() {
     let text = unexpected(
-        send_against(ResponseTemplate::new(200).set_body_raw("<html>proxy login</html>", "text/html"))
-            .await,
+        send_against(
+            ResponseTemplate::new(200).set_body_raw("<html>proxy login</html>", "text/html"),
+        )
+        .await,
     );
     assert!(text.contains("<html>proxy login</html>"), "{text}");
 }
@@ -327,10 +332,8 @@ async fn json_array_success_body_is_unexpected() {
 #[tokio::test]
 async fn non_utf8_success_body_is_unexpected() {
     unexpected(
-        send_against(
-            ResponseTemplate::new(200).set_body_raw(vec![0xff, 0xfe, 0xfd], "text/plain"),
-        )
-        .await,
+        send_against(ResponseTemplate::new(200).set_body_raw(vec![0xff, 0xfe, 0xfd], "text/plain"))
+            .await,
     );
 }
 

@@ -5,15 +5,18 @@ mod send_support;
 
 use std::future::Future;
 
-use serde_json::json;
 use send_support::*;
+use serde_json::json;
 use wiremock::{MockServer, ResponseTemplate};
 
 const KEY: &str = "api_SECRET_7f3a9c51d0";
 
 fn assert_no_key(text: &str) {
     assert!(!text.contains(KEY), "the API key leaked: {text}");
-    assert!(!text.contains("SECRET"), "part of the API key leaked: {text}");
+    assert!(
+        !text.contains("SECRET"),
+        "part of the API key leaked: {text}"
+    );
 }
 
 /// Every way an error can be printed, source chain included.
@@ -66,7 +69,10 @@ fn client_builder_debug_redacts_the_key() {
 #[test]
 fn hit_builders_and_prepared_hits_of_a_cloud_client_redact_the_key() {
     let client = cloud_builder().build().unwrap();
-    assert_no_key(&format!("{:?}", client.new_event("Signup").distinct_id(1_u8)));
+    assert_no_key(&format!(
+        "{:?}",
+        client.new_event("Signup").distinct_id(1_u8)
+    ));
     assert_no_key(&format!("{:?}", client.new_page_view("Home", "/")));
     assert_no_key(&format!("{:?}", client.new_revenue_event(1.0, "USD")));
     assert_no_key(&format!("{:?}", client.identify("user-1")));
@@ -89,7 +95,10 @@ fn build_errors_never_contain_the_key() {
         .build()
         .unwrap_err();
     assert_error_has_no_key(&bad_base);
-    let bad_ua = cloud_builder().user_agent("bad\nagent").build().unwrap_err();
+    let bad_ua = cloud_builder()
+        .user_agent("bad\nagent")
+        .build()
+        .unwrap_err();
     assert_error_has_no_key(&bad_ua);
 }
 
@@ -191,16 +200,14 @@ async fn send_futures_are_send_and_run_on_spawned_tasks() {
     let sender = client.clone();
     let tasks = vec![
         tokio::spawn(assert_send_future(client.new_event("Signup").send())),
-        tokio::spawn(assert_send_future(
-            client.new_page_view("Home", "/").send(),
-        )),
+        tokio::spawn(assert_send_future(client.new_page_view("Home", "/").send())),
         tokio::spawn(assert_send_future(
             client.new_revenue_event(1.0, "USD").send(),
         )),
         tokio::spawn(assert_send_future(client.identify("user-1").send())),
-        tokio::spawn(assert_send_future(async move {
-            sender.send_hit(&hit).await
-        })),
+        tokio::spawn(assert_send_future(
+            async move { sender.send_hit(&hit).await },
+        )),
     ];
     for task in tasks {
         assert!(!task.await.unwrap().unwrap().is_disabled());

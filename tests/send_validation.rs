@@ -6,8 +6,8 @@ mod send_support;
 
 use std::time::{Duration, UNIX_EPOCH};
 
-use serde_json::json;
 use send_support::*;
+use serde_json::json;
 use wiremock::MockServer;
 
 /// A server that fails the test (on drop) if any request reaches it.
@@ -19,7 +19,10 @@ async fn silent_server() -> MockServer {
 
 async fn assert_no_request(server: &MockServer) {
     let received = server.received_requests().await.unwrap();
-    assert!(received.is_empty(), "requests reached the server: {received:?}");
+    assert!(
+        received.is_empty(),
+        "requests reached the server: {received:?}"
+    );
 }
 
 /// Sends `hit` (built on a client of a silent server) and returns its validation error.
@@ -347,7 +350,11 @@ async fn revenue_custom_data_that_is_not_an_object_is_rejected() {
 #[tokio::test]
 async fn identify_data_that_is_not_an_object_names_the_data_field() {
     let err = rejected!(|c| c.identify("user-1").data("pro"));
-    assert_problem(&err, "data", "must serialize to a JSON object, got a string");
+    assert_problem(
+        &err,
+        "data",
+        "must serialize to a JSON object, got a string",
+    );
 }
 
 #[tokio::test]
@@ -552,7 +559,14 @@ async fn disabling_a_clone_disables_every_clone() {
     let clone = original.clone();
     clone.disable();
     assert!(!original.is_enabled());
-    assert!(original.new_event("Signup").send().await.unwrap().is_disabled());
+    assert!(
+        original
+            .new_event("Signup")
+            .send()
+            .await
+            .unwrap()
+            .is_disabled()
+    );
     assert_no_request(&server).await;
 }
 

@@ -66,11 +66,19 @@ pub(crate) enum Target {
         base: String,
     },
     Cloud {
+        #[allow(
+            dead_code,
+            reason = "used by the management API and the batch dispatcher, built on this core"
+        )]
         api_key: Secret,
         region: Option<CloudRegion>,
         /// Root of `/api/send` and `/api/batch`.
         send_base: String,
         /// Root of the management API, region included: `https://api.umami.is/v1[/eu]`.
+        #[allow(
+            dead_code,
+            reason = "used by the management API and the batch dispatcher, built on this core"
+        )]
         api_base: String,
     },
 }
@@ -80,6 +88,10 @@ pub(crate) enum Target {
 pub(crate) struct Config {
     pub(crate) target: Target,
     pub(crate) send_url: String,
+    #[allow(
+        dead_code,
+        reason = "used by the management API and the batch dispatcher, built on this core"
+    )]
     pub(crate) batch_url: String,
     pub(crate) website_id: Option<String>,
     pub(crate) hostname: Option<String>,
@@ -90,6 +102,10 @@ pub(crate) struct Config {
 impl Config {
     /// The root that management paths hang off: `{base}/api` self-hosted, the Cloud API root
     /// (already with `/v1` and region) on Cloud.
+    #[allow(
+        dead_code,
+        reason = "used by the management API and the batch dispatcher, built on this core"
+    )]
     pub(crate) fn api_root(&self) -> String {
         match &self.target {
             Target::SelfHosted { base } => format!("{base}/api"),
@@ -163,6 +179,10 @@ impl Client {
         &self.inner.config
     }
 
+    #[allow(
+        dead_code,
+        reason = "used by the management API and the batch dispatcher, built on this core"
+    )]
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
     }
@@ -270,10 +290,18 @@ impl Client {
             .unwrap_or(false)
     }
 
+    #[allow(
+        dead_code,
+        reason = "used by the management API and the batch dispatcher, built on this core"
+    )]
     pub(crate) fn token(&self) -> Option<Secret> {
         self.inner.token.read().ok().and_then(|t| t.clone())
     }
 
+    #[allow(
+        dead_code,
+        reason = "used by the management API and the batch dispatcher, built on this core"
+    )]
     pub(crate) fn set_token(&self, token: Option<Secret>) {
         if let Ok(mut slot) = self.inner.token.write() {
             *slot = token;
@@ -303,6 +331,15 @@ impl Client {
         if !self.is_enabled() {
             return Ok(SendResponse::disabled());
         }
+        self.send_body(hit.to_body(), cache).await
+    }
+
+    /// Posts a serialized hit to `/api/send` and reads the answer.
+    pub(crate) async fn send_body(
+        &self,
+        body: Vec<u8>,
+        cache: Option<&str>,
+    ) -> Result<SendResponse, Error> {
         let config = self.config();
         let mut request = self
             .inner
@@ -311,7 +348,7 @@ impl Client {
             .header(USER_AGENT, config.user_agent.clone())
             .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
             .timeout(config.timeout)
-            .body(hit.to_body());
+            .body(body);
         if let Some(token) = cache {
             request = request.header("x-umami-cache", token);
         }

@@ -12,7 +12,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::client::Client;
+use crate::client::{Client, Config};
 use crate::error::{Error, ValidationError};
 use crate::validate;
 
@@ -468,6 +468,7 @@ impl<K> HitBuilder<K> {
     }
 
     /// Sets the custom data from an already built JSON object, with no second serialization.
+    #[allow(dead_code, reason = "used by the UmamiEvent derive's generated sends")]
     pub(crate) fn set_data_map(&mut self, map: Map<String, Value>) {
         self.data = Data::Object(map);
     }
@@ -550,60 +551,71 @@ impl<K: HitKind> HitBuilder<K> {
     /// naming the first bad field.
     pub fn prepare(mut self) -> Result<PreparedHit, Error> {
         let client = self.take_client()?;
-        self.prepare_for(&client)
+        let view = self.check(client.config())?;
+        Ok(PreparedHit {
+            envelope: view.to_envelope(),
+        })
     }
 
-    fn prepare_for(self, client: &Client) -> Result<PreparedHit, Error> {
-        let config = client.config();
-
-        let website = match self.website_id.or_else(|| config.website_id.clone()) {
-            Some(id) => id,
-            None => {
-                return Err(ValidationError::new(
-                    "website_id",
-                    "is required: pass it here or set a default with website_id() on the client \
-                     builder (or umami::set_website_id())",
-                )
-                .into());
+    /// Validates every input and returns the wire form borrowing from the builder and the
+    /// client's defaults, so that `send` serializes without copying a single string.
+    fn check<'a>(&'a mut self, config: &'a Config) -> Result<HitView<'a>, Error> {
+        // The only mutation: give events their `{}` and merge revenue into the data. Done
+        // first so that everything below can borrow; the revenue values are checked below,
+        // in field order, and a bad one fails the whole hit anyway.
+        if K::IS_EVENT && matches!(self.data, Data::Unset) {
+            self.data = Data::Object(Map::new());
+        }
+        if let Some((revenue, currency)) = &self.revenue {
+            if let Data::Object(map) = &mut self.data {
+                map.insert("revenue".to_owned(), Value::from(*revenue));
+                map.insert("currency".to_owned(), Value::from(currency.trim()));
             }
-        };
-        validate::uuid("website_id", &website)?;
+        }
+        let this: &'a Self = self;
 
-        let hostname = match self.hostname.or_else(|| config.hostname.clone()) {
-            Some(h) => h,
-            None => {
-                return Err(ValidationError::new(
-                    "hostname",
-                    "is required: pass it here or set a default with hostname() on the client \
-                     builder (or umami::set_hostname())",
-                )
-                .into());
-            }
+        let Some(website) = this.website_id.as_deref().or(config.website_id.as_deref()) else {
+            return Err(ValidationError::new(
+                "website_id",
+                "is required: pass it here or set a default with website_id() on the client \
+                 builder (or umami::set_website_id())",
+            )
+            .into());
         };
-        validate::not_blank("hostname", &hostname)?;
-        validate::max_chars("hostname", &hostname, validate::MAX_HOSTNAME)?;
+        validate::uuid("website_id", website)?;
 
-        if let Some(name) = &self.name {
+        let Some(hostname) = this.hostname.as_deref().or(config.hostname.as_deref()) else {
+            return Err(ValidationError::new(
+                "hostname",
+                "is required: pass it here or set a default with hostname() on the client \
+                 builder (or umami::set_hostname())",
+            )
+            .into());
+        };
+        validate::not_blank("hostname", hostname)?;
+        validate::max_chars("hostname", hostname, validate::MAX_HOSTNAME)?;
+
+        if let Some(name) = &this.name {
             validate::event_name("event_name", name, validate::MAX_NAME)?;
         }
 
-        let url = self.url.unwrap_or_else(|| "/".to_owned());
-        validate::url_or_path("url", &url)?;
-        let referrer = self.referrer.unwrap_or_default();
-        validate::url_or_path("referrer", &referrer)?;
-        let language = self.language.unwrap_or_else(|| "en-US".to_owned());
-        validate::max_chars("language", &language, validate::MAX_LANGUAGE)?;
-        let screen = self.screen.unwrap_or_else(|| "1920x1080".to_owned());
-        validate::max_chars("screen", &screen, validate::MAX_SCREEN)?;
+        let url = this.url.as_deref().unwrap_or("/");
+        validate::url_or_path("url", url)?;
+        let referrer = this.referrer.as_deref().unwrap_or("");
+        validate::url_or_path("referrer", referrer)?;
+        let language = this.language.as_deref().unwrap_or("en-US");
+        validate::max_chars("language", language, validate::MAX_LANGUAGE)?;
+        let screen = this.screen.as_deref().unwrap_or("1920x1080");
+        validate::max_chars("screen", screen, validate::MAX_SCREEN)?;
 
-        if let Some(tag) = &self.tag {
+        if let Some(tag) = &this.tag {
             validate::event_name("tag", tag, validate::MAX_TAG)?;
         }
 
-        let id = match self.distinct_id {
+        let id = match &this.distinct_id {
             Some(id) if !id.is_blank() => {
                 validate::max_chars("distinct_id", id.as_str(), validate::MAX_DISTINCT_ID)?;
-                Some(id.0)
+                Some(id.as_str())
             }
             // An identify hit without an id would only attach data to an anonymous session:
             // surely a bug in the caller, so say so instead of sending it.
@@ -617,18 +629,20 @@ impl<K: HitKind> HitBuilder<K> {
             _ => None,
         };
 
-        let ip = match self.ip_address {
-            Some(ip) if !ip.trim().is_empty() => {
-                let ip = ip.trim().to_owned();
-                validate::ip_address("ip_address", &ip)?;
+        let ip = match this.ip_address.as_deref().map(str::trim) {
+            Some(ip) if !ip.is_empty() => {
+                validate::ip_address("ip_address", ip)?;
                 Some(ip)
             }
             _ => None,
         };
 
-        let user_agent = self.user_agent.filter(|ua| !ua.trim().is_empty());
+        let user_agent = this
+            .user_agent
+            .as_deref()
+            .filter(|ua| !ua.trim().is_empty());
 
-        let timestamp = match self.timestamp {
+        let timestamp = match this.timestamp {
             Some(at) => Some(
                 at.duration_since(UNIX_EPOCH)
                     .map_err(|_| {
@@ -639,51 +653,42 @@ impl<K: HitKind> HitBuilder<K> {
             None => None,
         };
 
-        let mut data = match self.data {
-            Data::Unset => None,
-            Data::Object(map) => Some(map),
-            Data::Invalid(e) => return Err(e.into()),
-        };
-        if let Some((revenue, currency)) = self.revenue {
-            if !revenue.is_finite() || revenue < 0.0 {
+        if let Some((revenue, currency)) = &this.revenue {
+            if !revenue.is_finite() || *revenue < 0.0 {
                 return Err(ValidationError::new(
                     "revenue",
                     format!("{revenue} is not a finite number >= 0"),
                 )
                 .into());
             }
-            validate::not_blank("currency", &currency)?;
-            let map = data.get_or_insert_with(Map::new);
-            map.insert("revenue".to_owned(), Value::from(revenue));
-            map.insert("currency".to_owned(), Value::from(currency.trim()));
+            validate::not_blank("currency", currency)?;
         }
-        if K::IS_EVENT && data.is_none() {
-            data = Some(Map::new());
-        }
-        if let Some(map) = &data {
-            validate::custom_data(K::DATA_FIELD, map)?;
-        }
+        let data = match &this.data {
+            Data::Unset => None,
+            Data::Object(map) => {
+                validate::custom_data(K::DATA_FIELD, map)?;
+                Some(map)
+            }
+            Data::Invalid(e) => return Err(e.clone().into()),
+        };
 
-        let title = self.title.or_else(|| self.name.clone());
-        Ok(PreparedHit {
-            envelope: Envelope {
-                kind: K::TYPE,
-                payload: Payload {
-                    website,
-                    hostname,
-                    language,
-                    screen,
-                    url,
-                    referrer,
-                    title,
-                    name: self.name,
-                    data,
-                    tag: self.tag,
-                    id,
-                    ip,
-                    user_agent,
-                    timestamp,
-                },
+        Ok(HitView {
+            kind: K::TYPE,
+            payload: PayloadView {
+                website,
+                hostname,
+                language,
+                screen,
+                url,
+                referrer,
+                title: this.title.as_deref().or(this.name.as_deref()),
+                name: this.name.as_deref(),
+                data,
+                tag: this.tag.as_deref(),
+                id,
+                ip,
+                user_agent,
+                timestamp,
             },
         })
     }
@@ -698,8 +703,74 @@ impl<K: HitKind> HitBuilder<K> {
     /// [`Error::BotFiltered`] when Umami's bot filter dropped the hit; [`Error::Transport`].
     pub async fn send(mut self) -> Result<SendResponse, Error> {
         let client = self.take_client()?;
-        let hit = self.prepare_for(&client)?;
-        client.send_hit(&hit).await
+        let view = self.check(client.config())?;
+        if !client.is_enabled() {
+            return Ok(SendResponse::disabled());
+        }
+        let body =
+            serde_json::to_vec(&view).expect("a payload of strings and JSON values serializes");
+        client.send_body(body, None).await
+    }
+}
+
+/// The wire form of a hit, borrowed from its builder and client: what `send` serializes.
+/// Must stay field for field the same as [`Envelope`]/[`Payload`] (a unit test checks).
+#[derive(Serialize)]
+struct HitView<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    payload: PayloadView<'a>,
+}
+
+#[derive(Serialize)]
+struct PayloadView<'a> {
+    website: &'a str,
+    hostname: &'a str,
+    language: &'a str,
+    screen: &'a str,
+    url: &'a str,
+    referrer: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tag: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ip: Option<&'a str>,
+    #[serde(rename = "userAgent", skip_serializing_if = "Option::is_none")]
+    user_agent: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timestamp: Option<u64>,
+}
+
+impl HitView<'_> {
+    fn to_envelope(&self) -> Envelope {
+        let p = &self.payload;
+        let owned = |s: Option<&str>| s.map(str::to_owned);
+        Envelope {
+            kind: self.kind,
+            payload: Payload {
+                website: p.website.to_owned(),
+                hostname: p.hostname.to_owned(),
+                language: p.language.to_owned(),
+                screen: p.screen.to_owned(),
+                url: p.url.to_owned(),
+                referrer: p.referrer.to_owned(),
+                title: owned(p.title),
+                name: owned(p.name),
+                data: p.data.cloned(),
+                tag: owned(p.tag),
+                id: owned(p.id),
+                ip: owned(p.ip),
+                user_agent: owned(p.user_agent),
+                timestamp: p.timestamp,
+            },
+        }
     }
 }
 
