@@ -640,3 +640,108 @@ pub(crate) fn normalize_base(field: &'static str, url: &str) -> Result<String, V
     }
     Ok(trimmed.trim_end_matches('/').to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_base_strips_trailing_slashes_and_spaces() {
+        assert_eq!(
+            normalize_base("url_base", " https://umami.example.com/ ").unwrap(),
+            "https://umami.example.com"
+        );
+        assert_eq!(
+            normalize_base("url_base", "http://127.0.0.1:3000//").unwrap(),
+            "http://127.0.0.1:3000"
+        );
+        assert_eq!(
+            normalize_base("url_base", "https://example.com/umami/").unwrap(),
+            "https://example.com/umami"
+        );
+    }
+
+    #[test]
+    fn normalize_base_rejects_what_is_not_an_http_root() {
+        for (bad, problem) in [
+            ("", "must not be empty"),
+            (
+                "ftp://example.com",
+                "\"ftp://example.com\" must start with http:// or https://",
+            ),
+            (
+                "https://example.com/?a=1",
+                "\"https://example.com/?a=1\" must be a root URL without query or fragment",
+            ),
+        ] {
+            let err = normalize_base("url_base", bad).unwrap_err();
+            assert_eq!(
+                (err.field(), err.problem()),
+                ("url_base", problem),
+                "{bad:?}"
+            );
+        }
+        assert!(normalize_base("url_base", "example.com").is_err());
+    }
+
+    #[test]
+    fn send_and_batch_urls_hang_off_the_base() {
+        let client = Client::builder()
+            .url_base("https://umami.example.com/")
+            .build()
+            .unwrap();
+        assert_eq!(client.send_url(), "https://umami.example.com/api/send");
+        assert_eq!(
+            client.config().batch_url,
+            "https://umami.example.com/api/batch"
+        );
+        assert_eq!(client.config().api_root(), "https://umami.example.com/api");
+    }
+
+    #[test]
+    fn cloud_urls_and_region() {
+        let client = Client::builder()
+            .cloud_api_key("api_k")
+            .cloud_region(CloudRegion::Eu)
+            .build()
+            .unwrap();
+        assert_eq!(client.send_url(), "https://cloud.umami.is/api/send");
+        assert_eq!(
+            client.config().batch_url,
+            "https://cloud.umami.is/api/batch"
+        );
+        assert_eq!(client.config().api_root(), "https://api.umami.is/v1/eu");
+    }
+
+    #[test]
+    fn build_without_a_target_is_not_allowed() {
+        assert!(matches!(
+            Client::builder().build(),
+            Err(Error::OperationNotAllowed(_))
+        ));
+    }
+
+    #[test]
+    fn build_rejects_both_targets_blank_key_zero_timeout_and_bad_user_agent() {
+        let field = |b: ClientBuilder| match b.build() {
+            Err(Error::Validation(v)) => v.field(),
+            other => panic!("{other:?}"),
+        };
+        let base = || Client::builder().url_base("https://umami.example.com");
+        assert_eq!(field(base().cloud_api_key("k")), "url_base");
+        assert_eq!(
+            field(Client::builder().cloud_api_key("  ")),
+            "cloud_api_key"
+        );
+        assert_eq!(field(base().timeout(Duration::ZERO)), "timeout");
+        assert_eq!(field(base().user_agent("a\u{7f}b")), "user_agent");
+        assert_eq!(field(base().hostname(" ")), "hostname");
+        assert_eq!(field(base().hostname("h".repeat(101))), "hostname");
+    }
+
+    #[test]
+    fn default_user_agent_is_browser_like_with_our_name() {
+        assert!(DEFAULT_USER_AGENT.starts_with("Mozilla/5.0 umami-rs/"));
+        assert!(HeaderValue::from_str(DEFAULT_USER_AGENT).is_ok());
+    }
+}

@@ -837,3 +837,140 @@ impl Identify {
         self
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use std::time::Duration;
+
+    const WEBSITE: &str = "978435e2-7ba1-4337-9860-ec31ece2db60";
+
+    fn client() -> Client {
+        Client::builder()
+            .url_base("https://umami.example.com")
+            .website_id(WEBSITE)
+            .hostname("example.com")
+            .build()
+            .unwrap()
+    }
+
+    /// What `send` would put on the wire, through the borrowed view.
+    fn sent_json<K: HitKind>(mut builder: HitBuilder<K>) -> Value {
+        let client = builder.take_client().unwrap();
+        let view = builder.check(client.config()).unwrap();
+        serde_json::to_value(&view).unwrap()
+    }
+
+    #[test]
+    fn borrowed_view_serializes_exactly_like_the_prepared_hit() {
+        let c = client();
+        let full = || {
+            c.new_event("Purchase-Course")
+                .website_id("0c1b6d3e-59a2-4f51-9a8e-3b7c1f2d4e5a")
+                .hostname("shop.example.org")
+                .url("/checkout")
+                .title("Checkout")
+                .referrer("/cart")
+                .language("fr-FR")
+                .screen("1280x720")
+                .tag("spring")
+                .distinct_id(42_u64)
+                .ip_address(" 198.51.100.4 ")
+                .user_agent("Mozilla/5.0 (Macintosh)")
+                .timestamp(UNIX_EPOCH + Duration::from_secs(1_700_000_000))
+                .custom_data(json!({"plan": "pro"}))
+        };
+        assert_eq!(sent_json(full()), full().prepare().unwrap().to_json());
+        assert_eq!(
+            sent_json(c.new_event("Signup")),
+            c.new_event("Signup").prepare().unwrap().to_json()
+        );
+        let page = || c.new_page_view("Home", "/");
+        assert_eq!(sent_json(page()), page().prepare().unwrap().to_json());
+        let revenue = || c.new_revenue_event(9.5, "EUR").custom_data(json!({"a": 1}));
+        assert_eq!(sent_json(revenue()), revenue().prepare().unwrap().to_json());
+        let identify = || c.identify("u-1").data(json!({"plan": "pro"}));
+        assert_eq!(
+            sent_json(identify()),
+            identify().prepare().unwrap().to_json()
+        );
+    }
+
+    #[test]
+    fn prepared_hit_accessors() {
+        let hit = client()
+            .new_event("Signup")
+            .distinct_id(" 7 ")
+            .ip_address("::1")
+            .prepare()
+            .unwrap();
+        assert_eq!(hit.kind(), "event");
+        assert_eq!(hit.event_name(), Some("Signup"));
+        assert_eq!(hit.website_id(), WEBSITE);
+        assert_eq!(hit.distinct_id(), Some("7"));
+        assert_eq!(hit.ip_address(), Some("::1"));
+        assert_eq!(hit.data(), Some(&Map::new()));
+        let identify = client().identify("u").prepare().unwrap();
+        assert_eq!((identify.kind(), identify.event_name()), ("identify", None));
+        assert_eq!(identify.data(), None);
+    }
+
+    #[test]
+    fn page_views_carry_neither_name_nor_data() {
+        let hit = client().new_page_view("Home", "/").prepare().unwrap();
+        assert_eq!(hit.event_name(), None);
+        assert_eq!(hit.data(), None);
+        let json = hit.to_json();
+        assert_eq!(json["payload"]["title"], "Home");
+        assert!(json["payload"].get("name").is_none());
+        assert!(json["payload"].get("data").is_none());
+    }
+
+    #[test]
+    fn distinct_ids_from_text_are_trimmed_and_blank_ones_are_blank() {
+        assert_eq!(DistinctId::from(" a ").as_str(), "a");
+        assert_eq!(DistinctId::from(String::from("\tb\n")).as_str(), "b");
+        assert_eq!(DistinctId::from(String::from("c")).as_str(), "c");
+        assert_eq!(DistinctId::from(&String::from(" d")).as_str(), "d");
+        assert!(DistinctId::from(" \r\n\t").is_blank());
+        assert!(DistinctId::from(String::new()).is_blank());
+        assert_eq!(" e ".into_distinct_id().to_string(), "e");
+    }
+
+    #[test]
+    fn distinct_ids_from_integers_are_decimal_text() {
+        assert_eq!(DistinctId::from(0_u8).as_str(), "0");
+        assert_eq!(DistinctId::from(-1_i8).as_str(), "-1");
+        assert_eq!(DistinctId::from(i64::MIN).as_str(), "-9223372036854775808");
+        assert_eq!(
+            DistinctId::from(u128::MAX).as_str(),
+            "340282366920938463463374607431768211455"
+        );
+        assert_eq!(
+            isize::MAX.into_distinct_id().as_str(),
+            isize::MAX.to_string()
+        );
+    }
+
+    #[test]
+    fn null_custom_data_means_empty_data() {
+        let hit = client()
+            .new_event("Signup")
+            .custom_data(Option::<Value>::None)
+            .prepare()
+            .unwrap();
+        assert_eq!(hit.data(), Some(&Map::new()));
+    }
+
+    #[test]
+    fn disabled_response_is_empty() {
+        let resp = SendResponse::disabled();
+        assert!(resp.is_disabled());
+        assert_eq!(resp.json(), &json!({}));
+        assert_eq!(
+            (resp.cache(), resp.session_id(), resp.visit_id()),
+            (None, None, None)
+        );
+    }
+}
