@@ -407,6 +407,50 @@ fn enable_after_disable_sends_again() {
 }
 
 #[test]
+fn disable_reaches_builders_created_before_it() {
+    serial(|| async {
+        let server = silent_server().await;
+        configure(&server);
+        let early = umami::new_event("Signup");
+        umami::disable();
+        assert!(early.send().await.unwrap().is_disabled());
+    });
+}
+
+#[test]
+fn disable_reaches_a_default_client_obtained_before_it() {
+    serial(|| async {
+        let server = silent_server().await;
+        configure(&server);
+        let client = umami::default_client().unwrap();
+        umami::disable();
+        assert!(!client.is_enabled());
+        assert!(
+            client
+                .new_event("Signup")
+                .send()
+                .await
+                .unwrap()
+                .is_disabled()
+        );
+    });
+}
+
+#[test]
+fn enable_reaches_builders_created_while_disabled() {
+    serial(|| async {
+        let server = MockServer::start().await;
+        accept_sends(&server, 1).await;
+        configure(&server);
+        umami::disable();
+        let early = umami::new_event("Signup");
+        umami::enable();
+        assert!(!early.send().await.unwrap().is_disabled());
+        assert_eq!(sent_body(&server).await, default_event("Signup"));
+    });
+}
+
+#[test]
 fn reset_forgets_everything() {
     serial(|| async {
         umami::set_url_base("https://umami.example.com").unwrap();

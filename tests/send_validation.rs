@@ -608,3 +608,17 @@ async fn prepare_validates_without_any_request() {
     }
     assert_no_request(&server).await;
 }
+
+#[tokio::test]
+async fn cache_token_unusable_as_a_header_is_rejected() {
+    let server = silent_server().await;
+    let client = client(&server);
+    let hit = client.new_event("Signup").prepare().unwrap();
+    let err = validation(client.send_hit_with_cache(&hit, Some("bad\ntoken")).await);
+    assert_problem(
+        &err,
+        "cache",
+        "must be visible ASCII text usable as a header",
+    );
+    assert_no_request(&server).await;
+}

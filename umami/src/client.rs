@@ -350,7 +350,10 @@ impl Client {
             .timeout(config.timeout)
             .body(body);
         if let Some(token) = cache {
-            request = request.header("x-umami-cache", token);
+            let value = HeaderValue::from_str(token).map_err(|_| {
+                ValidationError::new("cache", "must be visible ASCII text usable as a header")
+            })?;
+            request = request.header("x-umami-cache", value);
         }
         let response = request.send().await.map_err(Error::from_reqwest)?;
         let status = response.status();
@@ -388,6 +391,9 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     http_client: Option<reqwest::Client>,
     enabled: Option<bool>,
+    /// The module-level API's switch, shared by every client it builds, so that
+    /// `umami::disable()` also stops builders and clients obtained before it.
+    shared_enabled: Option<Arc<AtomicBool>>,
     /// The global client keeps website id and hostname as given and lets sends report them.
     lenient_defaults: bool,
 }
@@ -482,6 +488,11 @@ impl ClientBuilder {
     /// [`Client::disable`] right away.
     pub fn enabled(mut self, enabled: bool) -> Self {
         self.enabled = Some(enabled);
+        self
+    }
+
+    pub(crate) fn shared_enabled(mut self, enabled: Arc<AtomicBool>) -> Self {
+        self.shared_enabled = Some(enabled);
         self
     }
 
@@ -589,7 +600,10 @@ impl ClientBuilder {
                     user_agent,
                     timeout,
                 },
-                enabled: Arc::new(AtomicBool::new(self.enabled.unwrap_or(true))),
+                enabled: match self.shared_enabled {
+                    Some(shared) => shared,
+                    None => Arc::new(AtomicBool::new(self.enabled.unwrap_or(true))),
+                },
                 token: RwLock::new(None),
             }),
         })
