@@ -1032,18 +1032,25 @@ fn unix_secs(at: SystemTime) -> u64 {
 /// collector's key; only the collector that issued it accepts it back.
 fn cache_token(key: Uuid, website: &str, session_id: &str, visit_id: &str, iat: u64) -> String {
     const HEADER: &str = r#"{"alg":"HS256","typ":"JWT"}"#;
-    let claims = serde_json::json!({
-        "websiteId": website,
-        "sessionId": session_id,
-        "visitId": visit_id,
-        "iat": iat,
-        "type": "cache",
-    });
-    let unsigned = format!(
-        "{}.{}",
-        base64url(HEADER.as_bytes()),
-        base64url(claims.to_string().as_bytes())
-    );
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Claims<'a> {
+        website_id: &'a str,
+        session_id: &'a str,
+        visit_id: &'a str,
+        iat: u64,
+        #[serde(rename = "type")]
+        kind: &'a str,
+    }
+    let claims = Claims {
+        website_id: website,
+        session_id,
+        visit_id,
+        iat,
+        kind: "cache",
+    };
+    let claims = serde_json::to_vec(&claims).expect("claims serialize");
+    let unsigned = format!("{}.{}", base64url(HEADER.as_bytes()), base64url(&claims));
     let first = Uuid::new_v5(&key, unsigned.as_bytes());
     let second = Uuid::new_v5(&first, unsigned.as_bytes());
     let mut signature = [0_u8; 32];

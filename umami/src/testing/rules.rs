@@ -293,16 +293,12 @@ fn validate_payload(payload: &Map<String, Value>, issues: &mut Issues) -> Option
                     continue;
                 };
                 match rule {
-                    Rule::Uuid => {
-                        if !is_zod_uuid(text) {
-                            issues.payload(key, "Invalid UUID", true);
-                        }
+                    Rule::Uuid if !is_zod_uuid(text) => {
+                        issues.payload(key, "Invalid UUID", true);
                     }
                     Rule::Str(Some(max)) => check_max(issues, key, text, max),
-                    Rule::UrlOrPath => {
-                        if !parses_as_url_or_path(text) {
-                            issues.payload(key, "Invalid URL.", true);
-                        }
+                    Rule::UrlOrPath if !parses_as_url_or_path(text) => {
+                        issues.payload(key, "Invalid URL.", true);
                     }
                     Rule::Safe(max) => {
                         check_max(issues, key, text, max);
