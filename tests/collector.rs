@@ -952,3 +952,42 @@ async fn client_reports_an_unknown_website_with_the_server_message() {
     assert_eq!(err.status(), Some(400));
     assert!(err.to_string().contains("Website not found."), "{err}");
 }
+
+#[tokio::test]
+async fn injected_failures_answer_the_next_requests_then_stop() {
+    let collector = Collector::start().await.unwrap();
+    collector.fail_next(2, 500);
+    let (first, body) = send(&collector, &event(seed_payload()), &[]).await;
+    let (second, _) = send(&collector, &event(seed_payload()), &[]).await;
+    let (third, _) = send(&collector, &event(seed_payload()), &[]).await;
+    assert_eq!((first, second, third), (500, 500, 200));
+    assert_eq!(
+        body,
+        r#"{"error":{"message":"Server error","code":"server-error","status":500}}"#
+    );
+    assert_eq!(collector.hits().len(), 1);
+    assert_eq!(collector.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn injected_proxy_failure_has_an_empty_body() {
+    let collector = Collector::start().await.unwrap();
+    collector.fail_next(1, 503);
+    let (status, body) = post(format!("{}/api/batch", collector.url()), "[]", &[]).await;
+    assert_eq!((status, body.as_str()), (503, ""));
+}
+
+#[tokio::test]
+async fn delayed_answers_make_a_short_client_timeout_fire() {
+    let collector = Collector::start().await.unwrap();
+    collector.set_delay(Duration::from_secs(5));
+    let client = collector
+        .client_builder()
+        .website_id(WEBSITE_ID)
+        .hostname("example.com")
+        .timeout(Duration::from_millis(100))
+        .build()
+        .unwrap();
+    let err = client.new_event("Signup").send().await.unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+}

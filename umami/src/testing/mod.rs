@@ -80,8 +80,9 @@ pub const MAX_BATCH_ITEMS: usize = 500;
 /// Fixed, so that session ids are the same from one test run to the next.
 const SESSION_NAMESPACE: Uuid = Uuid::from_u128(0x5f2c_1a7e_0b39_4c8e_9d61_3e0a_7b42_c915);
 
-/// A visit ends after 30 minutes without a hit, as in Umami.
-const VISIT_IDLE_SECS: u64 = 30 * 60;
+/// A visit carried by a cache token ends 30 minutes after the token's visit began, as in
+/// Umami (the token keeps its first `iat`).
+const VISIT_MAX_SECS: u64 = 30 * 60;
 
 /// Request headers as received: lower-case names, in arrival order.
 type Headers = Vec<(String, String)>;
@@ -209,7 +210,11 @@ impl CollectorBuilder {
 
 /// An Umami-compatible collector listening on `127.0.0.1`; see the [module docs](self).
 ///
-/// Stops when dropped (or on [`shutdown`](Self::shutdown)).
+/// It serves on the tokio runtime that started it, and stops when dropped (or on
+/// [`shutdown`](Self::shutdown)). A `#[tokio::test]` (current-thread) runtime is enough for
+/// async clients: the server runs whenever the test awaits. To test blocking code, start it
+/// on a multi-thread runtime that stays alive while the blocking calls run
+/// (`runtime.block_on(Collector::start())`): its worker threads serve the requests.
 pub struct Collector {
     shared: Arc<Shared>,
     url: String,
@@ -294,6 +299,37 @@ impl Collector {
                 hits,
             }),
         }
+    }
+
+    /// Answers the next `count` POSTs to `/api/send` and `/api/batch` with `status`, storing
+    /// nothing, then behaves normally again: for retry tests. A 500 carries Umami's body
+    /// (`{"error":{"message":"Server error","code":"server-error","status":500}}`), any other
+    /// status an empty body (as a proxy in front of Umami would answer, e.g. 502 or 503).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let collector = umami::testing::Collector::start().await?;
+    /// collector.fail_next(1, 503);
+    /// let client = collector
+    ///     .client_builder()
+    ///     .website_id("978435e2-7ba1-4337-9860-ec31ece2db60")
+    ///     .hostname("example.com")
+    ///     .build()?;
+    /// let err = client.new_event("Signup").send().await.unwrap_err();
+    /// assert_eq!(err.status(), Some(503));
+    /// client.new_event("Signup").send().await?;
+    /// assert_eq!(collector.hits().len(), 1);
+    /// # Ok(()) }
+    /// ```
+    pub fn fail_next(&self, count: usize, status: u16) {
+        self.shared.lock().failures = (count > 0).then_some((count, status));
+    }
+
+    /// Delays every answer by `delay` (`Duration::ZERO`, the default, for none): for
+    /// timeout tests. The hit is processed after the delay.
+    pub fn set_delay(&self, delay: Duration) {
+        self.shared.lock().delay = delay;
     }
 
     /// Forgets every hit and request received so far.
@@ -599,6 +635,10 @@ struct State {
     /// Every cache token handed out; a token not in here is ignored, as Umami ignores a
     /// token it cannot verify.
     tokens: HashMap<String, CacheClaims>,
+    /// Injected faults: the next `n` POSTs to the collection endpoints get this status.
+    failures: Option<(usize, u16)>,
+    /// Injected latency before every answer.
+    delay: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -689,9 +729,17 @@ async fn handle(shared: &Shared, request: Request<Incoming>) -> Response<Full<By
     let method = parts.method.as_str();
     let path = parts.uri.path();
 
+    let delay = shared.lock().delay;
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+
     let reply = {
         let mut state = shared.lock();
-        let reply = route(shared, &mut state, method, path, &headers, &body);
+        let reply = match injected_failure(&mut state, method, path) {
+            Some(reply) => reply,
+            None => route(shared, &mut state, method, path, &headers, &body),
+        };
         state.requests.push(ReceivedRequest {
             method: method.to_owned(),
             path: path.to_owned(),
@@ -715,6 +763,30 @@ async fn handle(shared: &Shared, request: Request<Incoming>) -> Response<Full<By
         None => Full::new(Bytes::new()),
     };
     response.body(body).expect("a valid static response")
+}
+
+/// Consumes one injected failure, if any applies to this request.
+fn injected_failure(state: &mut State, method: &str, path: &str) -> Option<Reply> {
+    if method != "POST" || !matches!(path, "/api/send" | "/api/batch") {
+        return None;
+    }
+    let (count, status) = state.failures?;
+    state.failures = (count > 1).then_some((count - 1, status));
+    Some(if status == 500 {
+        Reply::json(
+            500,
+            &SendAnswer::Error {
+                error: ApiError {
+                    message: "Server error",
+                    code: "server-error",
+                    status: 500,
+                    tree: None,
+                },
+            },
+        )
+    } else {
+        Reply::empty(status)
+    })
 }
 
 fn route(
@@ -874,8 +946,7 @@ fn send(
     // otherwise (Umami salts visit ids with the hour).
     let (visit_id, iat) = match &cache {
         Some(claims)
-            if hit.timestamp.is_some()
-                || now_secs.saturating_sub(claims.iat) <= VISIT_IDLE_SECS =>
+            if hit.timestamp.is_some() || now_secs.saturating_sub(claims.iat) <= VISIT_MAX_SECS =>
         {
             (claims.visit_id.clone(), claims.iat)
         }
