@@ -672,7 +672,11 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: oneshot:
         tokio::select! {
             _ = &mut stopped => break,
             accepted = listener.accept() => {
-                let Ok((stream, _peer)) = accepted else { continue };
+                let Ok((stream, _peer)) = accepted else {
+                    // Out of file descriptors, most likely: give the tests a moment to close some.
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                };
                 let shared = Arc::clone(&shared);
                 connections.spawn(async move {
                     let service = service_fn(move |request| {
