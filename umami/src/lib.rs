@@ -9,6 +9,9 @@ pub mod event;
 pub mod global;
 mod response;
 mod secret;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
 mod typed;
 mod validate;
 
