@@ -43,7 +43,10 @@ fn var(name: &str) -> Option<String> {
 fn connect() -> Result<Option<Client>, String> {
     if let Some(key) = var("UMAMI_API_KEY") {
         let mut builder = Client::builder().cloud_api_key(key);
-        match var("UMAMI_REGION").map(|r| r.trim().to_ascii_lowercase()).as_deref() {
+        match var("UMAMI_REGION")
+            .map(|r| r.trim().to_ascii_lowercase())
+            .as_deref()
+        {
             None => {}
             Some("us") => builder = builder.cloud_region(CloudRegion::Us),
             Some("eu") => builder = builder.cloud_region(CloudRegion::Eu),
@@ -124,7 +127,10 @@ fn run(client: &Client) -> Result<(), String> {
     let websites = client.websites().map_err(|e| e.to_string())?;
     let now = SystemTime::now();
     let start = start_of_today_utc(now);
-    println!("{} website(s); today's stats since 00:00 UTC\n", websites.len());
+    println!(
+        "{} website(s); today's stats since 00:00 UTC\n",
+        websites.len()
+    );
     println!(
         "{:<24} {:<28} {:>8} {:>8} {:>7} {:>7} {:>10}",
         "website", "domain", "views", "visitors", "visits", "bounce", "s/visit"

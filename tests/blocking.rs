@@ -125,7 +125,10 @@ fn a_blocking_page_view_has_the_async_payload() {
 fn blocking_validation_fails_before_any_request() {
     let server = Server::start();
     let err = server.client().new_event("  ").send().unwrap_err();
-    assert!(matches!(err, Error::Validation(ref v) if v.field() == "event_name"), "{err:?}");
+    assert!(
+        matches!(err, Error::Validation(ref v) if v.field() == "event_name"),
+        "{err:?}"
+    );
     assert_eq!(server.received(), 0);
 }
 
@@ -168,7 +171,9 @@ fn blocking_website_stats_send_the_query() {
     server.mount(
         Mock::given(method("GET"))
             .and(path(format!("/api/websites/{WEBSITE_ID}/stats")))
-            .and(ExactQuery("startAt=1000&endAt=2000&path=%2Fcheckout".to_owned()))
+            .and(ExactQuery(
+                "startAt=1000&endAt=2000&path=%2Fcheckout".to_owned(),
+            ))
             .and(bearer())
             .respond_with(ResponseTemplate::new(200).set_body_json(json!({
                 "pageviews": {"value": 3, "prev": 1}, "visitors": {"value": 2, "prev": 1},
@@ -264,7 +269,10 @@ async fn building_inside_an_async_runtime_is_an_error_not_a_panic() {
         .url_base("http://127.0.0.1:9")
         .build()
         .unwrap_err();
-    assert!(matches!(err, Error::OperationNotAllowed(ref m) if m.contains("async")), "{err:?}");
+    assert!(
+        matches!(err, Error::OperationNotAllowed(ref m) if m.contains("async")),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -297,4 +305,64 @@ fn the_async_client_inside_is_the_same_client() {
         client.send_url(),
         format!("{}/api/send", server.mock.uri()).as_str()
     );
+}
+
+/// A typed event written by hand (the derive generates the same trait impl).
+struct PurchaseCourse {
+    plan: &'static str,
+}
+
+impl umami::UmamiEvent for PurchaseCourse {
+    fn event_name(&self) -> &str {
+        "Purchase-Course"
+    }
+
+    fn url(&self) -> std::borrow::Cow<'_, str> {
+        "/checkout".into()
+    }
+
+    fn custom_data(&self) -> Result<serde_json::Map<String, serde_json::Value>, Error> {
+        let mut data = serde_json::Map::new();
+        data.insert("plan".to_owned(), self.plan.into());
+        Ok(data)
+    }
+
+    // The core trait's default builder carries only the name; fill the rest as the derive does.
+    fn new_event(&self, client: &umami::Client) -> umami::NewEvent {
+        client
+            .new_event(self.event_name())
+            .url(self.url())
+            .custom_data(self.custom_data().expect("a map of strings"))
+    }
+}
+
+#[test]
+fn a_typed_event_sent_blocking_has_the_seed_payload() {
+    let server = Server::start();
+    server.mount(
+        Mock::given(method("POST"))
+            .and(path("/api/send"))
+            .and(body_json(seed_body()))
+            .respond_with(stored())
+            .expect(1),
+    );
+    server
+        .client()
+        .send_event(&PurchaseCourse { plan: "pro" })
+        .unwrap();
+}
+
+#[test]
+fn calls_inside_spawn_blocking_are_refused_as_documented() {
+    let server = Server::start();
+    let client = server.client();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let task = runtime.spawn_blocking(move || client.new_event("Signup").send());
+    let err = runtime.block_on(task).unwrap().unwrap_err();
+    assert!(matches!(err, Error::OperationNotAllowed(_)), "{err:?}");
+    assert_eq!(server.received(), 0);
 }

@@ -16,7 +16,9 @@ async fn login_posts_the_credentials_as_json_and_returns_the_user() {
         .and(header("content-type", "application/json"))
         .and(default_ua())
         .and(NoHeader("authorization"))
-        .and(body_json(json!({"username": "admin", "password": PASSWORD})))
+        .and(body_json(
+            json!({"username": "admin", "password": PASSWORD}),
+        ))
         .respond_with(
             ResponseTemplate::new(200).set_body_json(json!({"token": TOKEN, "user": user_json()})),
         )
@@ -51,9 +53,10 @@ async fn later_calls_send_the_token_as_bearer() {
         .and(bearer())
         .and(default_ua())
         .and(NoHeader("x-umami-api-key"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({"data": [], "count": 0, "page": 1, "pageSize": 10}),
-        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": [], "count": 0, "page": 1, "pageSize": 10})),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -94,7 +97,10 @@ async fn refused_login_with_a_v2_text_body_keeps_the_text() {
         .respond_with(ResponseTemplate::new(401).set_body_string("Unauthorized"))
         .mount(&server)
         .await;
-    let err = hosted(&server).login("admin", "nope-nope").await.unwrap_err();
+    let err = hosted(&server)
+        .login("admin", "nope-nope")
+        .await
+        .unwrap_err();
     assert_eq!(err.status(), Some(401));
     assert_eq!(err.to_string(), "Umami answered 401: Unauthorized");
 }
@@ -104,7 +110,10 @@ async fn blank_username_is_a_validation_error_without_a_request() {
     let server = MockServer::start().await;
     expect_no_request(&server).await;
     let err = hosted(&server).login("  ", PASSWORD).await.unwrap_err();
-    assert!(matches!(err, Error::Validation(ref v) if v.field() == "username"), "{err:?}");
+    assert!(
+        matches!(err, Error::Validation(ref v) if v.field() == "username"),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -112,14 +121,20 @@ async fn blank_password_is_a_validation_error_without_a_request() {
     let server = MockServer::start().await;
     expect_no_request(&server).await;
     let err = hosted(&server).login("admin", "").await.unwrap_err();
-    assert!(matches!(err, Error::Validation(ref v) if v.field() == "password"), "{err:?}");
+    assert!(
+        matches!(err, Error::Validation(ref v) if v.field() == "password"),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
 async fn login_on_cloud_is_not_allowed() {
     let server = MockServer::start().await;
     expect_no_request(&server).await;
-    let err = cloud(&server, None).login("admin", PASSWORD).await.unwrap_err();
+    let err = cloud(&server, None)
+        .login("admin", PASSWORD)
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::OperationNotAllowed(_)), "{err:?}");
 }
 
@@ -142,7 +157,10 @@ async fn management_calls_before_login_are_not_allowed_and_send_nothing() {
     let server = MockServer::start().await;
     expect_no_request(&server).await;
     let err = hosted(&server).websites().await.unwrap_err();
-    assert!(matches!(err, Error::OperationNotAllowed(ref m) if m.contains("login")), "{err:?}");
+    assert!(
+        matches!(err, Error::OperationNotAllowed(ref m) if m.contains("login")),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]

@@ -41,14 +41,20 @@ async fn cloud_websites_go_to_v1_with_the_api_key() {
 async fn cloud_eu_region_prefixes_the_path() {
     let server = MockServer::start().await;
     mount_cloud(&server, "/v1/eu/websites", empty_page()).await;
-    cloud(&server, Some(CloudRegion::Eu)).websites().await.unwrap();
+    cloud(&server, Some(CloudRegion::Eu))
+        .websites()
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
 async fn cloud_us_region_prefixes_the_path() {
     let server = MockServer::start().await;
     mount_cloud(&server, "/v1/us/websites", empty_page()).await;
-    cloud(&server, Some(CloudRegion::Us)).websites().await.unwrap();
+    cloud(&server, Some(CloudRegion::Us))
+        .websites()
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -100,7 +106,11 @@ async fn cloud_heartbeat_gets_v1_me() {
 async fn cloud_verify_token_gets_v1_me() {
     let server = MockServer::start().await;
     mount_cloud(&server, "/v1/us/me", json!({"user": user_json()})).await;
-    assert!(cloud(&server, Some(CloudRegion::Us)).verify_token(true).await);
+    assert!(
+        cloud(&server, Some(CloudRegion::Us))
+            .verify_token(true)
+            .await
+    );
 }
 
 #[tokio::test]
@@ -127,9 +137,7 @@ async fn cloud_401_is_status_with_the_server_message() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v1/websites"))
-        .respond_with(
-            ResponseTemplate::new(401).set_body_json(v3_unauthorized("Invalid API key.")),
-        )
+        .respond_with(ResponseTemplate::new(401).set_body_json(v3_unauthorized("Invalid API key.")))
         .mount(&server)
         .await;
     let err = cloud(&server, None).websites().await.unwrap_err();
@@ -157,7 +165,10 @@ fn self_hosted_management_root_is_base_api() {
         .url_base("https://umami.example.com/")
         .build()
         .unwrap();
-    assert_eq!(client.management_api_root(), "https://umami.example.com/api");
+    assert_eq!(
+        client.management_api_root(),
+        "https://umami.example.com/api"
+    );
 }
 
 #[test]
@@ -166,5 +177,8 @@ fn self_hosted_management_root_keeps_a_sub_path() {
         .url_base("https://example.com/umami")
         .build()
         .unwrap();
-    assert_eq!(client.management_api_root(), "https://example.com/umami/api");
+    assert_eq!(
+        client.management_api_root(),
+        "https://example.com/umami/api"
+    );
 }

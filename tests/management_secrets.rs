@@ -51,9 +51,10 @@ async fn a_login_error_echoing_the_password_is_redacted() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/api/auth/login"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(
-            json!({"error": format!("bad password {PASSWORD} for admin")}),
-        ))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"error": format!("bad password {PASSWORD} for admin")})),
+        )
         .mount(&server)
         .await;
     let err = hosted(&server).login("admin", PASSWORD).await.unwrap_err();

@@ -109,12 +109,24 @@ async fn stats_read_the_v3_flat_shape_with_comparison() {
         .await;
     let stats = client.website_stats(start(), end()).send().await.unwrap();
     assert_eq!(
-        (stats.pageviews, stats.visitors, stats.visits, stats.bounces, stats.totaltime),
+        (
+            stats.pageviews,
+            stats.visitors,
+            stats.visits,
+            stats.bounces,
+            stats.totaltime
+        ),
         (120, 40, 55, 20, 3600)
     );
     let prev = stats.comparison.unwrap();
     assert_eq!(
-        (prev.pageviews, prev.visitors, prev.visits, prev.bounces, prev.totaltime),
+        (
+            prev.pageviews,
+            prev.visitors,
+            prev.visits,
+            prev.bounces,
+            prev.totaltime
+        ),
         (100, 35, 50, 25, 3000)
     );
 }
@@ -143,12 +155,22 @@ async fn stats_read_the_v2_value_prev_shape() {
 async fn stats_without_a_website_id_fail_before_any_request() {
     let server = MockServer::start().await;
     mount_login(&server).await;
-    let client = umami::Client::builder().url_base(server.uri()).build().unwrap();
+    let client = umami::Client::builder()
+        .url_base(server.uri())
+        .build()
+        .unwrap();
     client.login("admin", PASSWORD).await.unwrap();
     // Above all, nothing may reach `/api/websites//stats`.
     expect_no_request(&server).await;
-    let err = client.website_stats(start(), end()).send().await.unwrap_err();
-    assert!(matches!(err, Error::Validation(ref v) if v.field() == "website_id"), "{err:?}");
+    let err = client
+        .website_stats(start(), end())
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Validation(ref v) if v.field() == "website_id"),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -166,7 +188,10 @@ async fn stats_with_a_malformed_website_id_fail_before_any_request() {
         .send()
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Validation(ref v) if v.field() == "website_id"), "{err:?}");
+    assert!(
+        matches!(err, Error::Validation(ref v) if v.field() == "website_id"),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -197,8 +222,15 @@ async fn stats_with_end_before_start_fail_before_any_request() {
         .expect(0)
         .mount(&server)
         .await;
-    let err = client.website_stats(end(), start()).send().await.unwrap_err();
-    assert!(matches!(err, Error::Validation(ref v) if v.field() == "end"), "{err:?}");
+    let err = client
+        .website_stats(end(), start())
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Validation(ref v) if v.field() == "end"),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -209,7 +241,11 @@ async fn stats_401_is_status_with_the_server_message() {
         .respond_with(ResponseTemplate::new(401).set_body_json(v3_unauthorized("Unauthorized")))
         .mount(&server)
         .await;
-    let err = client.website_stats(start(), end()).send().await.unwrap_err();
+    let err = client
+        .website_stats(start(), end())
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.status(), Some(401));
     assert_eq!(err.to_string(), "Umami answered 401: Unauthorized");
 }
@@ -279,7 +315,13 @@ async fn active_users_use_the_given_website_id() {
 async fn active_users_without_a_website_id_fail_before_any_request() {
     let server = MockServer::start().await;
     expect_no_request(&server).await;
-    let client = umami::Client::builder().url_base(server.uri()).build().unwrap();
+    let client = umami::Client::builder()
+        .url_base(server.uri())
+        .build()
+        .unwrap();
     let err = client.active_users(None).await.unwrap_err();
-    assert!(matches!(err, Error::Validation(ref v) if v.field() == "website_id"), "{err:?}");
+    assert!(
+        matches!(err, Error::Validation(ref v) if v.field() == "website_id"),
+        "{err:?}"
+    );
 }

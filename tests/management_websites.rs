@@ -85,7 +85,12 @@ async fn websites_page_sends_page_and_page_size() {
         .await;
     let answer = client.websites_page(2, 50).await.unwrap();
     assert_eq!(
-        (answer.count, answer.page, answer.page_size, answer.data.len()),
+        (
+            answer.count,
+            answer.page,
+            answer.page_size,
+            answer.data.len()
+        ),
         (52, 2, 50, 2)
     );
     assert_eq!(answer.data[0].id, "00000000-0000-4000-8000-000000000051");
@@ -147,9 +152,15 @@ async fn page_zero_is_a_validation_error_without_a_request() {
         .mount(&server)
         .await;
     let err = client.websites_page(0, 10).await.unwrap_err();
-    assert!(matches!(err, Error::Validation(ref v) if v.field() == "page"), "{err:?}");
+    assert!(
+        matches!(err, Error::Validation(ref v) if v.field() == "page"),
+        "{err:?}"
+    );
     let err = client.websites_page(1, 0).await.unwrap_err();
-    assert!(matches!(err, Error::Validation(ref v) if v.field() == "page_size"), "{err:?}");
+    assert!(
+        matches!(err, Error::Validation(ref v) if v.field() == "page_size"),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -164,9 +175,11 @@ async fn websites_reads_nullable_fields_and_create_user() {
     });
     Mock::given(method("GET"))
         .and(path("/api/websites"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({"data": [old_style], "count": 1, "page": 1, "pageSize": 100}),
-        ))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(
+                json!({"data": [old_style], "count": 1, "page": 1, "pageSize": 100}),
+            ),
+        )
         .mount(&server)
         .await;
     let sites = client.websites().await.unwrap();
@@ -177,7 +190,10 @@ async fn websites_reads_nullable_fields_and_create_user() {
     assert_eq!(site.team_id.as_deref(), Some("t1"));
     assert_eq!(site.deleted_at, None);
     let owner = site.user.as_ref().unwrap();
-    assert_eq!((owner.id.as_str(), owner.username.as_str()), ("u9", "creator"));
+    assert_eq!(
+        (owner.id.as_str(), owner.username.as_str()),
+        ("u9", "creator")
+    );
 }
 
 #[tokio::test]
@@ -207,5 +223,8 @@ async fn websites_answer_that_is_not_a_page_is_an_unexpected_response() {
         .mount(&server)
         .await;
     let err = client.websites().await.unwrap_err();
-    assert!(matches!(err, Error::UnexpectedResponse(ref m) if m.contains("<html>")), "{err:?}");
+    assert!(
+        matches!(err, Error::UnexpectedResponse(ref m) if m.contains("<html>")),
+        "{err:?}"
+    );
 }

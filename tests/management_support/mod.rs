@@ -87,7 +87,9 @@ pub fn website_json(n: u32) -> Value {
 pub async fn mount_login(server: &MockServer) {
     Mock::given(method("POST"))
         .and(path("/api/auth/login"))
-        .and(body_json(json!({"username": "admin", "password": PASSWORD})))
+        .and(body_json(
+            json!({"username": "admin", "password": PASSWORD}),
+        ))
         .respond_with(
             ResponseTemplate::new(200).set_body_json(json!({"token": TOKEN, "user": user_json()})),
         )

@@ -95,7 +95,9 @@ impl Exec {
         refuse_inside_runtime()?;
         match &self.0.0 {
             Some(runtime) => runtime.block_on(future),
-            None => Err(Error::not_allowed("the blocking client's runtime is shut down")),
+            None => Err(Error::not_allowed(
+                "the blocking client's runtime is shut down",
+            )),
         }
     }
 
@@ -140,7 +142,9 @@ pub struct Client {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The async client's Debug redacts the key and the token.
-        f.debug_tuple("blocking::Client").field(&self.inner).finish()
+        f.debug_tuple("blocking::Client")
+            .field(&self.inner)
+            .finish()
     }
 }
 

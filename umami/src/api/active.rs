@@ -64,7 +64,9 @@ impl Client {
     pub async fn active_users(&self, website_id: Option<&str>) -> Result<u64, Error> {
         let id = self.resolve_website_id(website_id)?;
         let url = self.api_url(&["websites", &id, "active"], &[]);
-        let answer = self.api_call(Method::GET, url, Auth::Required, None).await?;
+        let answer = self
+            .api_call(Method::GET, url, Auth::Required, None)
+            .await?;
         let value: Value = if answer.body.iter().all(u8::is_ascii_whitespace) {
             Value::Null
         } else {

@@ -52,9 +52,8 @@ impl Client {
             .await
             .map_err(|e| scrub_secrets(e, &[password.to_owned()]))?;
         // Read by hand: a generic JSON error would quote the body, and the body holds the token.
-        let mut value: Value = serde_json::from_slice(&answer.body).map_err(|_| {
-            Error::UnexpectedResponse("the login answer is not JSON".to_owned())
-        })?;
+        let mut value: Value = serde_json::from_slice(&answer.body)
+            .map_err(|_| Error::UnexpectedResponse("the login answer is not JSON".to_owned()))?;
         let token = match value.get("token") {
             Some(Value::String(token)) if !token.trim().is_empty() => Secret::new(token.clone()),
             _ => {

@@ -34,8 +34,8 @@
 //! # Ok(()) }
 //! ```
 
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
 use reqwest::Method;
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
 use serde::de::DeserializeOwned;
 
 use crate::client::{Client, Target};
@@ -283,7 +283,10 @@ mod tests {
             },
             &secrets,
         );
-        assert_eq!(status.to_string(), "Umami answered 401: bad token [redacted]");
+        assert_eq!(
+            status.to_string(),
+            "Umami answered 401: bad token [redacted]"
+        );
         let unexpected = scrub_secrets(
             Error::UnexpectedResponse("x tok-123456 y".to_owned()),
             &secrets,

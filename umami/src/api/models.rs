@@ -358,7 +358,10 @@ pub(crate) fn active_visitors(value: &Value) -> Result<u64, String> {
             Some(first) => active_visitors(first),
         },
         Value::Number(_) => count(value),
-        other => Err(format!("expected a count of visitors, found {}", kind(other))),
+        other => Err(format!(
+            "expected a count of visitors, found {}",
+            kind(other)
+        )),
     }
 }
 
@@ -498,7 +501,13 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(
-            (stats.pageviews, stats.visitors, stats.visits, stats.bounces, stats.totaltime),
+            (
+                stats.pageviews,
+                stats.visitors,
+                stats.visits,
+                stats.bounces,
+                stats.totaltime
+            ),
             (5, 2, 3, 0, 0)
         );
         assert_eq!(stats.comparison, None);

@@ -117,8 +117,7 @@ impl WebsitesQuery {
         let skipped = (self.page - 1).saturating_mul(self.page_size);
         let mut websites: Vec<Website> = Vec::new();
         let mut seen: HashSet<String> = HashSet::new();
-        let mut page = self.page;
-        for _ in 0..MAX_PAGES {
+        for page in self.page..self.page.saturating_add(MAX_PAGES) {
             let answer = self.fetch(&client, page).await?;
             if answer.data.is_empty() {
                 return Ok(websites);
@@ -134,7 +133,6 @@ impl WebsitesQuery {
             if websites.len() == before || read >= answer.count {
                 return Ok(websites);
             }
-            page += 1;
         }
         Err(Error::UnexpectedResponse(format!(
             "the server kept sending websites for {MAX_PAGES} pages; stopped reading"
