@@ -556,7 +556,7 @@ impl WebsiteStatsRequest {
         /// See [`crate::WebsiteStatsRequest::hostname`].
         hostname(value: impl Into<String>);
         /// See [`crate::WebsiteStatsRequest::distinct_id`].
-        distinct_id(value: impl Into<String>);
+        distinct_id(id: impl IntoDistinctId);
         /// See [`crate::WebsiteStatsRequest::language`].
         language(value: impl Into<String>);
         /// See [`crate::WebsiteStatsRequest::event`].

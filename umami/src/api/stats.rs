@@ -8,6 +8,7 @@ use super::Auth;
 use super::models::WebsiteStats;
 use crate::client::Client;
 use crate::error::{Error, ValidationError};
+use crate::event::IntoDistinctId;
 
 /// Which generation of the Umami API a self-hosted server speaks, for the filter names of
 /// [`WebsiteStatsRequest`]: v2 servers call the `path` filter `url` and the `hostname`
@@ -133,12 +134,17 @@ impl WebsiteStatsRequest {
         tag = 10;
         /// Only hits for this hostname (`hostname`; `host` on v2 servers).
         hostname = 11;
-        /// Only hits of this distinct id (`distinctId`).
-        distinct_id = 12;
         /// Only visitors with this language (e.g. `en-US`).
         language = 13;
         /// Only this custom event (by name).
         event = 14;
+    }
+
+    /// Only hits of this distinct id (`distinctId`): a string or an integer, as for
+    /// [`HitBuilder::distinct_id`](crate::HitBuilder::distinct_id).
+    pub fn distinct_id(mut self, id: impl IntoDistinctId) -> Self {
+        self.filters[12] = Some(id.into_distinct_id().as_str().to_owned());
+        self
     }
 
     /// The query pairs, in a fixed order: `startAt`, `endAt`, then the filters. No I/O.
@@ -250,5 +256,14 @@ mod tests {
             .query_pairs()
             .unwrap_err();
         assert!(matches!(err, Error::Validation(v) if v.field() == "distinct_id"));
+    }
+
+    #[test]
+    fn integer_distinct_ids_are_sent_as_text() {
+        let q = WebsiteStatsRequest::new(None, at(1), at(2))
+            .distinct_id(42_u64)
+            .query_pairs()
+            .unwrap();
+        assert_eq!(q[2], ("distinctId", "42".to_owned()));
     }
 }
