@@ -66,11 +66,19 @@ pub(crate) enum Target {
         base: String,
     },
     Cloud {
+        #[allow(
+            dead_code,
+            reason = "used by the management API and the batch dispatcher, built on this core"
+        )]
         api_key: Secret,
         region: Option<CloudRegion>,
         /// Root of `/api/send` and `/api/batch`.
         send_base: String,
         /// Root of the management API, region included: `https://api.umami.is/v1[/eu]`.
+        #[allow(
+            dead_code,
+            reason = "used by the management API and the batch dispatcher, built on this core"
+        )]
         api_base: String,
     },
 }
@@ -80,6 +88,10 @@ pub(crate) enum Target {
 pub(crate) struct Config {
     pub(crate) target: Target,
     pub(crate) send_url: String,
+    #[allow(
+        dead_code,
+        reason = "used by the management API and the batch dispatcher, built on this core"
+    )]
     pub(crate) batch_url: String,
     pub(crate) website_id: Option<String>,
     pub(crate) hostname: Option<String>,
@@ -90,6 +102,10 @@ pub(crate) struct Config {
 impl Config {
     /// The root that management paths hang off: `{base}/api` self-hosted, the Cloud API root
     /// (already with `/v1` and region) on Cloud.
+    #[allow(
+        dead_code,
+        reason = "used by the management API and the batch dispatcher, built on this core"
+    )]
     pub(crate) fn api_root(&self) -> String {
         match &self.target {
             Target::SelfHosted { base } => format!("{base}/api"),
@@ -163,6 +179,10 @@ impl Client {
         &self.inner.config
     }
 
+    #[allow(
+        dead_code,
+        reason = "used by the management API and the batch dispatcher, built on this core"
+    )]
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
     }
@@ -214,6 +234,7 @@ impl Client {
     }
 
     /// An `identify` hit: ties the visitor's session to `distinct_id` and stores session data.
+    /// A blank id makes `send` fail with [`Error::Validation`] (there would be nothing to tie).
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
@@ -269,10 +290,18 @@ impl Client {
             .unwrap_or(false)
     }
 
+    #[allow(
+        dead_code,
+        reason = "used by the management API and the batch dispatcher, built on this core"
+    )]
     pub(crate) fn token(&self) -> Option<Secret> {
         self.inner.token.read().ok().and_then(|t| t.clone())
     }
 
+    #[allow(
+        dead_code,
+        reason = "used by the management API and the batch dispatcher, built on this core"
+    )]
     pub(crate) fn set_token(&self, token: Option<Secret>) {
         if let Ok(mut slot) = self.inner.token.write() {
             *slot = token;
@@ -302,6 +331,15 @@ impl Client {
         if !self.is_enabled() {
             return Ok(SendResponse::disabled());
         }
+        self.send_body(hit.to_body(), cache).await
+    }
+
+    /// Posts a serialized hit to `/api/send` and reads the answer.
+    pub(crate) async fn send_body(
+        &self,
+        body: Vec<u8>,
+        cache: Option<&str>,
+    ) -> Result<SendResponse, Error> {
         let config = self.config();
         let mut request = self
             .inner
@@ -310,9 +348,12 @@ impl Client {
             .header(USER_AGENT, config.user_agent.clone())
             .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
             .timeout(config.timeout)
-            .body(hit.to_body());
+            .body(body);
         if let Some(token) = cache {
-            request = request.header("x-umami-cache", token);
+            let value = HeaderValue::from_str(token).map_err(|_| {
+                ValidationError::new("cache", "must be visible ASCII text usable as a header")
+            })?;
+            request = request.header("x-umami-cache", value);
         }
         let response = request.send().await.map_err(Error::from_reqwest)?;
         let status = response.status();
@@ -350,6 +391,9 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     http_client: Option<reqwest::Client>,
     enabled: Option<bool>,
+    /// The module-level API's switch, shared by every client it builds, so that
+    /// `umami::disable()` also stops builders and clients obtained before it.
+    shared_enabled: Option<Arc<AtomicBool>>,
     /// The global client keeps website id and hostname as given and lets sends report them.
     lenient_defaults: bool,
 }
@@ -444,6 +488,11 @@ impl ClientBuilder {
     /// [`Client::disable`] right away.
     pub fn enabled(mut self, enabled: bool) -> Self {
         self.enabled = Some(enabled);
+        self
+    }
+
+    pub(crate) fn shared_enabled(mut self, enabled: Arc<AtomicBool>) -> Self {
+        self.shared_enabled = Some(enabled);
         self
     }
 
@@ -551,7 +600,10 @@ impl ClientBuilder {
                     user_agent,
                     timeout,
                 },
-                enabled: Arc::new(AtomicBool::new(self.enabled.unwrap_or(true))),
+                enabled: match self.shared_enabled {
+                    Some(shared) => shared,
+                    None => Arc::new(AtomicBool::new(self.enabled.unwrap_or(true))),
+                },
                 token: RwLock::new(None),
             }),
         })
@@ -601,4 +653,109 @@ pub(crate) fn normalize_base(field: &'static str, url: &str) -> Result<String, V
         ));
     }
     Ok(trimmed.trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_base_strips_trailing_slashes_and_spaces() {
+        assert_eq!(
+            normalize_base("url_base", " https://umami.example.com/ ").unwrap(),
+            "https://umami.example.com"
+        );
+        assert_eq!(
+            normalize_base("url_base", "http://127.0.0.1:3000//").unwrap(),
+            "http://127.0.0.1:3000"
+        );
+        assert_eq!(
+            normalize_base("url_base", "https://example.com/umami/").unwrap(),
+            "https://example.com/umami"
+        );
+    }
+
+    #[test]
+    fn normalize_base_rejects_what_is_not_an_http_root() {
+        for (bad, problem) in [
+            ("", "must not be empty"),
+            (
+                "ftp://example.com",
+                "\"ftp://example.com\" must start with http:// or https://",
+            ),
+            (
+                "https://example.com/?a=1",
+                "\"https://example.com/?a=1\" must be a root URL without query or fragment",
+            ),
+        ] {
+            let err = normalize_base("url_base", bad).unwrap_err();
+            assert_eq!(
+                (err.field(), err.problem()),
+                ("url_base", problem),
+                "{bad:?}"
+            );
+        }
+        assert!(normalize_base("url_base", "example.com").is_err());
+    }
+
+    #[test]
+    fn send_and_batch_urls_hang_off_the_base() {
+        let client = Client::builder()
+            .url_base("https://umami.example.com/")
+            .build()
+            .unwrap();
+        assert_eq!(client.send_url(), "https://umami.example.com/api/send");
+        assert_eq!(
+            client.config().batch_url,
+            "https://umami.example.com/api/batch"
+        );
+        assert_eq!(client.config().api_root(), "https://umami.example.com/api");
+    }
+
+    #[test]
+    fn cloud_urls_and_region() {
+        let client = Client::builder()
+            .cloud_api_key("api_k")
+            .cloud_region(CloudRegion::Eu)
+            .build()
+            .unwrap();
+        assert_eq!(client.send_url(), "https://cloud.umami.is/api/send");
+        assert_eq!(
+            client.config().batch_url,
+            "https://cloud.umami.is/api/batch"
+        );
+        assert_eq!(client.config().api_root(), "https://api.umami.is/v1/eu");
+    }
+
+    #[test]
+    fn build_without_a_target_is_not_allowed() {
+        assert!(matches!(
+            Client::builder().build(),
+            Err(Error::OperationNotAllowed(_))
+        ));
+    }
+
+    #[test]
+    fn build_rejects_both_targets_blank_key_zero_timeout_and_bad_user_agent() {
+        let field = |b: ClientBuilder| match b.build() {
+            Err(Error::Validation(v)) => v.field(),
+            other => panic!("{other:?}"),
+        };
+        let base = || Client::builder().url_base("https://umami.example.com");
+        assert_eq!(field(base().cloud_api_key("k")), "url_base");
+        assert_eq!(
+            field(Client::builder().cloud_api_key("  ")),
+            "cloud_api_key"
+        );
+        assert_eq!(field(base().timeout(Duration::ZERO)), "timeout");
+        assert_eq!(field(base().user_agent("a\u{7f}b")), "user_agent");
+        assert_eq!(field(base().hostname(" ")), "hostname");
+        assert_eq!(field(base().hostname("h".repeat(101))), "hostname");
+    }
+
+    #[test]
+    fn default_user_agent_is_browser_like_with_our_name() {
+        assert!(DEFAULT_USER_AGENT.starts_with("Mozilla/5.0 umami-rs/"));
+        assert!(HeaderValue::from_str(DEFAULT_USER_AGENT).is_ok());
+    }
 }

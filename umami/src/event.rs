@@ -12,7 +12,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::client::Client;
+use crate::client::{Client, Config};
 use crate::error::{Error, ValidationError};
 use crate::validate;
 
@@ -457,17 +457,18 @@ impl<K> HitBuilder<K> {
             Ok(Value::Object(map)) => Data::Object(map),
             Ok(Value::Null) => Data::Object(Map::new()),
             Ok(other) => Data::Invalid(ValidationError::new(
-                "custom_data",
+                K::DATA_FIELD,
                 format!("must serialize to a JSON object, got {}", json_kind(&other)),
             )),
             Err(e) => Data::Invalid(ValidationError::new(
-                "custom_data",
+                K::DATA_FIELD,
                 format!("could not be serialized: {e}"),
             )),
         };
     }
 
     /// Sets the custom data from an already built JSON object, with no second serialization.
+    #[allow(dead_code, reason = "used by the UmamiEvent derive's generated sends")]
     pub(crate) fn set_data_map(&mut self, map: Map<String, Value>) {
         self.data = Data::Object(map);
     }
@@ -510,6 +511,9 @@ pub trait HitKind: sealed::Sealed {
     /// The builder method that sets the hit's data, for error messages.
     #[doc(hidden)]
     const DATA_FIELD: &'static str = "custom_data";
+    /// Whether the hit is meaningless without a distinct id (identify).
+    #[doc(hidden)]
+    const REQUIRES_ID: bool = false;
 }
 
 mod sealed {
@@ -536,6 +540,7 @@ impl HitKind for kind::Identify {
     const TYPE: &'static str = "identify";
     const IS_EVENT: bool = false;
     const DATA_FIELD: &'static str = "data";
+    const REQUIRES_ID: bool = true;
 }
 
 impl<K: HitKind> HitBuilder<K> {
@@ -546,76 +551,98 @@ impl<K: HitKind> HitBuilder<K> {
     /// naming the first bad field.
     pub fn prepare(mut self) -> Result<PreparedHit, Error> {
         let client = self.take_client()?;
-        self.prepare_for(&client)
+        let view = self.check(client.config())?;
+        Ok(PreparedHit {
+            envelope: view.to_envelope(),
+        })
     }
 
-    fn prepare_for(self, client: &Client) -> Result<PreparedHit, Error> {
-        let config = client.config();
-
-        let website = match self.website_id.or_else(|| config.website_id.clone()) {
-            Some(id) => id,
-            None => {
-                return Err(ValidationError::new(
-                    "website_id",
-                    "is required: pass it here or set a default with website_id() on the client \
-                     builder (or umami::set_website_id())",
-                )
-                .into());
+    /// Validates every input and returns the wire form borrowing from the builder and the
+    /// client's defaults, so that `send` serializes without copying a single string.
+    fn check<'a>(&'a mut self, config: &'a Config) -> Result<HitView<'a>, Error> {
+        // The only mutation: give events their `{}` and merge revenue into the data. Done
+        // first so that everything below can borrow; the revenue values are checked below,
+        // in field order, and a bad one fails the whole hit anyway.
+        if K::IS_EVENT && matches!(self.data, Data::Unset) {
+            self.data = Data::Object(Map::new());
+        }
+        if let Some((revenue, currency)) = &self.revenue {
+            if let Data::Object(map) = &mut self.data {
+                map.insert("revenue".to_owned(), Value::from(*revenue));
+                map.insert("currency".to_owned(), Value::from(currency.trim()));
             }
-        };
-        validate::uuid("website_id", &website)?;
+        }
+        let this: &'a Self = self;
 
-        let hostname = match self.hostname.or_else(|| config.hostname.clone()) {
-            Some(h) => h,
-            None => {
-                return Err(ValidationError::new(
-                    "hostname",
-                    "is required: pass it here or set a default with hostname() on the client \
-                     builder (or umami::set_hostname())",
-                )
-                .into());
-            }
+        let Some(website) = this.website_id.as_deref().or(config.website_id.as_deref()) else {
+            return Err(ValidationError::new(
+                "website_id",
+                "is required: pass it here or set a default with website_id() on the client \
+                 builder (or umami::set_website_id())",
+            )
+            .into());
         };
-        validate::not_blank("hostname", &hostname)?;
-        validate::max_chars("hostname", &hostname, validate::MAX_HOSTNAME)?;
+        validate::uuid("website_id", website)?;
 
-        if let Some(name) = &self.name {
+        let Some(hostname) = this.hostname.as_deref().or(config.hostname.as_deref()) else {
+            return Err(ValidationError::new(
+                "hostname",
+                "is required: pass it here or set a default with hostname() on the client \
+                 builder (or umami::set_hostname())",
+            )
+            .into());
+        };
+        validate::not_blank("hostname", hostname)?;
+        validate::max_chars("hostname", hostname, validate::MAX_HOSTNAME)?;
+
+        if let Some(name) = &this.name {
             validate::event_name("event_name", name, validate::MAX_NAME)?;
         }
 
-        let url = self.url.unwrap_or_else(|| "/".to_owned());
-        validate::url_or_path("url", &url)?;
-        let referrer = self.referrer.unwrap_or_default();
-        validate::url_or_path("referrer", &referrer)?;
-        let language = self.language.unwrap_or_else(|| "en-US".to_owned());
-        validate::max_chars("language", &language, validate::MAX_LANGUAGE)?;
-        let screen = self.screen.unwrap_or_else(|| "1920x1080".to_owned());
-        validate::max_chars("screen", &screen, validate::MAX_SCREEN)?;
+        let url = this.url.as_deref().unwrap_or("/");
+        validate::url_or_path("url", url)?;
+        let referrer = this.referrer.as_deref().unwrap_or("");
+        validate::url_or_path("referrer", referrer)?;
+        let language = this.language.as_deref().unwrap_or("en-US");
+        validate::max_chars("language", language, validate::MAX_LANGUAGE)?;
+        let screen = this.screen.as_deref().unwrap_or("1920x1080");
+        validate::max_chars("screen", screen, validate::MAX_SCREEN)?;
 
-        if let Some(tag) = &self.tag {
+        if let Some(tag) = &this.tag {
             validate::event_name("tag", tag, validate::MAX_TAG)?;
         }
 
-        let id = match self.distinct_id {
+        let id = match &this.distinct_id {
             Some(id) if !id.is_blank() => {
                 validate::max_chars("distinct_id", id.as_str(), validate::MAX_DISTINCT_ID)?;
-                Some(id.0)
+                Some(id.as_str())
+            }
+            // An identify hit without an id would only attach data to an anonymous session:
+            // surely a bug in the caller, so say so instead of sending it.
+            _ if K::REQUIRES_ID => {
+                return Err(ValidationError::new(
+                    "distinct_id",
+                    "must not be empty or blank: identify ties the session to this id",
+                )
+                .into());
             }
             _ => None,
         };
 
-        let ip = match self.ip_address {
-            Some(ip) if !ip.trim().is_empty() => {
-                let ip = ip.trim().to_owned();
-                validate::ip_address("ip_address", &ip)?;
+        let ip = match this.ip_address.as_deref().map(str::trim) {
+            Some(ip) if !ip.is_empty() => {
+                validate::ip_address("ip_address", ip)?;
                 Some(ip)
             }
             _ => None,
         };
 
-        let user_agent = self.user_agent.filter(|ua| !ua.trim().is_empty());
+        let user_agent = this
+            .user_agent
+            .as_deref()
+            .filter(|ua| !ua.trim().is_empty());
 
-        let timestamp = match self.timestamp {
+        let timestamp = match this.timestamp {
             Some(at) => Some(
                 at.duration_since(UNIX_EPOCH)
                     .map_err(|_| {
@@ -626,51 +653,42 @@ impl<K: HitKind> HitBuilder<K> {
             None => None,
         };
 
-        let mut data = match self.data {
-            Data::Unset => None,
-            Data::Object(map) => Some(map),
-            Data::Invalid(e) => return Err(e.into()),
-        };
-        if let Some((revenue, currency)) = self.revenue {
-            if !revenue.is_finite() || revenue < 0.0 {
+        if let Some((revenue, currency)) = &this.revenue {
+            if !revenue.is_finite() || *revenue < 0.0 {
                 return Err(ValidationError::new(
                     "revenue",
                     format!("{revenue} is not a finite number >= 0"),
                 )
                 .into());
             }
-            validate::not_blank("currency", &currency)?;
-            let map = data.get_or_insert_with(Map::new);
-            map.insert("revenue".to_owned(), Value::from(revenue));
-            map.insert("currency".to_owned(), Value::from(currency.trim()));
+            validate::not_blank("currency", currency)?;
         }
-        if K::IS_EVENT && data.is_none() {
-            data = Some(Map::new());
-        }
-        if let Some(map) = &data {
-            validate::custom_data(K::DATA_FIELD, map)?;
-        }
+        let data = match &this.data {
+            Data::Unset => None,
+            Data::Object(map) => {
+                validate::custom_data(K::DATA_FIELD, map)?;
+                Some(map)
+            }
+            Data::Invalid(e) => return Err(e.clone().into()),
+        };
 
-        let title = self.title.or_else(|| self.name.clone());
-        Ok(PreparedHit {
-            envelope: Envelope {
-                kind: K::TYPE,
-                payload: Payload {
-                    website,
-                    hostname,
-                    language,
-                    screen,
-                    url,
-                    referrer,
-                    title,
-                    name: self.name,
-                    data,
-                    tag: self.tag,
-                    id,
-                    ip,
-                    user_agent,
-                    timestamp,
-                },
+        Ok(HitView {
+            kind: K::TYPE,
+            payload: PayloadView {
+                website,
+                hostname,
+                language,
+                screen,
+                url,
+                referrer,
+                title: this.title.as_deref().or(this.name.as_deref()),
+                name: this.name.as_deref(),
+                data,
+                tag: this.tag.as_deref(),
+                id,
+                ip,
+                user_agent,
+                timestamp,
             },
         })
     }
@@ -685,8 +703,74 @@ impl<K: HitKind> HitBuilder<K> {
     /// [`Error::BotFiltered`] when Umami's bot filter dropped the hit; [`Error::Transport`].
     pub async fn send(mut self) -> Result<SendResponse, Error> {
         let client = self.take_client()?;
-        let hit = self.prepare_for(&client)?;
-        client.send_hit(&hit).await
+        let view = self.check(client.config())?;
+        if !client.is_enabled() {
+            return Ok(SendResponse::disabled());
+        }
+        let body =
+            serde_json::to_vec(&view).expect("a payload of strings and JSON values serializes");
+        client.send_body(body, None).await
+    }
+}
+
+/// The wire form of a hit, borrowed from its builder and client: what `send` serializes.
+/// Must stay field for field the same as [`Envelope`]/[`Payload`] (a unit test checks).
+#[derive(Serialize)]
+struct HitView<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    payload: PayloadView<'a>,
+}
+
+#[derive(Serialize)]
+struct PayloadView<'a> {
+    website: &'a str,
+    hostname: &'a str,
+    language: &'a str,
+    screen: &'a str,
+    url: &'a str,
+    referrer: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tag: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ip: Option<&'a str>,
+    #[serde(rename = "userAgent", skip_serializing_if = "Option::is_none")]
+    user_agent: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timestamp: Option<u64>,
+}
+
+impl HitView<'_> {
+    fn to_envelope(&self) -> Envelope {
+        let p = &self.payload;
+        let owned = |s: Option<&str>| s.map(str::to_owned);
+        Envelope {
+            kind: self.kind,
+            payload: Payload {
+                website: p.website.to_owned(),
+                hostname: p.hostname.to_owned(),
+                language: p.language.to_owned(),
+                screen: p.screen.to_owned(),
+                url: p.url.to_owned(),
+                referrer: p.referrer.to_owned(),
+                title: owned(p.title),
+                name: owned(p.name),
+                data: p.data.cloned(),
+                tag: owned(p.tag),
+                id: owned(p.id),
+                ip: owned(p.ip),
+                user_agent: owned(p.user_agent),
+                timestamp: p.timestamp,
+            },
+        }
     }
 }
 
@@ -751,5 +835,142 @@ impl Identify {
     pub fn data(mut self, data: impl Serialize) -> Self {
         self.set_data(data);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use std::time::Duration;
+
+    const WEBSITE: &str = "978435e2-7ba1-4337-9860-ec31ece2db60";
+
+    fn client() -> Client {
+        Client::builder()
+            .url_base("https://umami.example.com")
+            .website_id(WEBSITE)
+            .hostname("example.com")
+            .build()
+            .unwrap()
+    }
+
+    /// What `send` would put on the wire, through the borrowed view.
+    fn sent_json<K: HitKind>(mut builder: HitBuilder<K>) -> Value {
+        let client = builder.take_client().unwrap();
+        let view = builder.check(client.config()).unwrap();
+        serde_json::to_value(&view).unwrap()
+    }
+
+    #[test]
+    fn borrowed_view_serializes_exactly_like_the_prepared_hit() {
+        let c = client();
+        let full = || {
+            c.new_event("Purchase-Course")
+                .website_id("0c1b6d3e-59a2-4f51-9a8e-3b7c1f2d4e5a")
+                .hostname("shop.example.org")
+                .url("/checkout")
+                .title("Checkout")
+                .referrer("/cart")
+                .language("fr-FR")
+                .screen("1280x720")
+                .tag("spring")
+                .distinct_id(42_u64)
+                .ip_address(" 198.51.100.4 ")
+                .user_agent("Mozilla/5.0 (Macintosh)")
+                .timestamp(UNIX_EPOCH + Duration::from_secs(1_700_000_000))
+                .custom_data(json!({"plan": "pro"}))
+        };
+        assert_eq!(sent_json(full()), full().prepare().unwrap().to_json());
+        assert_eq!(
+            sent_json(c.new_event("Signup")),
+            c.new_event("Signup").prepare().unwrap().to_json()
+        );
+        let page = || c.new_page_view("Home", "/");
+        assert_eq!(sent_json(page()), page().prepare().unwrap().to_json());
+        let revenue = || c.new_revenue_event(9.5, "EUR").custom_data(json!({"a": 1}));
+        assert_eq!(sent_json(revenue()), revenue().prepare().unwrap().to_json());
+        let identify = || c.identify("u-1").data(json!({"plan": "pro"}));
+        assert_eq!(
+            sent_json(identify()),
+            identify().prepare().unwrap().to_json()
+        );
+    }
+
+    #[test]
+    fn prepared_hit_accessors() {
+        let hit = client()
+            .new_event("Signup")
+            .distinct_id(" 7 ")
+            .ip_address("::1")
+            .prepare()
+            .unwrap();
+        assert_eq!(hit.kind(), "event");
+        assert_eq!(hit.event_name(), Some("Signup"));
+        assert_eq!(hit.website_id(), WEBSITE);
+        assert_eq!(hit.distinct_id(), Some("7"));
+        assert_eq!(hit.ip_address(), Some("::1"));
+        assert_eq!(hit.data(), Some(&Map::new()));
+        let identify = client().identify("u").prepare().unwrap();
+        assert_eq!((identify.kind(), identify.event_name()), ("identify", None));
+        assert_eq!(identify.data(), None);
+    }
+
+    #[test]
+    fn page_views_carry_neither_name_nor_data() {
+        let hit = client().new_page_view("Home", "/").prepare().unwrap();
+        assert_eq!(hit.event_name(), None);
+        assert_eq!(hit.data(), None);
+        let json = hit.to_json();
+        assert_eq!(json["payload"]["title"], "Home");
+        assert!(json["payload"].get("name").is_none());
+        assert!(json["payload"].get("data").is_none());
+    }
+
+    #[test]
+    fn distinct_ids_from_text_are_trimmed_and_blank_ones_are_blank() {
+        assert_eq!(DistinctId::from(" a ").as_str(), "a");
+        assert_eq!(DistinctId::from(String::from("\tb\n")).as_str(), "b");
+        assert_eq!(DistinctId::from(String::from("c")).as_str(), "c");
+        assert_eq!(DistinctId::from(&String::from(" d")).as_str(), "d");
+        assert!(DistinctId::from(" \r\n\t").is_blank());
+        assert!(DistinctId::from(String::new()).is_blank());
+        assert_eq!(" e ".into_distinct_id().to_string(), "e");
+    }
+
+    #[test]
+    fn distinct_ids_from_integers_are_decimal_text() {
+        assert_eq!(DistinctId::from(0_u8).as_str(), "0");
+        assert_eq!(DistinctId::from(-1_i8).as_str(), "-1");
+        assert_eq!(DistinctId::from(i64::MIN).as_str(), "-9223372036854775808");
+        assert_eq!(
+            DistinctId::from(u128::MAX).as_str(),
+            "340282366920938463463374607431768211455"
+        );
+        assert_eq!(
+            isize::MAX.into_distinct_id().as_str(),
+            isize::MAX.to_string()
+        );
+    }
+
+    #[test]
+    fn null_custom_data_means_empty_data() {
+        let hit = client()
+            .new_event("Signup")
+            .custom_data(Option::<Value>::None)
+            .prepare()
+            .unwrap();
+        assert_eq!(hit.data(), Some(&Map::new()));
+    }
+
+    #[test]
+    fn disabled_response_is_empty() {
+        let resp = SendResponse::disabled();
+        assert!(resp.is_disabled());
+        assert_eq!(resp.json(), &json!({}));
+        assert_eq!(
+            (resp.cache(), resp.session_id(), resp.visit_id()),
+            (None, None, None)
+        );
     }
 }

@@ -19,22 +19,37 @@
 //! # Ok(()) }
 //! ```
 
-use std::sync::{Mutex, MutexGuard, RwLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use crate::client::{Client, ClientBuilder, CloudRegion, normalize_base};
 use crate::error::{Error, ValidationError};
 use crate::event::{Identify, IntoDistinctId, NewEvent, NewPageView, NewRevenueEvent};
 use crate::secret::Secret;
 
-#[derive(Default)]
 struct Settings {
     url_base: Option<String>,
     cloud: Option<(Secret, Option<CloudRegion>)>,
     website_id: Option<String>,
     hostname: Option<String>,
-    disabled: bool,
+    /// Shared by every client built from these settings: enable()/disable() flip it in
+    /// place, so they also reach builders and clients created earlier.
+    enabled: Arc<AtomicBool>,
     /// One connection pool for every client the settings produce.
     http: Option<reqwest::Client>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            url_base: None,
+            cloud: None,
+            website_id: None,
+            hostname: None,
+            enabled: Arc::new(AtomicBool::new(true)),
+            http: None,
+        }
+    }
 }
 
 /// The settings, and the client built from them (rebuilt by each setter, so that a send only
@@ -83,7 +98,7 @@ fn rebuild(s: &mut Settings) -> Result<Option<Client>, Error> {
     };
     builder = builder
         .http_client(http)
-        .enabled(!s.disabled)
+        .shared_enabled(Arc::clone(&s.enabled))
         .lenient_defaults();
     if let Some(id) = &s.website_id {
         builder = builder.website_id(id.clone());
@@ -161,18 +176,28 @@ pub fn set_hostname(hostname: &str) {
 
 /// Turns tracking back on for the module-level API.
 pub fn enable() {
-    let _ = update(|s| s.disabled = false);
+    set_enabled(true);
 }
 
 /// Turns tracking off for the module-level API: hits are still validated, nothing is sent,
-/// and responses say [`is_disabled`](crate::SendResponse::is_disabled).
+/// and responses say [`is_disabled`](crate::SendResponse::is_disabled). Takes effect at
+/// once, also for builders and [`default_client`]s obtained earlier.
 pub fn disable() {
-    let _ = update(|s| s.disabled = true);
+    set_enabled(false);
+}
+
+fn set_enabled(enabled: bool) {
+    settings()
+        .get_or_insert_with(Settings::default)
+        .enabled
+        .store(enabled, Ordering::Relaxed);
 }
 
 /// Whether the module-level API sends hits.
 pub fn is_enabled() -> bool {
-    settings().as_ref().is_none_or(|s| !s.disabled)
+    settings()
+        .as_ref()
+        .is_none_or(|s| s.enabled.load(Ordering::Relaxed))
 }
 
 /// A custom event on the default client; see [`Client::new_event`].
