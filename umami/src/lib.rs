@@ -4,6 +4,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod client;
+pub mod dispatch;
 pub mod error;
 pub mod event;
 pub mod global;
@@ -13,6 +14,7 @@ mod typed;
 mod validate;
 
 pub use client::{Client, ClientBuilder, CloudRegion, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT};
+pub use dispatch::{Dispatcher, Visitor};
 pub use error::{Error, ValidationError};
 pub use event::{
     DistinctId, HitBuilder, Identify, IntoDistinctId, NewEvent, NewPageView, NewRevenueEvent,
