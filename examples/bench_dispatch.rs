@@ -100,12 +100,7 @@ async fn direct(client: &Client, events: u64, in_flight: usize) -> Row {
     }
 }
 
-async fn dispatched(
-    client: &Client,
-    events: u64,
-    batch: usize,
-    concurrency: usize,
-) -> Row {
+async fn dispatched(client: &Client, events: u64, batch: usize, concurrency: usize) -> Row {
     let dispatcher = Dispatcher::builder(client.clone())
         .capacity(events as usize)
         .max_batch_size(batch)

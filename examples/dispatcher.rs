@@ -65,7 +65,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let report = dispatcher.shutdown(Duration::from_secs(10)).await;
     println!("{report}");
     for failure in &report.stats.recent_failures {
-        println!("  {} x{}: {}", failure.reason, failure.events, failure.message);
+        println!(
+            "  {} x{}: {}",
+            failure.reason, failure.events, failure.message
+        );
     }
     Ok(())
 }

@@ -369,7 +369,10 @@ async fn ten_thousand_events_survive_thirty_percent_faults() {
 
     let log = server.state.log.lock().unwrap();
     for fault in FAULTS {
-        assert!(log.faults.get(&fault).copied().unwrap_or(0) > 0, "{fault:?} never injected");
+        assert!(
+            log.faults.get(&fault).copied().unwrap_or(0) > 0,
+            "{fault:?} never injected"
+        );
     }
     let failed_requests: u32 = log.faults.values().sum();
     drop(log);
@@ -644,7 +647,11 @@ async fn overflow_with_drop_newest_counts_the_excess() {
     server.resume();
     let report = dispatcher.shutdown(LONG).await;
     assert_eq!(
-        (report.stats.tracked, report.stats.sent, report.stats.dropped),
+        (
+            report.stats.tracked,
+            report.stats.sent,
+            report.stats.dropped
+        ),
         (50, 50, 7)
     );
 }
@@ -855,8 +862,14 @@ async fn settings_are_validated() {
         .build()
         .unwrap();
     for (builder, field) in [
-        (Dispatcher::builder(client.clone()).max_batch_size(501), "max_batch_size"),
-        (Dispatcher::builder(client.clone()).max_batch_size(0), "max_batch_size"),
+        (
+            Dispatcher::builder(client.clone()).max_batch_size(501),
+            "max_batch_size",
+        ),
+        (
+            Dispatcher::builder(client.clone()).max_batch_size(0),
+            "max_batch_size",
+        ),
         (Dispatcher::builder(client.clone()).capacity(0), "capacity"),
         (
             Dispatcher::builder(client.clone()).max_concurrent_requests(0),

@@ -85,9 +85,11 @@ pub(crate) fn parse_answer(body: &[u8], sent: usize) -> Result<Vec<ItemOutcome>,
         ));
     };
     if map.contains_key("beep") {
-        return Err("Umami's bot filter dropped the whole batch (answer {\"beep\":\"boop\"}): \
+        return Err(
+            "Umami's bot filter dropped the whole batch (answer {\"beep\":\"boop\"}): \
              check the User-Agent"
-            .to_owned());
+                .to_owned(),
+        );
     }
     let details = match map.get("details") {
         Some(Value::Array(details)) => details.as_slice(),
@@ -213,7 +215,10 @@ mod tests {
 
     #[test]
     fn encode_joins_items_into_an_array() {
-        assert_eq!(encode([&b"{\"a\":1}"[..], b"{\"b\":2}"]), b"[{\"a\":1},{\"b\":2}]");
+        assert_eq!(
+            encode([&b"{\"a\":1}"[..], b"{\"b\":2}"]),
+            b"[{\"a\":1},{\"b\":2}]"
+        );
         assert_eq!(encode(std::iter::empty::<&[u8]>()), b"[]");
     }
 

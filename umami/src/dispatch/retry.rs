@@ -207,7 +207,11 @@ impl Jitter {
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(0x9E37_79B9_7F4A_7C15);
         let seed = nanos ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        Jitter(if seed == 0 { 0x2545_F491_4F6C_DD1D } else { seed })
+        Jitter(if seed == 0 {
+            0x2545_F491_4F6C_DD1D
+        } else {
+            seed
+        })
     }
 
     /// A number in `[0, 1)`.

@@ -145,7 +145,11 @@ impl Visitor {
     }
 
     /// A page view of this visitor (its distinct id already set).
-    pub fn new_page_view(&self, page_title: impl Into<String>, url: impl Into<String>) -> NewPageView {
+    pub fn new_page_view(
+        &self,
+        page_title: impl Into<String>,
+        url: impl Into<String>,
+    ) -> NewPageView {
         self.client
             .new_page_view(page_title, url)
             .distinct_id(&self.id)

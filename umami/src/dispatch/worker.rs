@@ -119,8 +119,8 @@ async fn send_batch(
             Ok(body) if status.is_success() => {
                 match batch::parse_answer(&body, items.len()) {
                     Ok(outcomes) => {
-                        items = settle_answer(&shared, id, items, outcomes, attempt, &mut jitter)
-                            .await;
+                        items =
+                            settle_answer(&shared, id, items, outcomes, attempt, &mut jitter).await;
                     }
                     Err(message) => {
                         tracing::warn!(%message, "umami batch answer not understood");
