@@ -764,10 +764,21 @@ async fn old_server_without_batch_gets_single_sends() {
     assert_eq!(server.stored().len(), 90);
 
     // Each visitor's token comes back only with that visitor's hits.
-    let log = server.state.log.lock().unwrap();
-    let mut reused: HashMap<String, usize> = HashMap::new();
     for send in &sends {
         assert_eq!(send.user_agent.as_deref(), Some(umami::DEFAULT_USER_AGENT));
+    }
+    let reused = check_tokens(&server, &sends);
+    for visitor in visitors {
+        assert!(reused.get(visitor).copied().unwrap_or(0) > 0, "{visitor}");
+    }
+}
+
+/// Every `/api/send` with a token carried one issued to the same visitor; anonymous hits none.
+/// Returns how many sends reused a token, per visitor.
+fn check_tokens(server: &Server, sends: &[Recorded]) -> HashMap<String, usize> {
+    let log = server.state.log.lock().unwrap();
+    let mut reused: HashMap<String, usize> = HashMap::new();
+    for send in sends {
         let visitor = send.body["payload"]["id"].as_str();
         match (&send.cache, visitor) {
             (None, _) => {}
@@ -778,9 +789,129 @@ async fn old_server_without_batch_gets_single_sends() {
             (Some(_), None) => panic!("an anonymous hit carried a cache token"),
         }
     }
-    for visitor in visitors {
-        assert!(reused.get(visitor).copied().unwrap_or(0) > 0, "{visitor}");
+    reused
+}
+
+#[tokio::test]
+async fn visitor_hits_go_singly_with_their_tokens_when_asked() {
+    let server = Server::start(Behaviour::default()).await;
+    let client = server.client();
+    let dispatcher = Dispatcher::builder(client.clone())
+        .send_visitor_hits_singly(true)
+        .max_batch_size(10)
+        .max_concurrent_requests(1)
+        .single_send_concurrency(1)
+        .flush_interval(Duration::ZERO)
+        .build()
+        .unwrap();
+    for seq in 0..40_u64 {
+        let hit = event(&client, seq);
+        let hit = match seq % 4 {
+            0 => hit.distinct_id("alice"),
+            1 => hit.distinct_id("bob"),
+            _ => hit,
+        };
+        dispatcher.track(hit).unwrap();
     }
+    let report = dispatcher.shutdown(LONG).await;
+    assert_eq!(report.stats.sent, 40);
+    assert!(report.stats.batch_endpoint);
+
+    let sends = server.requests_to("/api/send");
+    assert_eq!(sends.len(), 20);
+    assert!(sends.iter().all(|s| s.body["payload"]["id"].is_string()));
+    let batched: usize = server
+        .requests_to("/api/batch")
+        .iter()
+        .map(|r| {
+            let items = r.body.as_array().unwrap();
+            assert!(items.iter().all(|i| i["payload"].get("id").is_none()));
+            items.len()
+        })
+        .sum();
+    assert_eq!(batched, 20);
+    // One at a time: every send after a visitor's first carries that visitor's token.
+    let reused = check_tokens(&server, &sends);
+    assert_eq!((reused["alice"], reused["bob"]), (9, 9));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn old_server_with_faults_still_gets_everything() {
+    let server = Server::start(Behaviour {
+        no_batch_endpoint: true,
+        fault_share: 0.3,
+        late_by: Duration::from_millis(800),
+    })
+    .await;
+    let client = Client::builder()
+        .url_base(format!("http://{}", server.addr))
+        .website_id(WEBSITE_ID)
+        .hostname("example.com")
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let dispatcher = Dispatcher::builder(client.clone())
+        .max_batch_size(50)
+        .single_send_concurrency(16)
+        .flush_interval(Duration::ZERO)
+        .retry_policy(quick_retries())
+        .build()
+        .unwrap();
+    for seq in 0..1_000_u64 {
+        dispatcher
+            .track(event(&client, seq).distinct_id(seq % 7))
+            .unwrap();
+    }
+    let report = dispatcher.shutdown(LONG).await;
+
+    assert!(!report.timed_out);
+    assert_eq!(report.stats.sent, 1_000, "{:?}", report.stats.recent_failures);
+    assert_eq!(report.stats.failed.total(), 0);
+    let stored = server.stored();
+    assert_eq!(stored.len(), 1_000);
+    let stored_twice: u64 = stored.values().map(|&n| u64::from(n) - 1).sum();
+    assert!(stored_twice <= report.stats.possible_duplicates);
+    check_tokens(&server, &server.requests_to("/api/send"));
+}
+
+struct Signup {
+    plan: &'static str,
+}
+
+impl umami::UmamiEvent for Signup {
+    fn event_name(&self) -> &str {
+        "Signup"
+    }
+
+    fn custom_data(&self) -> Result<serde_json::Map<String, Value>, umami::Error> {
+        let mut map = serde_json::Map::new();
+        map.insert("plan".to_owned(), self.plan.into());
+        Ok(map)
+    }
+
+    // What the derive generates: a builder filled from the event.
+    fn new_event(&self, client: &Client) -> umami::NewEvent {
+        client
+            .new_event(self.event_name())
+            .url("/join")
+            .custom_data(self.custom_data().unwrap())
+    }
+}
+
+#[tokio::test]
+async fn typed_events_are_tracked_through_their_builder() {
+    let server = Server::start(Behaviour::default()).await;
+    let client = server.client();
+    let dispatcher = Dispatcher::builder(client.clone()).build().unwrap();
+    dispatcher.track_event(&Signup { plan: "pro" }).unwrap();
+    dispatcher.flush().await;
+    let batches = server.requests_to("/api/batch");
+    assert_eq!(batches.len(), 1);
+    let payload = &batches[0].body[0]["payload"];
+    assert_eq!(
+        (&payload["name"], &payload["url"], &payload["data"]),
+        (&json!("Signup"), &json!("/join"), &json!({"plan": "pro"}))
+    );
 }
 
 #[tokio::test]

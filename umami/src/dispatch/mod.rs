@@ -38,9 +38,20 @@
 //!
 //! # Cache tokens
 //! Batches carry no per-item headers, so batched hits go without `x-umami-cache`. When the
-//! dispatcher sends hits one by one (servers without `/api/batch`), hits with a distinct id
-//! reuse that visitor's last token from a bounded LRU, never another visitor's. For direct
-//! sends that keep a visitor's token, see [`Visitor`] ([`Client::visitor`]).
+//! dispatcher sends hits one by one (servers without `/api/batch`, or
+//! [`send_visitor_hits_singly`](DispatcherBuilder::send_visitor_hits_singly)), hits with a
+//! distinct id reuse that visitor's last token from a bounded LRU, never another visitor's;
+//! hits without one never carry a token. For direct sends that keep a visitor's token, see
+//! [`Visitor`] ([`Client::visitor`]).
+//!
+//! # Memory
+//! [`capacity`](DispatcherBuilder::capacity) bounds the events held, queued or in flight;
+//! each is kept as its validated hit and its JSON body until it is settled.
+//!
+//! # Retries
+//! See [`RetryPolicy`]. A `Retry-After` header is honoured on batch answers; single sends go
+//! through [`Client::send_hit_with_cache`], whose errors do not carry the header, and back off
+//! exponentially instead.
 
 mod batch;
 mod retry;
@@ -151,6 +162,7 @@ pub(crate) struct Settings {
     pub(crate) shutdown_timeout: Duration,
     pub(crate) visitor_cache_capacity: usize,
     pub(crate) use_batch_endpoint: bool,
+    pub(crate) visitor_hits_singly: bool,
 }
 
 impl Default for Settings {
@@ -168,6 +180,7 @@ impl Default for Settings {
             shutdown_timeout: Duration::from_secs(10),
             visitor_cache_capacity: 10_000,
             use_batch_endpoint: true,
+            visitor_hits_singly: false,
         }
     }
 }
@@ -278,6 +291,15 @@ impl DispatcherBuilder {
     /// 405 to a batch).
     pub fn use_batch_endpoint(mut self, enabled: bool) -> Self {
         self.settings.use_batch_endpoint = enabled;
+        self
+    }
+
+    /// Whether hits with a distinct id skip the batch and go to `/api/send` one by one, each
+    /// with its visitor's cache token (a batch cannot carry per-item headers); default
+    /// `false`: everything is batched, and batched hits go without a token. Hits without a
+    /// distinct id are batched either way.
+    pub fn send_visitor_hits_singly(mut self, enabled: bool) -> Self {
+        self.settings.visitor_hits_singly = enabled;
         self
     }
 

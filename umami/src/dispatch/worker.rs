@@ -61,6 +61,15 @@ async fn send_batch(
     let settings = &shared.settings;
     let mut jitter = Jitter::new(id);
     let mut attempt = 0_u32;
+    if settings.visitor_hits_singly && shared.batch_endpoint.load(Ordering::Relaxed) {
+        let (visitors, anonymous): (Vec<Item>, Vec<Item>) = items
+            .into_iter()
+            .partition(|item| item.hit.distinct_id().is_some());
+        if !visitors.is_empty() {
+            send_singles(&shared, id, visitors).await;
+        }
+        items = anonymous;
+    }
     while !items.is_empty() {
         if !shared.client.is_enabled() {
             let n = items.len() as u64;
