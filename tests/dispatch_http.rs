@@ -865,7 +865,11 @@ async fn old_server_with_faults_still_gets_everything() {
     let report = dispatcher.shutdown(LONG).await;
 
     assert!(!report.timed_out);
-    assert_eq!(report.stats.sent, 1_000, "{:?}", report.stats.recent_failures);
+    assert_eq!(
+        report.stats.sent, 1_000,
+        "{:?}",
+        report.stats.recent_failures
+    );
     assert_eq!(report.stats.failed.total(), 0);
     let stored = server.stored();
     assert_eq!(stored.len(), 1_000);

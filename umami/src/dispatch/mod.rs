@@ -51,7 +51,10 @@
 //! # Retries
 //! See [`RetryPolicy`]. A `Retry-After` header is honoured on batch answers; single sends go
 //! through [`Client::send_hit_with_cache`], whose errors do not carry the header, and back off
-//! exponentially instead.
+//! exponentially instead. A batch waiting for its retry keeps its request slot
+//! ([`max_concurrent_requests`](DispatcherBuilder::max_concurrent_requests)): a server that
+//! asks to slow down slows the dispatcher down, and the queue absorbs the difference up to its
+//! capacity.
 
 mod batch;
 mod retry;
@@ -789,5 +792,43 @@ impl Shared {
             batch_endpoint: self.batch_endpoint.load(Ordering::Relaxed),
             recent_failures: c.recent_failures.iter().cloned().collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn send_sync<T: Send + Sync + Clone + 'static>() {}
+    fn send<T: Send>(_: &T) {}
+
+    #[test]
+    fn handles_are_send_sync_and_clone() {
+        send_sync::<Dispatcher>();
+        send_sync::<Visitor>();
+    }
+
+    /// The futures can be spawned on a multi-threaded runtime (checked at compile time; the
+    /// futures are dropped unpolled).
+    #[test]
+    fn futures_are_send() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let _guard = runtime.enter();
+        let client = Client::builder()
+            .url_base("http://127.0.0.1:9")
+            .website_id("978435e2-7ba1-4337-9860-ec31ece2db60")
+            .hostname("example.com")
+            .build()
+            .unwrap();
+        let dispatcher = Dispatcher::builder(client.clone()).build().unwrap();
+        send(&dispatcher.flush());
+        send(&dispatcher.shutdown(Duration::ZERO));
+        send(&dispatcher.close());
+        let visitor = client.visitor("v");
+        send(&visitor.send(visitor.new_event("Signup")));
+        send(&worker::run(dispatcher.handle.shared.clone()));
     }
 }
