@@ -580,6 +580,37 @@ async fn bad_request_for_the_whole_batch_is_not_retried() {
 }
 
 #[tokio::test]
+async fn too_large_batches_are_split() {
+    let server = Server::start(Behaviour::default()).await;
+    server.script(&[413]);
+    let client = server.client();
+    let dispatcher = Dispatcher::builder(client.clone())
+        .max_concurrent_requests(1)
+        .flush_interval(Duration::from_secs(3600))
+        .build()
+        .unwrap();
+    for seq in 0..4 {
+        dispatcher.track(event(&client, seq)).unwrap();
+    }
+    dispatcher.flush().await;
+    for seq in 4..8 {
+        dispatcher.track(event(&client, seq)).unwrap();
+    }
+    let report = dispatcher.shutdown(LONG).await;
+
+    assert_eq!(report.stats.sent, 8);
+    assert_eq!(report.stats.failed.total(), 0);
+    let sizes: Vec<usize> = server
+        .requests_to("/api/batch")
+        .iter()
+        .map(|r| r.body.as_array().unwrap().len())
+        .collect();
+    // 4 refused, sent as 2 + 2; the next 4 go in batches under the learned limit.
+    assert_eq!(sizes, vec![4, 2, 2, 2, 2]);
+    assert_eq!(server.stored().len(), 8);
+}
+
+#[tokio::test]
 async fn retries_run_out() {
     let server = Server::start(Behaviour::default()).await;
     server.script(&[503, 503, 503]);

@@ -49,6 +49,16 @@ pub(crate) fn encode<'a>(bodies: impl IntoIterator<Item = &'a [u8]>) -> Vec<u8> 
     out
 }
 
+/// The length of [`encode`]'s output for items of these sizes.
+pub(crate) fn encoded_len(sizes: impl IntoIterator<Item = usize>) -> usize {
+    let (count, total) = sizes
+        .into_iter()
+        .fold((0_usize, 0_usize), |(count, total), size| {
+            (count + 1, total + size)
+        });
+    2 + total + count.saturating_sub(1)
+}
+
 /// What the batch answer says about one item.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum ItemOutcome {
@@ -184,6 +194,9 @@ mod tests {
             encode([&[b'x'; 10][..], &[b'y'; 10], &[b'z'; 10]]).len(),
             34
         );
+        assert_eq!(encoded_len([10, 10, 10]), 34);
+        assert_eq!(encoded_len([]), 2);
+        assert_eq!(encoded_len([7]), encode([&[b'x'; 7][..]]).len());
     }
 
     #[test]

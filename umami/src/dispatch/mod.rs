@@ -64,7 +64,7 @@ mod worker;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -236,7 +236,8 @@ impl DispatcherBuilder {
 
     /// The largest batch body in bytes; default 1 MiB (the default body limit of common
     /// reverse proxies, e.g. nginx's `client_max_body_size`). A single larger event is sent
-    /// alone.
+    /// alone. When the server answers 413 (too large) to a batch anyway, the batch is split in
+    /// halves and later batches are kept under half its size.
     pub fn max_batch_bytes(mut self, bytes: usize) -> Self {
         self.settings.max_batch_bytes = bytes;
         self
@@ -345,6 +346,7 @@ impl DispatcherBuilder {
         })?;
         let shared = Arc::new(Shared {
             batch_endpoint: AtomicBool::new(s.use_batch_endpoint),
+            batch_bytes: AtomicUsize::new(s.max_batch_bytes),
             tokens: Mutex::new(CacheTokens::new(s.visitor_cache_capacity)),
             client: self.client,
             settings: self.settings,
@@ -591,6 +593,8 @@ pub(crate) struct Shared {
     pub(crate) wake: Notify,
     /// False once the server answered 404/405 to a batch.
     pub(crate) batch_endpoint: AtomicBool,
+    /// `max_batch_bytes`, lowered when the server answers 413.
+    batch_bytes: AtomicUsize,
     pub(crate) tokens: Mutex<CacheTokens>,
     warned_drop: AtomicBool,
 }
@@ -676,7 +680,7 @@ impl Shared {
         let n = batch::take_len(
             state.queue.iter().map(|i| i.body.len()),
             self.settings.max_batch_size,
-            self.settings.max_batch_bytes,
+            self.batch_bytes.load(Ordering::Relaxed),
         );
         if n == 0 {
             return None;
@@ -725,6 +729,13 @@ impl Shared {
         if idle {
             self.wake.notify_one();
         }
+    }
+
+    /// Lowers the batch byte limit to at most `bytes` (at least 1); returns the new limit.
+    pub(crate) fn lower_batch_bytes(&self, bytes: usize) -> usize {
+        let bytes = bytes.max(1);
+        let before = self.batch_bytes.fetch_min(bytes, Ordering::Relaxed);
+        before.min(bytes)
     }
 
     pub(crate) fn note_request(&self) {

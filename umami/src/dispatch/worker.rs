@@ -70,7 +70,18 @@ async fn send_batch(
         }
         items = anonymous;
     }
-    while !items.is_empty() {
+    // Halves of batches the server found too large (413), sent one after the other.
+    let mut parts: Vec<Vec<Item>> = Vec::new();
+    loop {
+        if items.is_empty() {
+            match parts.pop() {
+                Some(part) => {
+                    items = part;
+                    attempt = 0;
+                }
+                None => return,
+            }
+        }
         if !shared.client.is_enabled() {
             let n = items.len() as u64;
             shared.settle(
@@ -91,6 +102,7 @@ async fn send_batch(
         attempt += 1;
         let config = shared.client.config();
         let body = batch::encode(items.iter().map(|i| i.body.as_slice()));
+        let body_len = body.len();
         shared.note_request();
         let result = shared
             .client
@@ -149,6 +161,19 @@ async fn send_batch(
                          event with its own /api/send call from now on"
                     );
                 }
+                continue;
+            }
+            Ok(_) if status.as_u16() == 413 && items.len() > 1 => {
+                let tail = items.split_off(items.len() / 2);
+                let limit = shared.lower_batch_bytes(encoded_len(&items).max(encoded_len(&tail)));
+                tracing::warn!(
+                    bytes = body_len,
+                    limit,
+                    "the server refused a batch as too large (413): splitting it, and keeping \
+                     batches under the new limit from now on"
+                );
+                parts.push(tail);
+                attempt = 0;
                 continue;
             }
             Ok(body) => (
@@ -249,6 +274,10 @@ async fn settle_answer(
             Vec::new()
         }
     }
+}
+
+fn encoded_len(items: &[Item]) -> usize {
+    batch::encoded_len(items.iter().map(|i| i.body.len()))
 }
 
 fn failure_reason(outcome: &AttemptOutcome<'_>) -> FailReason {
