@@ -499,15 +499,24 @@ async fn items_rejected_in_details_fail_without_retry() {
         .track(client.new_event("Bad-Event").custom_data(json!({"seq": 1})))
         .unwrap();
     dispatcher.track(event(&client, 2)).unwrap();
+    dispatcher
+        .track(client.new_event("Bad-Event").custom_data(json!({"seq": 3})))
+        .unwrap();
     let report = dispatcher.shutdown(LONG).await;
 
     let stats = &report.stats;
     assert_eq!(stats.sent, 2);
-    assert_eq!(stats.failed.rejected, 1);
-    assert_eq!(stats.failed.total(), 1);
+    assert_eq!(stats.failed.rejected, 2);
+    assert_eq!(stats.failed.total(), 2);
     assert_eq!(stats.retried, 0);
     assert_eq!(server.requests().len(), 1);
+    assert_eq!(
+        server.stored().keys().copied().collect::<HashSet<_>>(),
+        HashSet::from([0, 2])
+    );
+    // Two items with the same message: one failure entry for both.
     assert_eq!(stats.recent_failures.len(), 1);
+    assert_eq!(stats.recent_failures[0].events, 2);
     assert_eq!(stats.recent_failures[0].reason, FailReason::Rejected);
     assert_eq!(
         stats.recent_failures[0].message,
@@ -794,10 +803,22 @@ async fn old_server_without_batch_gets_single_sends() {
     assert_eq!(sends.len(), 90);
     assert_eq!(server.stored().len(), 90);
 
-    // Each visitor's token comes back only with that visitor's hits.
     for send in &sends {
         assert_eq!(send.user_agent.as_deref(), Some(umami::DEFAULT_USER_AGENT));
+        assert_eq!(send.content_type.as_deref(), Some("application/json"));
     }
+    let first = sends
+        .iter()
+        .find(|s| s.body["payload"]["data"]["seq"] == 0)
+        .unwrap();
+    assert_eq!(
+        first.body,
+        json!({"type": "event", "payload": {
+            "website": WEBSITE_ID, "hostname": "example.com", "language": "en-US",
+            "screen": "1920x1080", "url": "/", "referrer": "", "title": "Purchase-Course",
+            "name": "Purchase-Course", "data": {"seq": 0}, "id": "alice"}})
+    );
+    // Each visitor's token comes back only with that visitor's hits.
     let reused = check_tokens(&server, &sends);
     for visitor in visitors {
         assert!(reused.get(visitor).copied().unwrap_or(0) > 0, "{visitor}");

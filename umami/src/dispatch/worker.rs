@@ -83,6 +83,7 @@ async fn send_batch(
             }
         }
         if !shared.client.is_enabled() {
+            items.extend(parts.drain(..).flatten());
             let n = items.len() as u64;
             shared.settle(
                 id,
@@ -96,6 +97,7 @@ async fn send_batch(
             return;
         }
         if !shared.batch_endpoint.load(Ordering::Relaxed) {
+            items.extend(parts.drain(..).flatten());
             send_singles(&shared, id, items).await;
             return;
         }
@@ -230,7 +232,14 @@ async fn settle_answer(
     for (item, outcome) in items.into_iter().zip(outcomes) {
         match outcome {
             ItemOutcome::Stored => sent += 1,
-            ItemOutcome::Rejected(message) => failures.push((FailReason::Rejected, 1, message)),
+            // One entry per distinct message: a batch of identical mistakes is one failure.
+            ItemOutcome::Rejected(message) => match failures
+                .iter_mut()
+                .find(|(_, _, m): &&mut (FailReason, u64, String)| *m == message)
+            {
+                Some((_, count, _)) => *count += 1,
+                None => failures.push((FailReason::Rejected, 1, message)),
+            },
             ItemOutcome::Retry { status, message } => {
                 again_status = status;
                 again_message = message;
@@ -240,7 +249,7 @@ async fn settle_answer(
     }
     if !failures.is_empty() {
         tracing::warn!(
-            rejected = failures.len(),
+            rejected = failures.iter().map(|f| f.1).sum::<u64>(),
             first = %failures[0].2,
             "umami rejected events of a batch"
         );
