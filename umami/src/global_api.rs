@@ -4,8 +4,8 @@
 //! They use the client configured by [`set_url_base`](crate::set_url_base) or
 //! [`set_cloud_api_key`](crate::set_cloud_api_key). The login token is kept for the server it
 //! was issued by, so it survives later setters (which rebuild the default client) as long as
-//! the base URL stays the same; [`logout`] forgets it (and is the way to forget it:
-//! [`global::reset`](crate::global::reset) leaves it in place).
+//! the base URL stays the same; [`logout`] and [`global::reset`](crate::global::reset)
+//! forget it.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), umami::Error> {
