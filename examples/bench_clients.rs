@@ -6,22 +6,29 @@
 //!
 //! ```text
 //! cargo run --release --example bench_clients -- <mode> <n> <concurrency> <url>
-//!   mode: direct   client.new_event(..).send().await, <concurrency> in flight
-//!         reqwest  the HTTP floor: a bare reqwest POST of the same body (serialized once) with
-//!                  the same headers, answer read but not parsed; no umami code per event
-//!         body     print the JSON body of one benchmark event (for wrk) and exit
+//!   mode: direct    client.new_event(..).send().await, <concurrency> in flight
+//!         dispatch  Dispatcher::track(..) n times, then flush(); <concurrency> is the
+//!                   dispatcher's max_concurrent_requests (0: its default); env
+//!                   BENCH_BATCH_SIZE sets max_batch_size (default: the dispatcher's)
+//!         reqwest   the HTTP floor: a bare reqwest POST of the same body (serialized once)
+//!                   with the same headers, answer read but not parsed; no umami code per event
+//!         body      print the JSON body of one benchmark event (for wrk) and exit:
+//!                   bench_clients body <url>
+//!         modes     print the modes this build can measure
 //! ```
 //!
 //! Every mode sends the same event as the Python and Node peers: `Purchase-Course` at
 //! `/checkout` with custom data `{"plan": "pro"}`, website and hostname from the client.
-//! Before the measured window, `warmup` events (reported in the output) open the connections.
+//! Before the measured window, `warmup` events (reported in the output, and sent to the same
+//! receiver) open the connections.
 
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use serde_json::json;
+use serde_json::{Value, json};
+use umami::Dispatcher;
 
 const EVENT_NAME: &str = "Purchase-Course";
 const EVENT_URL: &str = "/checkout";
@@ -29,27 +36,33 @@ const HOSTNAME: &str = "example.com";
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: bench_clients <direct> <n> <concurrency> <url>\n       bench_clients body <url>"
+        "usage: bench_clients <direct|dispatch|reqwest> <n> <concurrency> <url>\n       \
+         bench_clients body <url>"
     );
     ExitCode::from(2)
 }
 
-/// User and system CPU of the whole process so far, in clock ticks (`/proc/self/stat`
-/// fields 14 and 15; the same counters `getrusage(RUSAGE_SELF)` reads).
-fn cpu_ticks() -> (u64, u64) {
+/// User + system CPU of the whole process so far, in clock ticks (`/proc/self/stat` fields
+/// 14 and 15; the counters `getrusage(RUSAGE_SELF)` reads).
+fn cpu_ticks() -> u64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // The command name (field 2) may hold spaces; fields after it are plain numbers.
+    // The command name (field 2) may hold spaces; the fields after it are plain numbers.
     let rest = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
     let fields: Vec<&str> = rest.split_whitespace().collect();
-    let field = |i: usize| fields.get(i).and_then(|f| f.parse().ok()).unwrap_or(0);
+    let field = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
     // `rest` starts at field 3 (state), so field 14 is index 11.
-    (field(11), field(12))
+    field(11) + field(12)
 }
 
-/// CPU time of all the process's threads so far, in nanoseconds: the sum of the first field of
-/// `/proc/self/task/*/schedstat`. Finer than the clock ticks above (10 ms), which a short
-/// sequential run can stay under. Threads that ended are missing, so it is read while the
-/// runtime's threads are alive.
+/// CPU time of all the process's threads so far, in nanoseconds: the sum of the first field
+/// of `/proc/self/task/*/schedstat`. Finer than the clock ticks above (10 ms), which a short
+/// run can stay under. Threads that ended are missing, so it is read while the runtime's
+/// threads are alive.
 fn cpu_ns() -> u64 {
     let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
         return 0;
@@ -69,15 +82,12 @@ fn client(url: &str) -> Result<umami::Client, umami::Error> {
         .build()
 }
 
-/// One event through the builder API, as a user writes it.
-async fn send_direct(client: &umami::Client) -> Result<(), umami::Error> {
+/// The benchmark event through the builder API, as a user writes it.
+fn builder_event(client: &umami::Client) -> umami::NewEvent {
     client
         .new_event(EVENT_NAME)
         .url(EVENT_URL)
         .custom_data(json!({"plan": "pro"}))
-        .send()
-        .await
-        .map(drop)
 }
 
 /// What one benchmark event is sent through.
@@ -89,7 +99,7 @@ enum Sender {
         http: reqwest::Client,
         url: reqwest::Url,
         /// Serialized once; each request copies it into its own buffer, as a client that
-        /// serializes per event would allocate one.
+        /// serializes per event allocates one.
         body: Arc<[u8]>,
     },
 }
@@ -97,7 +107,11 @@ enum Sender {
 impl Sender {
     async fn send(&self) -> Result<(), String> {
         match self {
-            Sender::Direct(client) => send_direct(client).await.map_err(|e| e.to_string()),
+            Sender::Direct(client) => builder_event(client)
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string()),
             Sender::Reqwest { http, url, body } => {
                 let response = http
                     .post(url.clone())
@@ -119,8 +133,8 @@ impl Sender {
     }
 }
 
-/// Sends `n` events with `concurrency` tasks, each taking the next event number until `n`
-/// are taken; returns (ok, errors).
+/// Sends `n` events with `concurrency` tasks, each taking the next event until `n` are
+/// taken; returns (ok, errors).
 async fn run_direct(sender: &Sender, n: usize, concurrency: usize) -> (u64, u64) {
     let next = Arc::new(AtomicUsize::new(0));
     let ok = Arc::new(AtomicU64::new(0));
@@ -146,18 +160,13 @@ async fn run_direct(sender: &Sender, n: usize, concurrency: usize) -> (u64, u64)
     (ok.load(Ordering::Relaxed), failed.load(Ordering::Relaxed))
 }
 
-/// A bare reqwest client set up as the runtime's own (keep-alive pool, `TCP_NODELAY`), and the
-/// benchmark event's body serialized once.
+/// A bare reqwest client set up as the runtime's own (keep-alive pool, `TCP_NODELAY`), and
+/// the benchmark event's body serialized once.
 fn reqwest_floor(client: &umami::Client, base: &str) -> Result<Sender, String> {
-    let hit = client
-        .new_event(EVENT_NAME)
-        .url(EVENT_URL)
-        .custom_data(json!({"plan": "pro"}))
-        .prepare()
-        .map_err(|e| e.to_string())?;
+    let hit = builder_event(client).prepare().map_err(|e| e.to_string())?;
     let body = serde_json::to_vec(&hit.to_json()).map_err(|e| e.to_string())?;
     let http = reqwest::Client::builder()
-        .pool_idle_timeout(std::time::Duration::from_secs(90))
+        .pool_idle_timeout(Duration::from_secs(90))
         .tcp_nodelay(true)
         .build()
         .map_err(|e| e.to_string())?;
@@ -170,30 +179,143 @@ fn reqwest_floor(client: &umami::Client, base: &str) -> Result<Sender, String> {
     })
 }
 
+/// The outcome of one measured window.
+struct Outcome {
+    warmup: usize,
+    warmup_ok: u64,
+    warmup_errors: u64,
+    ok: u64,
+    errors: u64,
+    wall_s: f64,
+    cpu_ns: u64,
+    cpu_ticks: u64,
+    extra: Value,
+}
+
+/// Runs `window` after `warm`, timing only `window`.
+async fn timed<F: std::future::Future<Output = (u64, u64, Value)>>(
+    warmup: usize,
+    warm: (u64, u64),
+    window: F,
+) -> Outcome {
+    let (ticks0, ns0) = (cpu_ticks(), cpu_ns());
+    let start = Instant::now();
+    let (ok, errors, extra) = window.await;
+    let wall_s = start.elapsed().as_secs_f64();
+    let (ns1, ticks1) = (cpu_ns(), cpu_ticks());
+    Outcome {
+        warmup,
+        warmup_ok: warm.0,
+        warmup_errors: warm.1,
+        ok,
+        errors,
+        wall_s,
+        cpu_ns: ns1.saturating_sub(ns0),
+        cpu_ticks: ticks1 - ticks0,
+        extra,
+    }
+}
+
+async fn measure_direct(sender: Sender, n: usize, concurrency: usize) -> Outcome {
+    // Warm-up: open the connections the measured window will reuse.
+    let warmup = concurrency.max(10);
+    let warm = run_direct(&sender, warmup, concurrency).await;
+    timed(warmup, warm, async {
+        let (ok, errors) = run_direct(&sender, n, concurrency).await;
+        (ok, errors, Value::Null)
+    })
+    .await
+}
+
+/// Tracks `n` events and waits for the queue to drain: the dispatcher's throughput and the
+/// CPU of producing, batching and sending together.
+async fn measure_dispatch(
+    client: umami::Client,
+    n: usize,
+    requests: usize,
+) -> Result<Outcome, String> {
+    let mut builder = Dispatcher::builder(client.clone())
+        // Room for every event: the producer below never waits, so the window measures how
+        // fast the queue drains, not how often a full queue refused an event.
+        .capacity(n.max(1));
+    if requests > 0 {
+        builder = builder.max_concurrent_requests(requests);
+    }
+    if let Some(batch) = std::env::var("BENCH_BATCH_SIZE")
+        .ok()
+        .and_then(|b| b.parse().ok())
+    {
+        builder = builder.max_batch_size(batch);
+    }
+    let dispatcher = builder.build().map_err(|e| e.to_string())?;
+
+    let warmup = 1_000.min(n.max(1));
+    let mut warm_failed = 0;
+    for _ in 0..warmup {
+        if dispatcher.track(builder_event(&client)).is_err() {
+            warm_failed += 1;
+        }
+    }
+    dispatcher.flush().await;
+    let before = dispatcher.stats();
+    let warm = (before.sent, warmup as u64 - before.sent + warm_failed);
+
+    let outcome = timed(warmup, warm, async {
+        let mut refused = 0_u64;
+        for _ in 0..n {
+            if let Err(e) = dispatcher.track(builder_event(&client)) {
+                if refused == 0 {
+                    eprintln!("bench_clients: first refused event: {e}");
+                }
+                refused += 1;
+            }
+        }
+        dispatcher.flush().await;
+        let after = dispatcher.stats();
+        let sent = after.sent - before.sent;
+        let requests = after.requests - before.requests;
+        let errors = n as u64 - sent;
+        if errors > 0 {
+            eprintln!("bench_clients: {errors} events not delivered: {after:?}");
+        }
+        (
+            sent,
+            errors,
+            json!({"requests": requests, "refused": refused, "retried": after.retried}),
+        )
+    })
+    .await;
+    let report = dispatcher.shutdown(Duration::from_secs(30)).await;
+    if !report.all_delivered() {
+        eprintln!("bench_clients: {report}");
+    }
+    Ok(outcome)
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("body") if args.len() == 2 => {
-            let hit = match client(&args[1]).and_then(|c| {
-                c.new_event(EVENT_NAME)
-                    .url(EVENT_URL)
-                    .custom_data(json!({"plan": "pro"}))
-                    .prepare()
-            }) {
-                Ok(hit) => hit,
+            return match client(&args[1]).and_then(|c| builder_event(&c).prepare()) {
+                Ok(hit) => {
+                    println!("{}", hit.to_json());
+                    ExitCode::SUCCESS
+                }
                 Err(e) => {
                     eprintln!("bench_clients: {e}");
-                    return ExitCode::FAILURE;
+                    ExitCode::FAILURE
                 }
             };
-            println!("{}", hit.to_json());
+        }
+        Some("modes") => {
+            println!("direct,dispatch,reqwest");
             return ExitCode::SUCCESS;
         }
-        Some("direct" | "reqwest") if args.len() == 4 => {}
+        Some("direct" | "dispatch" | "reqwest") if args.len() == 4 => {}
         _ => return usage(),
     }
-    let mode = args[0].clone();
+    let mode = args[0].as_str();
     let (Ok(n), Ok(concurrency)) = (args[1].parse::<usize>(), args[2].parse::<usize>()) else {
         return usage();
     };
@@ -204,29 +326,21 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let sender = match mode.as_str() {
-        "reqwest" => match reqwest_floor(&client, &args[3]) {
-            Ok(sender) => sender,
-            Err(e) => {
-                eprintln!("bench_clients: {e}");
-                return ExitCode::FAILURE;
-            }
+    let outcome = match mode {
+        "direct" => Ok(measure_direct(Sender::Direct(client), n, concurrency).await),
+        "dispatch" => measure_dispatch(client, n, concurrency).await,
+        _ => match reqwest_floor(&client, &args[3]) {
+            Ok(sender) => Ok(measure_direct(sender, n, concurrency).await),
+            Err(e) => Err(e),
         },
-        _ => Sender::Direct(client),
     };
-
-    // Warm-up: open the connections the measured window will reuse.
-    let warmup = concurrency.max(10);
-    let (warm_ok, warm_failed) = run_direct(&sender, warmup, concurrency).await;
-
-    let (u0, s0) = cpu_ticks();
-    let ns0 = cpu_ns();
-    let start = Instant::now();
-    let (ok, failed) = run_direct(&sender, n, concurrency).await;
-    let wall = start.elapsed().as_secs_f64();
-    let ns1 = cpu_ns();
-    let (u1, s1) = cpu_ticks();
-
+    let o = match outcome {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("bench_clients: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     println!(
         "{}",
         json!({
@@ -234,18 +348,18 @@ async fn main() -> ExitCode {
             "mode": mode,
             "n": n,
             "concurrency": concurrency,
-            "warmup": warmup,
-            "warmup_ok": warm_ok,
-            "warmup_errors": warm_failed,
-            "ok": ok,
-            "errors": failed,
-            "wall_s": wall,
-            "cpu_user_ticks": u1 - u0,
-            "cpu_sys_ticks": s1 - s0,
-            "cpu_threads_ns": ns1.saturating_sub(ns0),
+            "warmup": o.warmup,
+            "warmup_ok": o.warmup_ok,
+            "warmup_errors": o.warmup_errors,
+            "ok": o.ok,
+            "errors": o.errors,
+            "wall_s": o.wall_s,
+            "cpu_threads_ns": o.cpu_ns,
+            "cpu_ticks": o.cpu_ticks,
+            "extra": o.extra,
         })
     );
-    if failed == 0 && warm_failed == 0 {
+    if o.errors == 0 && o.warmup_errors == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

@@ -65,25 +65,17 @@ log "npm install ${NODE_PEER:-@umami/node}"
 
 # --- the Rust load generator ----------------------------------------------------------------
 cd "$ROOT"
-RUST_MODES=direct,reqwest
-SKIP=()
-# The typed mode needs the derive, the dispatcher mode `umami::dispatch`: measure what exists.
-if grep -q 'typed' examples/bench_clients.rs && grep -qs 'fn derive_umami_event' umami-derive/src/lib.rs \
-   && ! grep -q 'placeholder until the derive lands' umami-derive/src/lib.rs; then
-  RUST_MODES+=,typed
-else
-  SKIP+=(--skip-note "typed=not measured: derive not merged")
-fi
-if [ -e umami/src/dispatch.rs ] || [ -d umami/src/dispatch ]; then
-  RUST_MODES+=,dispatch
-else
-  SKIP+=(--skip-note "dispatch=not measured: umami::dispatch not merged")
-fi
 log "cargo build --release --example bench_clients"
 cargo build --release --quiet --example bench_clients
 TARGET_DIR=$(cargo metadata --format-version 1 --no-deps |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
 RUST_BIN=$TARGET_DIR/release/examples/bench_clients
+# The typed mode needs the derive, the dispatcher mode `umami::dispatch`: the example measures
+# what this checkout has.
+RUST_MODES=$("$RUST_BIN" modes)
+SKIP=()
+case ",$RUST_MODES," in *,typed,*) ;; *) SKIP+=(--skip-note "typed=not measured: derive not merged") ;; esac
+case ",$RUST_MODES," in *,dispatch,*) ;; *) SKIP+=(--skip-note "dispatch=not measured: umami::dispatch not merged") ;; esac
 
 # --- measure --------------------------------------------------------------------------------
 if [ "$QUICK" = 1 ]; then

@@ -197,10 +197,10 @@ def run_client(sc, receiver, clk_tck, scratch):
     if not lines:
         raise SystemExit(f"{sc.key}: no result (exit {p.returncode})\n{p.stdout}\n{p.stderr}")
     r = json.loads(lines[-1])
-    if "cpu_user_ticks" in r:
+    if "cpu_ticks" in r:
         # Rust: /proc/self/stat counts in clock ticks (10 ms); the threads' schedstat in ns.
         # Use the fine one, keep the coarse one as a cross-check in the raw data.
-        r["cpu_ticks_s"] = (r.pop("cpu_user_ticks") + r.pop("cpu_sys_ticks")) / clk_tck
+        r["cpu_ticks_s"] = r.pop("cpu_ticks") / clk_tck
         r["cpu_user_s"] = r.pop("cpu_threads_ns") / 1e9
         r["cpu_sys_s"] = 0.0
     u, s, e = (float(x) for x in read(time_file).split()[-3:])
@@ -338,7 +338,7 @@ def machine_facts(args):
 
 
 def write_report(args, scenarios, facts, load_before, load_after, started, finished,
-                 top_before, extra_notes):
+                 top_before, extra_notes, sweep):
     by = {sc.key: sc for sc in scenarios}
 
     def eps(key):
@@ -395,6 +395,19 @@ def write_report(args, scenarios, facts, load_before, load_after, started, finis
                  f"{spread([r['events_per_s'] for r in rs], fmt_num)} | "
                  f"{'yes' if checks == len(rs) else f'NO ({checks}/{len(rs)})'} |")
     L.append("")
+
+    if sweep:
+        L.append("### Dispatcher tuning (one run each, after the main runs)\n")
+        L.append(f"{args.n_dispatch:,} events per run; *batch* = `max_batch_size`, *requests* = "
+                 "`max_concurrent_requests`.\n")
+        L.append("| batch | requests | events/s | CPU µs per event | batch requests | "
+                 "receiver got every event |")
+        L.append("|---:|---:|---:|---:|---:|---|")
+        for r in sweep:
+            L.append(f"| {r['batch_size']} | {r['requests_in_flight']} | "
+                     f"{fmt_num(r['events_per_s'])} | {r['cpu_per_1000'] * 1000:.2f} | "
+                     f"{r['receiver']['batch_requests']:,} | {'yes' if r['check_ok'] else 'NO'} |")
+        L.append("")
 
     L.append("## Ratios (medians)\n")
     L.append("Throughput ratio = umami-rs events/s ÷ the other's; CPU ratio = the other's CPU "
@@ -550,6 +563,8 @@ def main():
     ap.add_argument("--nginx-workers", type=int, default=1)
     ap.add_argument("--out", required=True)
     ap.add_argument("--note", action="append", default=[])
+    ap.add_argument("--dispatch-sweep", default="50:2,100:1,100:2,100:4,250:2,500:1,500:2,500:4",
+                    help="batch:requests pairs measured once each after the main runs")
     args = ap.parse_args()
 
     started = datetime.datetime.now(datetime.timezone.utc)
@@ -592,13 +607,14 @@ def main():
         ("direct", "rust-direct-64", "`new_event().send()`", k, args.n_rust_64),
         ("typed", "rust-typed-1", "typed `send(&client)`", 1, args.n_rust),
         ("typed", "rust-typed-64", "typed `send(&client)`", k, args.n_rust_64),
-        ("dispatch", "rust-dispatch", "dispatcher `track` (batched)", "queue", args.n_dispatch),
+        ("dispatch", "rust-dispatch", "`Dispatcher::track` + `flush` (batched, defaults)",
+         "batched", args.n_dispatch),
         ("reqwest", "reqwest-1", "bare `reqwest` POST (reference)", 1, args.n_rust),
         ("reqwest", "reqwest-64", "bare `reqwest` POST (reference)", k, args.n_rust_64),
     ]
     for mode, key, label, in_flight, n in rust_rows:
         if mode in rust_modes:
-            conc = k if in_flight == "queue" else in_flight
+            conc = 0 if in_flight == "batched" else in_flight  # 0: the dispatcher's default
             who = "reqwest 0.13 alone" if mode == "reqwest" else "umami-rs"
             scenarios.append(Scenario(key, who, label, in_flight, n,
                                       [rust, mode, str(n), str(conc), url]))
@@ -642,6 +658,23 @@ def main():
                     f"  check {'ok' if r['check_ok'] else 'FAILED ' + json.dumps(r['receiver'])}")
                 if not r["check_ok"] and r.get("stderr"):
                     log(f"  stderr: {r['stderr']}")
+        sweep = []
+        if "dispatch" in rust_modes and args.dispatch_sweep:
+            for combo in args.dispatch_sweep.split(","):
+                batch, requests = combo.split(":")
+                sc = Scenario(f"dispatch-b{batch}-r{requests}", "umami-rs", "dispatcher", requests,
+                              args.n_dispatch, [rust, "dispatch", str(args.n_dispatch), requests,
+                                                url])
+                os.environ["BENCH_BATCH_SIZE"] = batch
+                try:
+                    r = run_client(sc, receiver, clk_tck, args.scratch)
+                finally:
+                    del os.environ["BENCH_BATCH_SIZE"]
+                r["batch_size"], r["requests_in_flight"] = int(batch), int(requests)
+                sweep.append(r)
+                log(f"sweep batch {batch:>3} requests {requests}: {fmt_num(r['events_per_s']):>10} /s"
+                    f", {r['cpu_per_1000'] * 1000:.2f} µs CPU/event"
+                    f"  check {'ok' if r['check_ok'] else 'FAILED'}")
     finally:
         receiver.stop()
     finished = datetime.datetime.now(datetime.timezone.utc)
@@ -651,13 +684,16 @@ def main():
     raw_path = os.path.join(args.scratch, f"results-{started:%Y%m%dT%H%M%S}.json")
     with open(raw_path, "w") as f:
         json.dump({"facts": facts, "load_before": load_before, "load_after": load_after,
-                   "scenarios": {sc.key: sc.results for sc in scenarios}}, f, indent=1)
+                   "scenarios": {sc.key: sc.results for sc in scenarios}, "sweep": sweep},
+                  f, indent=1)
     report = write_report(args, scenarios, facts, load_before, load_after, started, finished,
-                          top_before, args.note)
+                          top_before, args.note, sweep)
     with open(args.out, "w") as f:
         f.write(report)
     log(f"wrote {args.out} (raw runs: {raw_path})")
     failed = [sc.key for sc in scenarios for r in sc.results if not r["check_ok"]]
+    failed += [f"sweep b{r['batch_size']} r{r['requests_in_flight']}" for r in sweep
+               if not r["check_ok"]]
     if failed:
         log(f"CHECK FAILED for: {', '.join(sorted(set(failed)))}")
         return 1
