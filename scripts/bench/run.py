@@ -299,6 +299,34 @@ def ratio(a, b):
     return f"{r:.2f}×"
 
 
+METHOD_NOTES = [
+    "The receiver answers at once and stores nothing, so these rows measure the clients: "
+    "building and serializing the event, HTTP, and reading the answer. A real Umami is far "
+    "slower (about 72 stored events/s on a 2-core box, in `shared/umami-protocol.md` §2); "
+    "there the client's CPU per event is what a service pays, and the dispatcher's batching "
+    "saves requests and connections, not the server's time.",
+    "Python `umami-analytics` builds a new HTTP client per call (`httpx.post(...)`, "
+    "`async with httpx.AsyncClient()`): a new connection per event, and a new SSL context "
+    "that loads the CA bundle (`load_verify_locations`) even for a plain-http URL — in a "
+    "cProfile of 20 calls on this machine, 83% of the time. The async variant pays the same "
+    "per call, so 64 in flight cannot help on 2 cores.",
+    "`@umami/node` calls the global `fetch` (undici) with keep-alive, one connection per "
+    "request in flight. The runner reads every answer's JSON, as umami-rs and the Python "
+    "client do.",
+    "umami-rs: one `Client` (one connection pool), tokio's multi-thread runtime with its "
+    "default worker count (one per core), `--release`. Every send validates the event, "
+    "serializes it, and parses and checks the answer (bot filter, cache token).",
+    "The dispatcher row counts from the first `track` to the end of `flush()`: queueing, "
+    "batching, sending and reading the batch answers. Its queue is sized to hold the run, so "
+    "no event is refused.",
+    "CPU on loopback: part of the kernel's TCP work for both ends is charged to whichever "
+    "process is running when it happens, for every client alike.",
+    "wrk sends the same body and headers as umami-rs (`Content-Type`, `User-Agent`, `Accept`), "
+    "from a Lua script, over keep-alive connections; it parses nothing, so its requests/s is "
+    "the receiver's ceiling on this machine rather than a client to compare with.",
+]
+
+
 def machine_facts(args):
     cpu_model = ""
     for line in read("/proc/cpuinfo").splitlines():
@@ -426,10 +454,15 @@ def write_report(args, scenarios, facts, load_before, load_after, started, finis
         for peer in ("python-sync", "python-async", "node-1", "node-64"):
             cells.append(f"{ratio(eps(key), eps(peer))} faster, "
                          f"{ratio(cpu(peer), cpu(key))} less CPU")
-        share = eps(key) / eps(ceiling) if eps(ceiling) else float("nan")
-        note = " (events/s ÷ requests/s)" if key == "rust-dispatch" else ""
-        L.append(f"| {sc.mode}, {sc.in_flight} in flight | " + " | ".join(cells)
-                 + f" | {share * 100:.0f}% of wrk at {by[ceiling].in_flight}{note} |")
+        if key == "rust-dispatch":
+            reqs = med([r["extra"]["requests"] for r in sc.results])
+            share = (f"– ({sc.n / reqs:,.0f} events per request; "
+                     f"{eps(key) / eps(ceiling) * 100:.0f}% of wrk's requests/s in events/s)")
+            label = sc.mode
+        else:
+            share = f"{eps(key) / eps(ceiling) * 100:.0f}% of wrk at {by[ceiling].in_flight}"
+            label = f"{sc.mode}, {sc.in_flight} in flight"
+        L.append(f"| {label} | " + " | ".join(cells) + f" | {share} |")
     L.append("")
 
     if eps("reqwest-1") or eps("reqwest-64"):
@@ -507,11 +540,10 @@ def write_report(args, scenarios, facts, load_before, load_after, started, finis
     L.append("```text")
     L.extend(top_before)
     L.append("```\n")
-    if extra_notes:
-        L.append("## Notes\n")
-        for note in extra_notes:
-            L.append(f"- {note}")
-        L.append("")
+    L.append("## How to read this\n")
+    for note in METHOD_NOTES + extra_notes:
+        L.append(f"- {note}")
+    L.append("")
 
     L.append("## Raw runs\n")
     L.append("<details><summary>every run (events/s, CPU s per 1,000 events, process CPU s "
