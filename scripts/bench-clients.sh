@@ -2,7 +2,7 @@
 # Benchmarks umami-rs side by side with the Python (`umami-analytics`, PyPI) and Node
 # (`@umami/node`, npm) clients against one local nginx receiver, and writes BENCHMARKS.md.
 #
-#   scripts/bench-clients.sh            # full run (≈ 10 min of measuring), writes BENCHMARKS.md
+#   scripts/bench-clients.sh            # full run (≈ 5 min of measuring), writes BENCHMARKS.md
 #   scripts/bench-clients.sh --quick    # tiny N, one run: checks the setup, writes
 #                                       # target/bench-peers/BENCHMARKS.quick.md instead
 #
@@ -88,8 +88,8 @@ exec python3 "$ROOT/scripts/bench/run.py" \
   --root "$ROOT" --scratch "$SCRATCH" --rust-bin "$RUST_BIN" --rust-modes "$RUST_MODES" \
   "${SKIP[@]}" \
   --python "$VENV/bin/python" --node "$(command -v node)" --node-dir "$NODE_DIR" \
-  --runs "${RUNS:-3}" --n-python "${N_PYTHON:-200}" --n-python-async "${N_PYTHON_ASYNC:-200}" \
-  --n-node "${N_NODE:-2000}" --n-rust "${N_RUST:-20000}" --n-rust-64 "${N_RUST_64:-50000}" \
+  --runs "${RUNS:-5}" --n-python "${N_PYTHON:-300}" --n-python-async "${N_PYTHON_ASYNC:-300}" \
+  --n-node "${N_NODE:-3000}" --n-rust "${N_RUST:-50000}" --n-rust-64 "${N_RUST_64:-100000}" \
   --n-dispatch "${N_DISPATCH:-200000}" --wrk-seconds "${WRK_SECONDS:-5}" \
   --nginx-workers "${NGINX_WORKERS:-1}" --port "${BENCH_PORT:-18080}" \
   --out "${OUT:-${BENCH_OUT:-$ROOT/BENCHMARKS.md}}"

@@ -425,16 +425,22 @@ def write_report(args, scenarios, facts, load_before, load_after, started, finis
     L.append("")
 
     if sweep:
-        L.append("### Dispatcher tuning (one run each, after the main runs)\n")
+        groups = {}
+        for r in sweep:
+            groups.setdefault((r["batch_size"], r["requests_in_flight"]), []).append(r)
+        runs = max(len(g) for g in groups.values())
+        L.append(f"### Dispatcher tuning (after the main runs; median of {runs}, (min–max))\n")
         L.append(f"{args.n_dispatch:,} events per run; *batch* = `max_batch_size`, *requests* = "
-                 "`max_concurrent_requests`.\n")
-        L.append("| batch | requests | events/s | CPU µs per event | batch requests | "
+                 "`max_concurrent_requests` (the defaults are the row of the table above).\n")
+        L.append("| batch | requests | events/s | CPU µs per event | batch requests per run | "
                  "receiver got every event |")
         L.append("|---:|---:|---:|---:|---:|---|")
-        for r in sweep:
-            L.append(f"| {r['batch_size']} | {r['requests_in_flight']} | "
-                     f"{fmt_num(r['events_per_s'])} | {r['cpu_per_1000'] * 1000:.2f} | "
-                     f"{r['receiver']['batch_requests']:,} | {'yes' if r['check_ok'] else 'NO'} |")
+        for (batch, requests), rs in groups.items():
+            ok = all(r["check_ok"] for r in rs)
+            L.append(f"| {batch} | {requests} | "
+                     f"{spread([r['events_per_s'] for r in rs], fmt_num)} | "
+                     f"{spread([r['cpu_per_1000'] * 1000 for r in rs], lambda x: f'{x:.2f}')} | "
+                     f"{rs[0]['receiver']['batch_requests']:,} | {'yes' if ok else 'NO'} |")
         L.append("")
 
     L.append("## Ratios (medians)\n")
@@ -582,12 +588,12 @@ def main():
     ap.add_argument("--python", required=True, help="the venv's python")
     ap.add_argument("--node", default="node")
     ap.add_argument("--node-dir", required=True, help="folder with node_modules/@umami/node")
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--n-python", type=int, default=200)
-    ap.add_argument("--n-python-async", type=int, default=200)
-    ap.add_argument("--n-node", type=int, default=2000)
-    ap.add_argument("--n-rust", type=int, default=20000)
-    ap.add_argument("--n-rust-64", type=int, default=50000)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--n-python", type=int, default=300)
+    ap.add_argument("--n-python-async", type=int, default=300)
+    ap.add_argument("--n-node", type=int, default=3000)
+    ap.add_argument("--n-rust", type=int, default=50000)
+    ap.add_argument("--n-rust-64", type=int, default=100000)
     ap.add_argument("--n-dispatch", type=int, default=200000)
     ap.add_argument("--in-flight", type=int, default=64)
     ap.add_argument("--wrk-seconds", type=int, default=5)
@@ -691,9 +697,11 @@ def main():
                 if not r["check_ok"] and r.get("stderr"):
                     log(f"  stderr: {r['stderr']}")
         sweep = []
-        if "dispatch" in rust_modes and args.dispatch_sweep:
-            for combo in args.dispatch_sweep.split(","):
-                batch, requests = combo.split(":")
+        combos = [c.split(":") for c in args.dispatch_sweep.split(",") if c]
+        if "dispatch" not in rust_modes:
+            combos = []
+        for run in range(1, min(3, args.runs) + 1):
+            for batch, requests in combos:
                 sc = Scenario(f"dispatch-b{batch}-r{requests}", "umami-rs", "dispatcher", requests,
                               args.n_dispatch, [rust, "dispatch", str(args.n_dispatch), requests,
                                                 url])
@@ -704,8 +712,9 @@ def main():
                     del os.environ["BENCH_BATCH_SIZE"]
                 r["batch_size"], r["requests_in_flight"] = int(batch), int(requests)
                 sweep.append(r)
-                log(f"sweep batch {batch:>3} requests {requests}: {fmt_num(r['events_per_s']):>10} /s"
-                    f", {r['cpu_per_1000'] * 1000:.2f} µs CPU/event"
+                log(f"sweep {run} batch {batch:>3} requests {requests}: "
+                    f"{fmt_num(r['events_per_s']):>10} /s, "
+                    f"{r['cpu_per_1000'] * 1000:.2f} µs CPU/event"
                     f"  check {'ok' if r['check_ok'] else 'FAILED'}")
     finally:
         receiver.stop()
