@@ -389,9 +389,8 @@ def write_report(args, scenarios, facts, load_before, load_after, started, finis
 
     L.append("## Results\n")
     L.append("Median of the runs, (min–max) in brackets. *events/s* = N ÷ wall time of the "
-             "measured window; *CPU ms per event* = the client process's user + system CPU in "
-             "that window (Python: `getrusage`; Node: `process.cpuUsage()`; Rust: the sum of its threads' `/proc/self/task/*/schedstat`, cross-checked with `/proc/self/stat`), ÷ N — the same as CPU-seconds per "
-             "1,000 events. Interpreter start, imports and warm-up are outside the window "
+             "measured window; *CPU s per 1,000 events* (= ms per event) = the client process's user + system CPU in "
+             "that window (Python: `getrusage`; Node: `process.cpuUsage()`; Rust: the sum of its threads' `/proc/self/task/*/schedstat`, cross-checked with `/proc/self/stat`), ÷ N × 1,000. Interpreter start, imports and warm-up are outside the window "
              "(`process CPU` in the raw data has them).\n")
     L.append("| client | mode | in flight | N per run | events/s | CPU s per 1,000 events "
              "| receiver got every event |")
@@ -462,8 +461,7 @@ def write_report(args, scenarios, facts, load_before, load_after, started, finis
                          f"{ratio(cpu(peer), cpu(key))} less CPU")
         if key == "rust-dispatch":
             reqs = med([r["extra"]["requests"] for r in sc.results])
-            share = (f"– ({sc.n / reqs:,.0f} events per request; "
-                     f"{eps(key) / eps(ceiling) * 100:.0f}% of wrk's requests/s in events/s)")
+            share = f"– (batched: {sc.n / reqs:,.0f} events per request)"
             label = sc.mode
         else:
             share = f"{eps(key) / eps(ceiling) * 100:.0f}% of wrk at {by[ceiling].in_flight}"
