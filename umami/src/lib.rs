@@ -10,6 +10,9 @@ pub mod global;
 mod response;
 mod secret;
 mod typed;
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
 mod validate;
 
 pub use client::{Client, ClientBuilder, CloudRegion, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT};
