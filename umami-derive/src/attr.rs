@@ -34,10 +34,10 @@ impl Site {
 
     fn describe(self) -> &'static str {
         match self {
-            Site::Struct => "struct",
-            Site::Enum => "enum",
-            Site::Variant => "variant",
-            Site::Field => "field",
+            Site::Struct => "a struct",
+            Site::Enum => "an enum",
+            Site::Variant => "a variant",
+            Site::Field => "a field",
         }
     }
 }
@@ -100,7 +100,7 @@ pub(crate) fn parse(cx: &Ctxt, attrs: &[Attribute], site: Site) -> Attrs {
             cx.error(
                 attr.span(),
                 format!(
-                    "expected `#[umami(...)]` with keys inside the parentheses; keys of a {}: {}",
+                    "expected `#[umami(...)]` with keys inside the parentheses; keys of {}: {}",
                     site.describe(),
                     list(site.keys())
                 ),
@@ -137,7 +137,7 @@ fn parse_key(cx: &Ctxt, site: Site, out: &mut Attrs, meta: &ParseNestedMeta) -> 
         cx.error(
             key_span,
             format!(
-                "unknown umami key {shown}; keys of a {}: {}{hint}",
+                "unknown umami key {shown}; keys of {}: {}{hint}",
                 site.describe(),
                 list(site.keys())
             ),

@@ -59,7 +59,7 @@ fn impl_event(input: &Input, krate: &Path) -> TokenStream {
 fn struct_methods(input: &Input, fields: &[Field], krate: &Path) -> TokenStream {
     let (name, _) = input.struct_event_name();
     let access = |field: &Field| {
-        let ident = field.ident.expect("struct fields are named");
+        let ident = respanned(field);
         quote_spanned!(field.ty.span()=> self.#ident)
     };
     let url = input.attrs.url.as_ref().map(|url| {
@@ -141,10 +141,7 @@ fn enum_methods(input: &Input, variants: &[Variant], krate: &Path) -> TokenStrea
                 quote!(Self::#ident { #(#idents,)* .. })
             }
         };
-        let binding = |field: &Field| {
-            let ident = field.ident.expect("struct variant fields are named");
-            quote_spanned!(field.ty.span()=> #ident)
-        };
+        let binding = |field: &Field| respanned(field).into_token_stream();
 
         let (name, _) = variant.event_name();
         let unit_pattern = pattern(&[]);
@@ -206,6 +203,14 @@ fn enum_methods(input: &Input, variants: &[Variant], krate: &Path) -> TokenStrea
             match self { #(#ids)* }
         }
     }
+}
+
+/// The field's name with the span of its type, so that a trait-bound error on a use of the
+/// field points at the type alone.
+fn respanned(field: &Field) -> Ident {
+    let mut ident = field.ident.expect("fields of structs and struct variants are named").clone();
+    ident.set_span(field.ty.span());
+    ident
 }
 
 /// One `Entry` per sent field: a key of its own, or a flattened object.
