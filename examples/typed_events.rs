@@ -31,7 +31,10 @@ enum AppEvent {
     #[umami(name = "app-opened")]
     Opened,
     #[umami(name = "search", url = "/search")]
-    Searched { query_text: String, result_count: u32 },
+    Searched {
+        query_text: String,
+        result_count: u32,
+    },
     Purchase(PurchaseCourse),
 }
 
@@ -42,7 +45,8 @@ async fn main() -> Result<(), umami::Error> {
         // Without UMAMI_URL this base is never contacted: the events are only prepared.
         .url_base(server.as_deref().unwrap_or("http://localhost:3000"))
         .website_id(
-            std::env::var("UMAMI_WEBSITE_ID").unwrap_or_else(|_| umami_workspace::WEBSITE_ID.into()),
+            std::env::var("UMAMI_WEBSITE_ID")
+                .unwrap_or_else(|_| umami_workspace::WEBSITE_ID.into()),
         )
         .hostname(std::env::var("UMAMI_HOSTNAME").unwrap_or_else(|_| "example.com".into()))
         .build()?;
@@ -72,8 +76,8 @@ async fn main() -> Result<(), umami::Error> {
             );
         } else {
             let hit = event.new_event(&client).prepare()?;
-            let body = serde_json::to_string_pretty(&hit.to_json())
-                .expect("a JSON value serializes");
+            let body =
+                serde_json::to_string_pretty(&hit.to_json()).expect("a JSON value serializes");
             println!("{} would send:\n{body}\n", event.event_name());
         }
     }

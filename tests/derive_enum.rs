@@ -25,9 +25,16 @@ enum AppEvent {
     Closed,
     /// Struct variant: inherits the url and `rename_all`.
     #[umami(name = "search")]
-    Searched { query_text: String, result_count: u32 },
+    Searched {
+        query_text: String,
+        result_count: u32,
+    },
     /// Struct variant with its own url (placeholders from its fields) and `rename_all`.
-    #[umami(name = "lesson", url = "/lessons/{lesson_id}", rename_all = "kebab-case")]
+    #[umami(
+        name = "lesson",
+        url = "/lessons/{lesson_id}",
+        rename_all = "kebab-case"
+    )]
     Lesson {
         lesson_id: u32,
         watched_seconds: u32,
@@ -175,7 +182,9 @@ async fn variant_title_overrides_the_enum_title() {
 #[derive(UmamiEvent)]
 enum Generic<T, E> {
     #[umami(name = "value")]
-    Value { value: T },
+    Value {
+        value: T,
+    },
     Wrapped(E),
 }
 

@@ -49,7 +49,12 @@ fn send_global_sends_with_the_default_client() {
         AppStarted { version: "1.0" }.send_global().await.unwrap();
         assert_eq!(
             sent_body(&server).await,
-            event_body("app-started", "/boot", "app-started", json!({"version": "1.0"}))
+            event_body(
+                "app-started",
+                "/boot",
+                "app-started",
+                json!({"version": "1.0"})
+            )
         );
     });
     umami::global::reset();

@@ -297,7 +297,10 @@ async fn blank_distinct_id_is_not_sent() {
 }
 
 #[derive(UmamiEvent)]
-#[umami(name = "view-lesson", url = "/courses/{course}/lessons/{lesson}?ref={{x}}")]
+#[umami(
+    name = "view-lesson",
+    url = "/courses/{course}/lessons/{lesson}?ref={{x}}"
+)]
 struct ViewLesson {
     course: &'static str,
     lesson: u32,

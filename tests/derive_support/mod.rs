@@ -45,11 +45,17 @@ pub async fn sent_body(server: &MockServer) -> Value {
     assert_eq!(request.method.as_str(), "POST");
     assert_eq!(request.url.path(), "/api/send");
     assert_eq!(
-        request.headers.get("user-agent").map(|v| v.to_str().unwrap()),
+        request
+            .headers
+            .get("user-agent")
+            .map(|v| v.to_str().unwrap()),
         Some(umami::DEFAULT_USER_AGENT)
     );
     assert_eq!(
-        request.headers.get("content-type").map(|v| v.to_str().unwrap()),
+        request
+            .headers
+            .get("content-type")
+            .map(|v| v.to_str().unwrap()),
         Some("application/json")
     );
     serde_json::from_slice(&request.body).expect("a JSON body")

@@ -55,9 +55,13 @@ impl<'a> Input<'a> {
         let attrs = attr::parse(cx, &input.attrs, site);
         let data = match &input.data {
             SynData::Struct(data) => match &data.fields {
-                Fields::Named(fields) => {
-                    Data::Struct(fields.named.iter().map(|f| Field::from_syn(cx, f)).collect())
-                }
+                Fields::Named(fields) => Data::Struct(
+                    fields
+                        .named
+                        .iter()
+                        .map(|f| Field::from_syn(cx, f))
+                        .collect(),
+                ),
                 Fields::Unit => Data::Struct(Vec::new()),
                 Fields::Unnamed(fields) => {
                     cx.error(
@@ -114,9 +118,13 @@ impl<'a> Variant<'a> {
         let attrs = attr::parse(cx, &variant.attrs, Site::Variant);
         let shape = match &variant.fields {
             Fields::Unit => Shape::Unit,
-            Fields::Named(fields) => {
-                Shape::Named(fields.named.iter().map(|f| Field::from_syn(cx, f)).collect())
-            }
+            Fields::Named(fields) => Shape::Named(
+                fields
+                    .named
+                    .iter()
+                    .map(|f| Field::from_syn(cx, f))
+                    .collect(),
+            ),
             Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
                 Shape::Newtype(Field::from_syn(cx, &fields.unnamed[0]))
             }
@@ -166,7 +174,9 @@ impl<'a> Field<'a> {
     /// Whether the field is a custom-data key of its own (not skipped, not the distinct id,
     /// not flattened).
     pub(crate) fn is_data_key(&self) -> bool {
-        self.attrs.skip.is_none() && self.attrs.distinct_id.is_none() && self.attrs.flatten.is_none()
+        self.attrs.skip.is_none()
+            && self.attrs.distinct_id.is_none()
+            && self.attrs.flatten.is_none()
     }
 
     /// The custom-data key: `rename`, else the name after `rename_all`.

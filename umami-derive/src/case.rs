@@ -75,12 +75,42 @@ mod tests {
     #[test]
     fn every_rule_renames_snake_case_fields_like_serde() {
         let cases = [
-            ("outcome", ["outcome", "OUTCOME", "Outcome", "outcome", "outcome", "OUTCOME", "outcome", "OUTCOME"]),
-            ("very_tasty", ["very_tasty", "VERY_TASTY", "VeryTasty", "veryTasty", "very_tasty", "VERY_TASTY", "very-tasty", "VERY-TASTY"]),
+            (
+                "outcome",
+                [
+                    "outcome", "OUTCOME", "Outcome", "outcome", "outcome", "OUTCOME", "outcome",
+                    "OUTCOME",
+                ],
+            ),
+            (
+                "very_tasty",
+                [
+                    "very_tasty",
+                    "VERY_TASTY",
+                    "VeryTasty",
+                    "veryTasty",
+                    "very_tasty",
+                    "VERY_TASTY",
+                    "very-tasty",
+                    "VERY-TASTY",
+                ],
+            ),
             ("a", ["a", "A", "A", "a", "a", "A", "a", "A"]),
-            ("z42", ["z42", "Z42", "Z42", "z42", "z42", "Z42", "z42", "Z42"]),
+            (
+                "z42",
+                ["z42", "Z42", "Z42", "z42", "z42", "Z42", "z42", "Z42"],
+            ),
         ];
-        let rules = [LowerCase, UpperCase, PascalCase, CamelCase, SnakeCase, ScreamingSnakeCase, KebabCase, ScreamingKebabCase];
+        let rules = [
+            LowerCase,
+            UpperCase,
+            PascalCase,
+            CamelCase,
+            SnakeCase,
+            ScreamingSnakeCase,
+            KebabCase,
+            ScreamingKebabCase,
+        ];
         for (field, expected) in cases {
             for (rule, want) in rules.iter().zip(expected) {
                 assert_eq!(rule.apply_to_field(field), want, "{rule:?} of {field}");
@@ -91,7 +121,10 @@ mod tests {
     #[test]
     fn rule_names_are_serde_names() {
         assert_eq!(super::RenameRule::from_name("camelCase"), Some(CamelCase));
-        assert_eq!(super::RenameRule::from_name("SCREAMING-KEBAB-CASE"), Some(ScreamingKebabCase));
+        assert_eq!(
+            super::RenameRule::from_name("SCREAMING-KEBAB-CASE"),
+            Some(ScreamingKebabCase)
+        );
         assert_eq!(super::RenameRule::from_name("camelcase"), None);
     }
 }

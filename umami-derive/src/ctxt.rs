@@ -14,7 +14,9 @@ pub(crate) struct Ctxt {
 impl Ctxt {
     /// Reports `message` at `span`.
     pub(crate) fn error(&self, span: Span, message: impl Display) {
-        self.errors.borrow_mut().push(syn::Error::new(span, message));
+        self.errors
+            .borrow_mut()
+            .push(syn::Error::new(span, message));
     }
 
     /// Reports an error syn produced.

@@ -1,7 +1,7 @@
 //! Code generation: the `UmamiEvent` impl.
 //!
 //! The impl is thin on purpose: it names the fields, and the runtime's
-//! `__private::custom_data` turns them into the custom data. Trait-bound checks are spanned on
+//! `__private::Data` turns them into the custom data. Trait-bound checks are spanned on
 //! the field types, so that a field that is not `Serialize` (or a `bool` distinct id) is
 //! reported on the field rather than on the derive.
 
@@ -83,15 +83,18 @@ fn struct_methods(input: &Input, fields: &[Field], krate: &Path) -> TokenStream 
         let value = access(field);
         quote_spanned!(field.ty.span()=> &#value)
     });
-    let distinct_id = fields.iter().find(|f| f.attrs.distinct_id.is_some()).map(|field| {
-        let value = access(field);
-        let id = quote_spanned!(field.ty.span()=> #krate::__private::distinct_id(&#value));
-        quote! {
-            fn distinct_id(&self) -> ::core::option::Option<#krate::DistinctId> {
-                ::core::option::Option::Some(#id)
+    let distinct_id = fields
+        .iter()
+        .find(|f| f.attrs.distinct_id.is_some())
+        .map(|field| {
+            let value = access(field);
+            let id = quote_spanned!(field.ty.span()=> #krate::__private::distinct_id(&#value));
+            quote! {
+                fn distinct_id(&self) -> ::core::option::Option<#krate::DistinctId> {
+                    ::core::option::Option::Some(#id)
+                }
             }
-        }
-    });
+        });
     quote! {
         fn event_name(&self) -> &str {
             #name
@@ -99,7 +102,7 @@ fn struct_methods(input: &Input, fields: &[Field], krate: &Path) -> TokenStream 
         #url
         #title
         fn custom_data(&self) -> #krate::__private::DataResult {
-            #krate::__private::custom_data(&[#(#entries),*])
+            #krate::__private::Data::new() #(#entries)* .finish()
         }
         #distinct_id
     }
@@ -167,14 +170,19 @@ fn enum_methods(input: &Input, variants: &[Variant], krate: &Path) -> TokenStrea
             None => titles.push(quote!(#unit_pattern => ::core::option::Option::None,)),
         }
 
-        let rule = variant.attrs.rename_all.as_ref().map(|a| a.value).or(rename_all);
+        let rule = variant
+            .attrs
+            .rename_all
+            .as_ref()
+            .map(|a| a.value)
+            .or(rename_all);
         let sent: Vec<&Field> = fields
             .iter()
             .filter(|f| f.is_data_key() || f.attrs.flatten.is_some())
             .collect();
         let pat = pattern(&sent);
         let entries = data_entries(fields, rule, krate, binding);
-        data.push(quote!(#pat => #krate::__private::custom_data(&[#(#entries),*]),));
+        data.push(quote!(#pat => #krate::__private::Data::new() #(#entries)* .finish(),));
 
         match fields.iter().find(|f| f.attrs.distinct_id.is_some()) {
             Some(field) => {
@@ -208,12 +216,16 @@ fn enum_methods(input: &Input, variants: &[Variant], krate: &Path) -> TokenStrea
 /// The field's name with the span of its type, so that a trait-bound error on a use of the
 /// field points at the type alone.
 fn respanned(field: &Field) -> Ident {
-    let mut ident = field.ident.expect("fields of structs and struct variants are named").clone();
+    let mut ident = field
+        .ident
+        .expect("fields of structs and struct variants are named")
+        .clone();
     ident.set_span(field.ty.span());
     ident
 }
 
-/// One `Entry` per sent field: a key of its own, or a flattened object.
+/// One `.field(key, value)` per field sent as a key of its own, `.flatten(name, value)` per
+/// flattened field.
 fn data_entries(
     fields: &[Field],
     rename_all: Option<RenameRule>,
@@ -226,10 +238,10 @@ fn data_entries(
         let value = value(field);
         if field.attrs.flatten.is_some() {
             let name = &field.name;
-            entries.push(quote_spanned!(span=> #krate::__private::Entry::flatten(#name, #value)));
+            entries.push(quote_spanned!(span=> .flatten(#name, #value)));
         } else if field.is_data_key() {
             let key = field.data_key(rename_all);
-            entries.push(quote_spanned!(span=> #krate::__private::Entry::field(#key, #value)));
+            entries.push(quote_spanned!(span=> .field(#key, #value)));
         }
     }
     entries
@@ -262,7 +274,9 @@ fn template_expr(
             .expect("placeholders were checked against the fields");
         value(field)
     });
-    quote!(::std::borrow::Cow::Owned(::std::format!(#format, #(#args),*)))
+    quote!(::std::borrow::Cow::Owned(
+        ::std::format!(#format, #(#args),*)
+    ))
 }
 
 /// The input's generics with the bounds the impl needs on type parameters: `Serialize` for
@@ -397,7 +411,10 @@ mod tests {
             "#,
         );
         assert!(out.contains("my_app :: analytics :: UmamiEvent"), "{out}");
-        assert!(out.contains("my_app :: analytics :: __private :: custom_data"), "{out}");
+        assert!(
+            out.contains("my_app :: analytics :: __private :: Data"),
+            "{out}"
+        );
         assert!(!out.contains(":: umami ::"), "{out}");
     }
 
@@ -412,6 +429,9 @@ mod tests {
     fn errors_come_with_a_fallback_impl() {
         let out = expand(r#"#[umami(nme = "x")] struct Signup { plan: String }"#);
         assert!(out.contains("compile_error !"), "{out}");
-        assert!(out.contains("impl :: umami :: UmamiEvent for Signup"), "{out}");
+        assert!(
+            out.contains("impl :: umami :: UmamiEvent for Signup"),
+            "{out}"
+        );
     }
 }

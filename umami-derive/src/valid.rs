@@ -73,13 +73,22 @@ fn check_variant(cx: &Ctxt, input: &Input, variant: &Variant, rename_all: Option
                 Shape::Named(fields) => fields,
                 _ => &[],
             };
-            let rule = variant.attrs.rename_all.as_ref().map(|a| a.value).or(rename_all);
+            let rule = variant
+                .attrs
+                .rename_all
+                .as_ref()
+                .map(|a| a.value)
+                .or(rename_all);
             check_fields(cx, fields, rule);
             let variant_name = variant.ident.to_string();
             let is_unit = matches!(variant.shape, Shape::Unit);
             let templates = [
                 ("url", variant.attrs.url.as_ref(), input.attrs.url.as_ref()),
-                ("title", variant.attrs.title.as_ref(), input.attrs.title.as_ref()),
+                (
+                    "title",
+                    variant.attrs.title.as_ref(),
+                    input.attrs.title.as_ref(),
+                ),
             ];
             for (key, own, inherited) in templates {
                 if let Some(template) = own.or(inherited) {
@@ -134,12 +143,37 @@ fn check_fields(cx: &Ctxt, fields: &[Field], rename_all: Option<RenameRule>) {
     for field in fields {
         let attrs = &field.attrs;
         let conflicts: [(&str, Option<&Attr<()>>, &str, Option<Span>); 6] = [
-            ("skip", attrs.skip.as_ref(), "distinct_id", key_of(&attrs.distinct_id)),
+            (
+                "skip",
+                attrs.skip.as_ref(),
+                "distinct_id",
+                key_of(&attrs.distinct_id),
+            ),
             ("skip", attrs.skip.as_ref(), "rename", key_of(&attrs.rename)),
-            ("skip", attrs.skip.as_ref(), "flatten", key_of(&attrs.flatten)),
-            ("flatten", attrs.flatten.as_ref(), "rename", key_of(&attrs.rename)),
-            ("flatten", attrs.flatten.as_ref(), "distinct_id", key_of(&attrs.distinct_id)),
-            ("distinct_id", attrs.distinct_id.as_ref(), "rename", key_of(&attrs.rename)),
+            (
+                "skip",
+                attrs.skip.as_ref(),
+                "flatten",
+                key_of(&attrs.flatten),
+            ),
+            (
+                "flatten",
+                attrs.flatten.as_ref(),
+                "rename",
+                key_of(&attrs.rename),
+            ),
+            (
+                "flatten",
+                attrs.flatten.as_ref(),
+                "distinct_id",
+                key_of(&attrs.distinct_id),
+            ),
+            (
+                "distinct_id",
+                attrs.distinct_id.as_ref(),
+                "rename",
+                key_of(&attrs.rename),
+            ),
         ];
         for (first, first_attr, second, second_span) in conflicts {
             if let (Some(_), Some(span)) = (first_attr, second_span) {
@@ -225,7 +259,9 @@ fn check_placeholders(cx: &Ctxt, template: &Template, fields: &[Field], owner: O
             Owner::Struct => {
                 let names: Vec<String> = fields.iter().map(|f| format!("`{}`", f.name)).collect();
                 if names.is_empty() {
-                    format!("`{key}` placeholder `{{{placeholder}}}` names no field: this struct has no fields")
+                    format!(
+                        "`{key}` placeholder `{{{placeholder}}}` names no field: this struct has no fields"
+                    )
                 } else {
                     format!(
                         "`{key}` placeholder `{{{placeholder}}}` names no field; fields: {}",
@@ -242,7 +278,11 @@ fn check_placeholders(cx: &Ctxt, template: &Template, fields: &[Field], owner: O
                 format!(
                     "`{key}` placeholder `{{{placeholder}}}` names no field of variant \
                      `{variant}`; its fields: {}",
-                    if names.is_empty() { "none".to_owned() } else { names.join(", ") }
+                    if names.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        names.join(", ")
+                    }
                 )
             }
         };

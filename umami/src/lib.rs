@@ -3,6 +3,9 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
 pub mod client;
 pub mod error;
 pub mod event;
@@ -10,9 +13,6 @@ pub mod global;
 mod response;
 mod secret;
 mod typed;
-#[doc(hidden)]
-#[path = "private.rs"]
-pub mod __private;
 mod validate;
 
 pub use client::{Client, ClientBuilder, CloudRegion, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT};
