@@ -33,7 +33,7 @@ pub(crate) enum Shape<'a> {
     Unit,
     Named(Vec<Field<'a>>),
     /// A one-field tuple variant wrapping another event.
-    Newtype(Field<'a>),
+    Newtype(Box<Field<'a>>),
 }
 
 pub(crate) struct Field<'a> {
@@ -126,7 +126,7 @@ impl<'a> Variant<'a> {
                     .collect(),
             ),
             Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
-                Shape::Newtype(Field::from_syn(cx, &fields.unnamed[0]))
+                Shape::Newtype(Box::new(Field::from_syn(cx, &fields.unnamed[0])))
             }
             Fields::Unnamed(fields) => {
                 cx.error(

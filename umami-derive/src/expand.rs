@@ -79,7 +79,7 @@ fn struct_methods(input: &Input, fields: &[Field], krate: &Path) -> TokenStream 
         }
     });
     let rename_all = input.attrs.rename_all.as_ref().map(|a| a.value);
-    let entries = data_entries(fields, rename_all, krate, |field| {
+    let entries = data_entries(fields, rename_all, |field| {
         let value = access(field);
         quote_spanned!(field.ty.span()=> &#value)
     });
@@ -181,7 +181,7 @@ fn enum_methods(input: &Input, variants: &[Variant], krate: &Path) -> TokenStrea
             .filter(|f| f.is_data_key() || f.attrs.flatten.is_some())
             .collect();
         let pat = pattern(&sent);
-        let entries = data_entries(fields, rule, krate, binding);
+        let entries = data_entries(fields, rule, binding);
         data.push(quote!(#pat => #krate::__private::Data::new() #(#entries)* .finish(),));
 
         match fields.iter().find(|f| f.attrs.distinct_id.is_some()) {
@@ -229,7 +229,6 @@ fn respanned(field: &Field) -> Ident {
 fn data_entries(
     fields: &[Field],
     rename_all: Option<RenameRule>,
-    krate: &Path,
     value: impl Fn(&Field) -> TokenStream,
 ) -> Vec<TokenStream> {
     let mut entries = Vec::new();

@@ -142,41 +142,16 @@ fn check_fields(cx: &Ctxt, fields: &[Field], rename_all: Option<RenameRule>) {
     let mut keys: HashMap<String, &Field> = HashMap::new();
     for field in fields {
         let attrs = &field.attrs;
-        let conflicts: [(&str, Option<&Attr<()>>, &str, Option<Span>); 6] = [
-            (
-                "skip",
-                attrs.skip.as_ref(),
-                "distinct_id",
-                key_of(&attrs.distinct_id),
-            ),
-            ("skip", attrs.skip.as_ref(), "rename", key_of(&attrs.rename)),
-            (
-                "skip",
-                attrs.skip.as_ref(),
-                "flatten",
-                key_of(&attrs.flatten),
-            ),
-            (
-                "flatten",
-                attrs.flatten.as_ref(),
-                "rename",
-                key_of(&attrs.rename),
-            ),
-            (
-                "flatten",
-                attrs.flatten.as_ref(),
-                "distinct_id",
-                key_of(&attrs.distinct_id),
-            ),
-            (
-                "distinct_id",
-                attrs.distinct_id.as_ref(),
-                "rename",
-                key_of(&attrs.rename),
-            ),
-        ];
-        for (first, first_attr, second, second_span) in conflicts {
-            if let (Some(_), Some(span)) = (first_attr, second_span) {
+        // (key, the key it cannot go with): the error points at the second.
+        let set = |key: &str| match key {
+            "skip" => key_of(&attrs.skip),
+            "distinct_id" => key_of(&attrs.distinct_id),
+            "rename" => key_of(&attrs.rename),
+            "flatten" => key_of(&attrs.flatten),
+            _ => None,
+        };
+        for (first, second) in CONFLICTS {
+            if let (Some(_), Some(span)) = (set(first), set(second)) {
                 cx.error(span, conflict_message(first, second));
             }
         }
@@ -228,6 +203,16 @@ fn check_fields(cx: &Ctxt, fields: &[Field], rename_all: Option<RenameRule>) {
         }
     }
 }
+
+/// Field keys that cannot be combined, each pair in the order they are reported.
+const CONFLICTS: [(&str, &str); 6] = [
+    ("skip", "distinct_id"),
+    ("skip", "rename"),
+    ("skip", "flatten"),
+    ("flatten", "rename"),
+    ("flatten", "distinct_id"),
+    ("distinct_id", "rename"),
+];
 
 fn key_of<T>(attr: &Option<Attr<T>>) -> Option<Span> {
     attr.as_ref().map(|a| a.key)
