@@ -4,10 +4,10 @@
 //! Use it through the `umami` crate (`use umami::UmamiEvent;`), which re-exports this derive
 //! next to the trait of the same name; the trait's documentation describes every attribute.
 //!
-//! The stages follow serde_derive and thiserror: [`ast`] reads the input into a small typed
-//! model (with [`attr`] parsing `#[umami(...)]`), [`valid`] checks it as a whole, [`expand`]
-//! generates the impl, and on any error [`fallback`] emits a stand-in impl next to the
-//! errors so that code using the type does not fail a second time.
+//! The stages follow serde_derive and thiserror: `ast` reads the input into a small typed
+//! model (with `attr` parsing `#[umami(...)]`), `valid` checks it as a whole, `expand`
+//! generates the impl, and on any error `fallback` emits a stand-in impl next to the errors
+//! so that code using the type does not fail a second time.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
