@@ -197,6 +197,45 @@ pub trait UmamiEvent {
     }
 }
 
+/// A borrowed event is the event (e.g. a newtype variant `Purchase(&'a PurchaseCourse)`).
+impl<E: UmamiEvent + ?Sized> UmamiEvent for &E {
+    fn event_name(&self) -> &str {
+        (**self).event_name()
+    }
+    fn url(&self) -> Cow<'_, str> {
+        (**self).url()
+    }
+    fn title(&self) -> Option<Cow<'_, str>> {
+        (**self).title()
+    }
+    fn custom_data(&self) -> Result<Map<String, Value>, ValidationError> {
+        (**self).custom_data()
+    }
+    fn distinct_id(&self) -> Option<DistinctId> {
+        (**self).distinct_id()
+    }
+}
+
+/// A boxed event is the event, so that a newtype variant can box a large one
+/// (`Purchase(Box<PurchaseCourse>)`).
+impl<E: UmamiEvent + ?Sized> UmamiEvent for Box<E> {
+    fn event_name(&self) -> &str {
+        (**self).event_name()
+    }
+    fn url(&self) -> Cow<'_, str> {
+        (**self).url()
+    }
+    fn title(&self) -> Option<Cow<'_, str>> {
+        (**self).title()
+    }
+    fn custom_data(&self) -> Result<Map<String, Value>, ValidationError> {
+        (**self).custom_data()
+    }
+    fn distinct_id(&self) -> Option<DistinctId> {
+        (**self).distinct_id()
+    }
+}
+
 /// Fills `builder` from `event`; the data goes in as the map built once, not re-serialized.
 fn prefill<E: UmamiEvent + ?Sized>(event: &E, builder: NewEvent) -> NewEvent {
     let mut builder = builder.url(event.url());
