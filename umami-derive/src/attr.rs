@@ -122,7 +122,8 @@ fn parse_key(cx: &Ctxt, site: Site, out: &mut Attrs, meta: &ParseNestedMeta) -> 
     };
     if !site.keys().contains(&key.as_str()) {
         let shown = if key.is_empty() {
-            "this".to_owned()
+            let path = &meta.path;
+            format!("`{}`", quote::quote!(#path).to_string().replace(' ', ""))
         } else {
             format!("`{key}`")
         };
