@@ -7,6 +7,7 @@
 //! ```text
 //! cargo run --release --example bench_clients -- <mode> <n> <concurrency> <url>
 //!   mode: direct    client.new_event(..).send().await, <concurrency> in flight
+//!         typed     a #[derive(UmamiEvent)] struct's .send(&client).await, <concurrency> in flight
 //!         dispatch  Dispatcher::track(..) n times, then flush(); <concurrency> is the
 //!                   dispatcher's max_concurrent_requests (0: its default); env
 //!                   BENCH_BATCH_SIZE sets max_batch_size (default: the dispatcher's)
@@ -28,15 +29,22 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use umami::Dispatcher;
+use umami::{Dispatcher, UmamiEvent};
 
 const EVENT_NAME: &str = "Purchase-Course";
 const EVENT_URL: &str = "/checkout";
 const HOSTNAME: &str = "example.com";
 
+/// The benchmark event as a type: the same name, url and data as the builder sends.
+#[derive(UmamiEvent)]
+#[umami(name = "Purchase-Course", url = "/checkout")]
+struct PurchaseCourse {
+    plan: String,
+}
+
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: bench_clients <direct|dispatch|reqwest> <n> <concurrency> <url>\n       \
+        "usage: bench_clients <direct|typed|dispatch|reqwest> <n> <concurrency> <url>\n       \
          bench_clients body <url>"
     );
     ExitCode::from(2)
@@ -94,6 +102,7 @@ fn builder_event(client: &umami::Client) -> umami::NewEvent {
 #[derive(Clone)]
 enum Sender {
     Direct(umami::Client),
+    Typed(umami::Client),
     /// The floor: what any reqwest-based client pays per request.
     Reqwest {
         http: reqwest::Client,
@@ -112,6 +121,16 @@ impl Sender {
                 .await
                 .map(drop)
                 .map_err(|e| e.to_string()),
+            Sender::Typed(client) => {
+                let event = PurchaseCourse {
+                    plan: "pro".to_owned(),
+                };
+                event
+                    .send(client)
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
             Sender::Reqwest { http, url, body } => {
                 let response = http
                     .post(url.clone())
@@ -309,10 +328,10 @@ async fn main() -> ExitCode {
             };
         }
         Some("modes") => {
-            println!("direct,dispatch,reqwest");
+            println!("direct,typed,dispatch,reqwest");
             return ExitCode::SUCCESS;
         }
-        Some("direct" | "dispatch" | "reqwest") if args.len() == 4 => {}
+        Some("direct" | "typed" | "dispatch" | "reqwest") if args.len() == 4 => {}
         _ => return usage(),
     }
     let mode = args[0].as_str();
@@ -328,6 +347,7 @@ async fn main() -> ExitCode {
     };
     let outcome = match mode {
         "direct" => Ok(measure_direct(Sender::Direct(client), n, concurrency).await),
+        "typed" => Ok(measure_direct(Sender::Typed(client), n, concurrency).await),
         "dispatch" => measure_dispatch(client, n, concurrency).await,
         _ => match reqwest_floor(&client, &args[3]) {
             Ok(sender) => Ok(measure_direct(sender, n, concurrency).await),

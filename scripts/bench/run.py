@@ -176,6 +176,56 @@ def read(path):
 
 
 # --------------------------------------------------------------------------------------------
+# Payload check: every client sends the same event
+
+
+def payload_check(port, commands):
+    """Runs each client once against a capturing server on 127.0.0.1 and returns, per client,
+    the set of (parsed body, byte length) it sent and its header names."""
+    import http.server
+    import threading
+
+    captured = []
+
+    class Capture(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("content-length", 0)))
+            captured.append((self.headers.get("user-agent", ""), sorted(
+                k.lower() for k in self.headers.keys()), body))
+            out = ('{"cache":"' + CACHE_TOKEN + '","sessionId":"s","visitId":"v"}').encode()
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(out)))
+            self.end_headers()
+            self.wfile.write(out)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer((HOST, port), Capture)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    seen = {}
+    try:
+        for name, cmd, cwd in commands:
+            captured.clear()
+            p = subprocess.run(cmd + [f"http://{HOST}:{port}"], cwd=cwd, capture_output=True,
+                               text=True, timeout=120)
+            if p.returncode != 0:
+                raise SystemExit(f"payload check: {name} failed:\n{p.stdout}\n{p.stderr}")
+            seen[name] = {
+                "bodies": sorted({json.dumps(json.loads(b), sort_keys=True) for _, _, b in captured}),
+                "lengths": sorted({len(b) for _, _, b in captured}),
+                "headers": captured[0][1] if captured else [],
+                "user_agent": captured[0][0] if captured else "",
+            }
+    finally:
+        server.shutdown()
+        server.server_close()
+    return seen
+
+
+# --------------------------------------------------------------------------------------------
 # Scenarios
 
 
@@ -366,7 +416,7 @@ def machine_facts(args):
 
 
 def write_report(args, scenarios, facts, load_before, load_after, started, finished,
-                 top_before, extra_notes, sweep):
+                 top_before, extra_notes, sweep, payloads):
     by = {sc.key: sc for sc in scenarios}
 
     def eps(key):
@@ -544,6 +594,19 @@ def write_report(args, scenarios, facts, load_before, load_after, started, finis
     L.append("```text")
     L.extend(top_before)
     L.append("```\n")
+    L.append("## The same event from every client\n")
+    L.append("Checked at the start of the run: each client sent the benchmark event once to a "
+             "capturing server on 127.0.0.1; the JSON bodies are equal (key order aside):\n")
+    L.append("```json")
+    L.append(next(iter(payloads.values()))["bodies"][0])
+    L.append("```\n")
+    L.append("| client | body bytes | User-Agent | header names |")
+    L.append("|---|---:|---|---|")
+    for name, p in payloads.items():
+        L.append(f"| {name} | {', '.join(map(str, p['lengths']))} | `{p['user_agent']}` | "
+                 f"{', '.join(p['headers'])} |")
+    L.append("")
+
     L.append("## How to read this\n")
     for note in METHOD_NOTES + extra_notes:
         L.append(f"- {note}")
@@ -663,6 +726,19 @@ def main():
                 continue  # one "not measured" line per mode is enough
             scenarios.append(sc)
 
+    checks = [("Python umami-analytics", [args.python, py_peer, "sync", "1", "1"], None),
+              ("@umami/node", [args.node, node_peer, "1", "1"], args.node_dir)]
+    for mode in ("direct", "typed"):
+        if mode in rust_modes:
+            checks.append((f"umami-rs {mode}", [rust, mode, "1", "1"], None))
+    payloads = payload_check(args.port + 2, checks)
+    distinct = {b for p in payloads.values() for b in p["bodies"]}
+    if len(distinct) != 1:
+        raise SystemExit("the clients do not send the same payload:\n"
+                         + json.dumps(payloads, indent=1))
+    log(f"payload check: {len(payloads)} clients send the same JSON "
+        f"({', '.join(str(l) for p in payloads.values() for l in p['lengths'])} bytes)")
+
     log(f"receiver on {url} ({args.nginx_workers} nginx worker(s))")
     receiver.start()
     try:
@@ -726,7 +802,7 @@ def main():
                    "scenarios": {sc.key: sc.results for sc in scenarios}, "sweep": sweep},
                   f, indent=1)
     report = write_report(args, scenarios, facts, load_before, load_after, started, finished,
-                          top_before, args.note, sweep)
+                          top_before, args.note, sweep, payloads)
     with open(args.out, "w") as f:
         f.write(report)
     log(f"wrote {args.out} (raw runs: {raw_path})")
