@@ -13,7 +13,8 @@
 # Every request goes to 127.0.0.1. Not part of CI.
 #
 # Environment overrides: RUNS, N_PYTHON, N_PYTHON_ASYNC, N_NODE, N_RUST, N_RUST_64, N_DISPATCH,
-# WRK_SECONDS, NGINX_WORKERS, BENCH_PORT, BENCH_OUT, PY_PEER (pip requirement, default
+# WRK_SECONDS, NGINX_WORKERS, BENCH_PORT (uses it and the next two), BENCH_OUT,
+# DISPATCH_SWEEP (batch:requests pairs, empty to skip), PY_PEER (pip requirement, default
 # `umami-analytics`), NODE_PEER (npm spec, default `@umami/node`).
 set -euo pipefail
 
@@ -23,7 +24,7 @@ QUICK=0
 case "${1:-}" in
   --quick) QUICK=1 ;;
   "") ;;
-  *) sed -n '2,19p' "$0"; exit 2 ;;
+  *) sed -n '2,18p' "$0"; exit 2 ;;
 esac
 
 log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
@@ -81,7 +82,7 @@ case ",$RUST_MODES," in *,dispatch,*) ;; *) SKIP+=(--skip-note "dispatch=not mea
 if [ "$QUICK" = 1 ]; then
   RUNS=${RUNS:-1} N_PYTHON=${N_PYTHON:-5} N_PYTHON_ASYNC=${N_PYTHON_ASYNC:-10}
   N_NODE=${N_NODE:-50} N_RUST=${N_RUST:-200} N_RUST_64=${N_RUST_64:-500}
-  N_DISPATCH=${N_DISPATCH:-2000} WRK_SECONDS=${WRK_SECONDS:-1}
+  N_DISPATCH=${N_DISPATCH:-2000} WRK_SECONDS=${WRK_SECONDS:-1} DISPATCH_SWEEP=${DISPATCH_SWEEP-100:2}
   OUT=${BENCH_OUT:-$SCRATCH/BENCHMARKS.quick.md}
 fi
 exec python3 "$ROOT/scripts/bench/run.py" \
@@ -92,4 +93,5 @@ exec python3 "$ROOT/scripts/bench/run.py" \
   --n-node "${N_NODE:-3000}" --n-rust "${N_RUST:-50000}" --n-rust-64 "${N_RUST_64:-100000}" \
   --n-dispatch "${N_DISPATCH:-200000}" --wrk-seconds "${WRK_SECONDS:-5}" \
   --nginx-workers "${NGINX_WORKERS:-1}" --port "${BENCH_PORT:-18080}" \
+  --dispatch-sweep "${DISPATCH_SWEEP-50:2,100:1,100:2,100:4,250:2,500:1,500:2,500:4}" \
   --out "${OUT:-${BENCH_OUT:-$ROOT/BENCHMARKS.md}}"

@@ -115,10 +115,13 @@ class Receiver:
         """Events the receiver answered with 200 since `offsets`: one per /api/send line, one per
         item in each /api/batch body. Also the non-200 lines, and the number of requests."""
         sends = other = batch_requests = batch_items = batch_items_by_length = 0
+        connections = set()
         with open(self.send_log, "rb") as f:
             f.seek(offsets[self.send_log])
             for line in f:
                 parts = line.split()
+                if len(parts) >= 5:
+                    connections.add(parts[4])
                 if len(parts) >= 3 and parts[2] == b"200":
                     sends += 1
                 else:
@@ -126,7 +129,9 @@ class Receiver:
         with open(self.batch_log, "rb") as f:
             f.seek(offsets[self.batch_log])
             for line in f:
-                parts = line.split(b" ", 4)
+                parts = line.split(b" ", 5)
+                if len(parts) >= 5:
+                    connections.add(parts[4])
                 if len(parts) >= 4 and parts[2] == b"200":
                     batch_requests += 1
                     # escape=json writes the body's quotes as \" ; every item has one "payload".
@@ -135,7 +140,8 @@ class Receiver:
                 else:
                     other += 1
         return {"sends": sends, "batch_requests": batch_requests, "batch_items": batch_items,
-                "batch_items_by_length": batch_items_by_length, "not_200": other}
+                "batch_items_by_length": batch_items_by_length, "not_200": other,
+                "connections": len(connections)}
 
     def wait_count(self, offsets, expected):
         """nginx writes its logs in buffers flushed every 100 ms: poll until the count reaches
@@ -439,17 +445,17 @@ def write_report(args, scenarios, facts, load_before, load_after, started, finis
 
     L.append("## Results\n")
     L.append("Median of the runs, (min–max) in brackets. *events/s* = N ÷ wall time of the "
-             "measured window; *CPU s per 1,000 events* (= ms per event) = the client process's user + system CPU in "
+             "measured window; *connections* = distinct connections nginx saw in the run (warm-up included): keep-alive at work or not. *CPU s per 1,000 events* (= ms per event) = the client process's user + system CPU in "
              "that window (Python: `getrusage`; Node: `process.cpuUsage()`; Rust: the sum of its threads' `/proc/self/task/*/schedstat`, cross-checked with `/proc/self/stat`), ÷ N × 1,000. Interpreter start, imports and warm-up are outside the window "
              "(`process CPU` in the raw data has them).\n")
     L.append("| client | mode | in flight | N per run | events/s | CPU s per 1,000 events "
-             "| receiver got every event |")
-    L.append("|---|---|---:|---:|---:|---:|---|")
+             "| connections opened per run | receiver got every event |")
+    L.append("|---|---|---:|---:|---:|---:|---:|---|")
     for sc in scenarios:
         if sc.kind == "wrk":
             continue
         if sc.kind == "skipped":
-            L.append(f"| {sc.client} | {sc.mode} | {sc.in_flight} | – | {sc.cmd} | – | – |")
+            L.append(f"| {sc.client} | {sc.mode} | {sc.in_flight} | – | {sc.cmd} | – | – | – |")
             continue
         rs = sc.results
         checks = sum(1 for r in rs if r["check_ok"])
@@ -457,6 +463,7 @@ def write_report(args, scenarios, facts, load_before, load_after, started, finis
             f"| {sc.client} | {sc.mode} | {sc.in_flight} | {sc.n:,} | "
             f"{spread([r['events_per_s'] for r in rs], fmt_num)} | "
             f"{spread([r['cpu_per_1000'] for r in rs], fmt_cpu)} | "
+            f"{fmt_num(med([r['receiver']['connections'] for r in rs]), 0)} | "
             f"{'yes' if checks == len(rs) else f'NO ({checks}/{len(rs)} runs)'} |")
     L.append("")
 
