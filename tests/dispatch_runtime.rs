@@ -143,7 +143,9 @@ async fn unbounded_durations_do_not_panic() {
         .build()
         .unwrap();
     dispatcher.track(event(&client, 0)).unwrap();
-    dispatcher.flush().await;
+    tokio::time::timeout(LONG, dispatcher.flush())
+        .await
+        .expect("flush returns");
     assert_eq!(dispatcher.stats().sent, 1, "{:?}", dispatcher.stats());
     dispatcher.track(event(&client, 1)).unwrap();
     let report = dispatcher.shutdown(Duration::MAX).await;

@@ -172,8 +172,9 @@ impl RetryPolicy {
         } else {
             0.0
         };
-        // "Equal jitter": keep at least half of the delay, randomise the other half.
-        full.mul_f64(1.0 - jitter / 2.0)
+        // "Equal jitter": keep at least half of the delay, randomise the other half. Taking
+        // off (rather than multiplying by up to 1.0) cannot overflow near `Duration::MAX`.
+        full.saturating_sub(full.mul_f64(jitter / 2.0))
     }
 }
 
@@ -389,6 +390,17 @@ mod tests {
             }
             .may_have_been_stored()
         );
+    }
+
+    #[test]
+    fn unbounded_backoff_does_not_panic() {
+        let p = RetryPolicy::default()
+            .initial_backoff(Duration::MAX)
+            .max_backoff(Duration::MAX);
+        assert_eq!(p.backoff(1, 0.0), Duration::MAX);
+        assert_eq!(p.backoff(40, 0.0), Duration::MAX);
+        let half = p.backoff(3, 1.0);
+        assert!(half > Duration::MAX / 3 && half < Duration::MAX, "{half:?}");
     }
 
     #[test]
