@@ -20,7 +20,7 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 use umami::dispatch::TrackError;
 use umami::testing::Collector;
-use umami::{Client, DistinctId, Dispatcher, UmamiEvent};
+use umami::{Client, Dispatcher, DistinctId, UmamiEvent};
 
 /// A typed event: what `#[derive(UmamiEvent)]` produces, written by hand.
 struct Purchase {

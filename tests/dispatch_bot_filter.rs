@@ -47,9 +47,7 @@ async fn bot_user_agent_hit_is_reported_as_bot_filtered() {
     let client = client(&collector);
     let dispatcher = Dispatcher::builder(client.clone()).build().unwrap();
     dispatcher.track(event(&client, 0)).unwrap();
-    dispatcher
-        .track(event(&client, 1).user_agent(BOT))
-        .unwrap();
+    dispatcher.track(event(&client, 1).user_agent(BOT)).unwrap();
     dispatcher
         .track(event(&client, 2).user_agent(BROWSER))
         .unwrap();
@@ -64,7 +62,10 @@ async fn bot_user_agent_hit_is_reported_as_bot_filtered() {
         report.stats.recent_failures[0].reason,
         FailReason::BotFiltered
     );
-    assert!(report.to_string().contains("dropped by the bot filter"), "{report}");
+    assert!(
+        report.to_string().contains("dropped by the bot filter"),
+        "{report}"
+    );
 
     let hits = collector.hits();
     // The hit without its own User-Agent is batched; the two with one go singly.
@@ -107,10 +108,7 @@ async fn browser_user_agent_hits_are_delivered_singly() {
     let hits = collector.hits();
     assert_eq!(seqs(&hits, "/api/send"), [0, 1, 2, 3, 4]);
     assert!(
-        collector
-            .requests()
-            .iter()
-            .all(|r| r.path() == "/api/send"),
+        collector.requests().iter().all(|r| r.path() == "/api/send"),
         "no batch request"
     );
     collector.shutdown().await;
@@ -126,9 +124,7 @@ async fn batching_user_agent_hits_when_asked_counts_filtered_hits_as_sent() {
         .batch_user_agent_hits(true)
         .build()
         .unwrap();
-    dispatcher
-        .track(event(&client, 0).user_agent(BOT))
-        .unwrap();
+    dispatcher.track(event(&client, 0).user_agent(BOT)).unwrap();
     dispatcher
         .track(event(&client, 1).user_agent(BROWSER))
         .unwrap();

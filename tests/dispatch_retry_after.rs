@@ -35,9 +35,10 @@ async fn mount_send(server: &MockServer, status: u16, retry_after: Option<&str>)
         .await;
     Mock::given(method("POST"))
         .and(path("/api/send"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({"cache": "tok.1", "sessionId": "s-1", "visitId": "v-1"}),
-        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"cache": "tok.1", "sessionId": "s-1", "visitId": "v-1"})),
+        )
         .mount(server)
         .await;
 }

@@ -124,9 +124,7 @@ fn dropping_outside_a_runtime_still_delivers() {
         dispatcher.track(event(&client, seq)).unwrap();
     }
     std::thread::spawn(move || drop(dispatcher)).join().unwrap();
-    let hits = runtime
-        .block_on(collector.wait_for_hits(3, LONG))
-        .unwrap();
+    let hits = runtime.block_on(collector.wait_for_hits(3, LONG)).unwrap();
     assert_eq!(hits.len(), 3);
     assert!(hits.iter().all(|h| h.path() == "/api/batch"));
     runtime.block_on(collector.shutdown());

@@ -80,7 +80,11 @@ fn looks_like_token(text: &str) -> bool {
 
 /// A non-2xx answer as [`Error::Status`], with the server's text whatever its shape and its
 /// `Retry-After` (read by [`retry_after`] before the body was taken).
-pub(crate) fn status_error(status: StatusCode, retry_after: Option<Duration>, body: &[u8]) -> Error {
+pub(crate) fn status_error(
+    status: StatusCode,
+    retry_after: Option<Duration>,
+    body: &[u8],
+) -> Error {
     Error::Status {
         status: status.as_u16(),
         message: error_message(status, body),

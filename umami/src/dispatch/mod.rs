@@ -40,16 +40,18 @@
 //! Umami drops hits whose User-Agent looks like a bot's and still answers 200. A single send
 //! learns it (`{"beep":"boop"}`, [`FailReason::BotFiltered`]); an `/api/batch` answer does
 //! not say. Hits with their own [`user_agent`](HitBuilder::user_agent) are therefore sent one
-//! by one, so that a filtered hit is reported as failed, not as sent; see
+//! by one, so that a filtered hit is reported as failed, not as sent. That costs a request
+//! per hit (at most [`single_send_concurrency`](DispatcherBuilder::single_send_concurrency)
+//! at once per batch slot); see
 //! [`batch_user_agent_hits`](DispatcherBuilder::batch_user_agent_hits) to batch them anyway.
 //!
 //! # Cache tokens
 //! Batches carry no per-item headers, so batched hits go without `x-umami-cache`. When the
-//! dispatcher sends hits one by one (servers without `/api/batch`, or
-//! [`send_visitor_hits_singly`](DispatcherBuilder::send_visitor_hits_singly)), hits with a
-//! distinct id reuse that visitor's last token from a bounded LRU, never another visitor's;
-//! hits without one never carry a token. For direct sends that keep a visitor's token, see
-//! [`Visitor`] ([`Client::visitor`]).
+//! dispatcher sends hits one by one (servers without `/api/batch`, hits with their own
+//! User-Agent, or [`send_visitor_hits_singly`](DispatcherBuilder::send_visitor_hits_singly)),
+//! hits with a distinct id reuse that visitor's last token from a bounded LRU, never another
+//! visitor's; hits without one never carry a token. For direct sends that keep a visitor's
+//! token, see [`Visitor`] ([`Client::visitor`]).
 //!
 //! # Memory
 //! [`capacity`](DispatcherBuilder::capacity) bounds the events held, queued or in flight;

@@ -230,10 +230,7 @@ mod tests {
     #[test]
     fn success_is_done() {
         for code in [200, 201, 204] {
-            assert_eq!(
-                policy().decide(1, &status(code), 0.0),
-                RetryDecision::Done
-            );
+            assert_eq!(policy().decide(1, &status(code), 0.0), RetryDecision::Done);
         }
     }
 

@@ -182,7 +182,13 @@ impl ShutdownReport {
 impl fmt::Display for ShutdownReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = &self.stats;
-        write!(f, "tracked {}, sent {}, failed {}", s.tracked, s.sent, s.failed.total())?;
+        write!(
+            f,
+            "tracked {}, sent {}, failed {}",
+            s.tracked,
+            s.sent,
+            s.failed.total()
+        )?;
         let reasons: Vec<String> = FailReason::ALL
             .iter()
             .filter(|&&r| s.failed.get(r) > 0)

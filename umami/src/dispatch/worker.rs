@@ -205,10 +205,7 @@ async fn send_batch(
             ),
         };
         let n = items.len() as u64;
-        match settings
-            .retry
-            .decide(attempt, &outcome, jitter.next_f64())
-        {
+        match settings.retry.decide(attempt, &outcome, jitter.next_f64()) {
             RetryDecision::Backoff(delay) => {
                 tracing::debug!(attempt, ?delay, events = n, %message, "retrying umami batch");
                 shared.note_retry(n, outcome.may_have_been_stored());
