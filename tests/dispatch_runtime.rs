@@ -95,6 +95,11 @@ fn runtime_shut_down_under_the_dispatcher_counts_what_was_left() {
     assert_eq!(stats.tracked, 3);
     assert_eq!(stats.failed.abandoned, 3, "{stats:?}");
     assert_eq!(stats.queued + stats.in_flight, 0);
+    assert_eq!(
+        stats.recent_failures[0].message,
+        "3 events not delivered when the worker stopped (its tokio runtime shut down, or it \
+         panicked)"
+    );
 
     let report = server.block_on(async {
         dispatcher.flush().await;

@@ -159,6 +159,9 @@ pub enum TrackError {
     Closed,
 }
 
+/// Completes "events not delivered ..." in the report of a shutdown that timed out.
+const TIMED_OUT: &str = "before the shutdown timeout";
+
 /// The most requests a dispatcher may have under way at once (a tokio semaphore's limit).
 const MAX_CONCURRENCY: usize = tokio::sync::Semaphore::MAX_PERMITS;
 
@@ -345,7 +348,8 @@ impl DispatcherBuilder {
     /// # Errors
     /// [`Error::Validation`] for a zero capacity, batch size, concurrency or timeout, a batch
     /// size above 500, or a concurrency above tokio's semaphore limit (`usize::MAX >> 3`);
-    /// [`Error::OperationNotAllowed`] outside a tokio runtime.
+    /// [`Error::OperationNotAllowed`] outside a tokio runtime (from synchronous code, enter
+    /// one first: `let _guard = runtime.enter();`).
     pub fn build(self) -> Result<Dispatcher, Error> {
         let s = &self.settings;
         let positive = |field: &'static str, value: usize| {
@@ -524,6 +528,9 @@ impl Dispatcher {
     /// Stops accepting events, sends what is queued (with retries) for at most `timeout`, and
     /// reports. Events not settled by then are counted as
     /// [`FailReason::Abandoned`]. Idempotent: later calls return the first report at once.
+    ///
+    /// Await it inside a tokio runtime (any one, not necessarily the worker's): the timeout
+    /// uses tokio's timer.
     pub async fn shutdown(&self, timeout: Duration) -> ShutdownReport {
         let started = Instant::now();
         let shared = &self.handle.shared;
@@ -536,12 +543,14 @@ impl Dispatcher {
         if let Some(mut worker) = control.worker.take() {
             if tokio::time::timeout(timeout, &mut worker).await.is_err() {
                 timed_out = true;
+                // Counted before the abort, so that the report names the timeout.
+                shared.finish(TIMED_OUT);
                 // Dropping the worker drops its batch tasks; a late answer is ignored.
                 worker.abort();
                 let _ = worker.await;
             }
         }
-        let stats = shared.finish();
+        let stats = shared.finish(TIMED_OUT);
         let report = ShutdownReport {
             stats,
             timed_out,
@@ -821,14 +830,22 @@ impl Shared {
     }
 
     /// After the worker stopped: counts whatever is left as abandoned, freezes the counters.
-    pub(crate) fn finish(&self) -> DispatcherStats {
+    /// `when` completes "events not delivered ...".
+    pub(crate) fn finish(&self, when: &str) -> DispatcherStats {
         let mut state = self.lock();
         if !state.finished {
             let left = state.pending();
+            if left > 0 {
+                tracing::warn!(
+                    events = left,
+                    "umami dispatcher stopped with events not delivered {when} (counted as \
+                     abandoned)"
+                );
+            }
             state.counters.fail(
                 FailReason::Abandoned,
                 left,
-                format!("{left} events not delivered before the shutdown timeout"),
+                format!("{left} events not delivered {when}"),
             );
             state.queue.clear();
             state.batches.clear();
