@@ -70,7 +70,8 @@ struct FinishOnDrop(Arc<Shared>);
 impl Drop for FinishOnDrop {
     fn drop(&mut self) {
         // After a drain nothing is left and this only freezes the counters.
-        self.0.finish("when the worker stopped (its tokio runtime shut down, or it panicked)");
+        self.0
+            .finish("when the worker stopped (its tokio runtime shut down, or it panicked)");
     }
 }
 
