@@ -1,49 +1,119 @@
 //! Fire-and-forget tracking with the background dispatcher.
 //!
 //! ```text
+//! cargo run --example dispatcher
+//! ```
+//!
+//! Without configuration it starts the in-process test collector (`umami::testing::Collector`,
+//! which answers like Umami 3.1) and checks at the end that the collector stored exactly what
+//! the dispatcher reports as sent. To send to a real Umami instead:
+//!
+//! ```text
 //! UMAMI_URL=https://umami.example.com \
 //! UMAMI_WEBSITE_ID=978435e2-7ba1-4337-9860-ec31ece2db60 \
 //! cargo run --example dispatcher
 //! ```
-//!
-//! Without the two variables it prints this usage and exits.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
-use serde_json::json;
+use serde_json::{Map, Value, json};
 use umami::dispatch::TrackError;
-use umami::{Client, Dispatcher};
+use umami::testing::Collector;
+use umami::{Client, Dispatcher, DistinctId, UmamiEvent};
+
+/// A typed event: what `#[derive(UmamiEvent)]` produces, written by hand.
+struct Purchase {
+    user: u32,
+    plan: &'static str,
+    cents: u64,
+}
+
+impl UmamiEvent for Purchase {
+    fn event_name(&self) -> &str {
+        "Purchase-Course"
+    }
+
+    fn url(&self) -> Cow<'_, str> {
+        Cow::Borrowed("/checkout")
+    }
+
+    fn custom_data(&self) -> Result<Map<String, Value>, umami::Error> {
+        let mut data = Map::new();
+        data.insert("plan".to_owned(), self.plan.into());
+        data.insert("cents".to_owned(), self.cents.into());
+        Ok(data)
+    }
+
+    fn distinct_id(&self) -> Option<DistinctId> {
+        Some(DistinctId::from(format!("user-{}", self.user)))
+    }
+
+    // The builder the event stands for: `client.new_event` filled from its fields.
+    fn new_event(&self, client: &Client) -> umami::NewEvent {
+        let mut event = client
+            .new_event(self.event_name())
+            .url(self.url())
+            .custom_data(self.custom_data().unwrap_or_default());
+        if let Some(id) = self.distinct_id() {
+            event = event.distinct_id(id);
+        }
+        event
+    }
+}
+
+const EVENTS: u32 = 300;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (Ok(url), Ok(website_id)) = (
+    let (client, collector) = match (
         std::env::var("UMAMI_URL"),
         std::env::var("UMAMI_WEBSITE_ID"),
-    ) else {
-        eprintln!(
-            "usage: UMAMI_URL=https://umami.example.com UMAMI_WEBSITE_ID=<uuid> \
-             cargo run --example dispatcher"
-        );
-        return Ok(());
+    ) {
+        (Ok(url), Ok(website_id)) => {
+            let client = Client::builder()
+                .url_base(url)
+                .website_id(website_id)
+                .hostname("example.com")
+                .build()?;
+            (client, None)
+        }
+        _ => {
+            let collector = Collector::start().await?;
+            println!(
+                "UMAMI_URL / UMAMI_WEBSITE_ID not set: sending to a local test collector at {}",
+                collector.url()
+            );
+            let client = collector
+                .client_builder()
+                .website_id("978435e2-7ba1-4337-9860-ec31ece2db60")
+                .hostname("example.com")
+                .build()?;
+            (client, Some(collector))
+        }
     };
 
-    let client = Client::builder()
-        .url_base(url)
-        .website_id(website_id)
-        .hostname("example.com")
-        .build()?;
     let dispatcher = Dispatcher::builder(client.clone())
-        .flush_interval(Duration::from_millis(500))
+        .flush_interval(Duration::from_millis(200))
         .build()?;
 
-    // What a request handler does: validate and queue, no waiting on the network.
-    for i in 0..20_u32 {
-        let hit = client
-            .new_event("Purchase-Course")
-            .url("/checkout")
-            .custom_data(json!({"plan": "pro", "attempt": i}))
-            .distinct_id(format!("user-{}", i % 4));
-        match dispatcher.track(hit) {
+    // What request handlers do: validate and queue, no waiting on the network.
+    for i in 0..EVENTS {
+        let outcome = match i % 3 {
+            0 => dispatcher.track_event(&Purchase {
+                user: i % 7,
+                plan: if i % 2 == 0 { "pro" } else { "team" },
+                cents: 1_900 + u64::from(i),
+            }),
+            1 => dispatcher.track(
+                client
+                    .new_event("Download")
+                    .url("/files")
+                    .custom_data(json!({"file": format!("report-{i}.pdf")})),
+            ),
+            _ => dispatcher.track(client.new_page_view("Pricing", "/pricing")),
+        };
+        match outcome {
             Ok(()) => {}
             Err(TrackError::QueueFull { .. }) => eprintln!("queue full: event dropped"),
             Err(e) => return Err(e.into()),
@@ -51,16 +121,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     // A mistake is caught at once, before anything is queued.
     if let Err(e) = dispatcher.track(client.new_event("")) {
-        println!("refused: {e}");
+        println!("refused at track time: {e}");
     }
 
     dispatcher.flush().await;
     println!("after flush: {:?}", dispatcher.stats());
-
-    // Direct sends that keep one visitor's cache token from hit to hit.
-    let visitor = client.visitor("user-0");
-    visitor.send(visitor.new_page_view("Home", "/")).await?;
-    visitor.send(visitor.new_event("Signup")).await?;
 
     let report = dispatcher.shutdown(Duration::from_secs(10)).await;
     println!("{report}");
@@ -69,6 +134,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "  {} x{}: {}",
             failure.reason, failure.events, failure.message
         );
+    }
+
+    if let Some(collector) = collector {
+        let stored = collector.hits().len() as u64;
+        println!(
+            "the collector stored {stored} hits; the dispatcher reports {} sent",
+            report.stats.sent
+        );
+        collector.shutdown().await;
+        if stored != report.stats.sent || stored != u64::from(EVENTS) {
+            return Err(format!(
+                "mismatch: {EVENTS} tracked, {} reported sent, {stored} stored",
+                report.stats.sent
+            )
+            .into());
+        }
     }
     Ok(())
 }

@@ -716,6 +716,11 @@ async fn shutdown_gives_up_at_its_timeout_with_an_exact_report() {
     assert_eq!(report.stats.failed.abandoned, 40);
     assert_eq!(report.stats.failed.total(), 40);
     assert_eq!((report.stats.queued, report.stats.in_flight), (0, 0));
+    assert_eq!(report.stats.recent_failures.len(), 1);
+    assert_eq!(
+        report.stats.recent_failures[0].message,
+        "40 events not delivered before the shutdown timeout"
+    );
     // The server answering now changes nothing in the report.
     server.resume();
     let again = dispatcher.shutdown(LONG).await;

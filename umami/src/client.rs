@@ -357,9 +357,10 @@ impl Client {
         }
         let response = request.send().await.map_err(Error::from_reqwest)?;
         let status = response.status();
+        let retry_after = response::retry_after(response.headers());
         let body = response.bytes().await.map_err(Error::from_reqwest)?;
         if !status.is_success() {
-            return Err(response::status_error(status, &body));
+            return Err(response::status_error(status, retry_after, &body));
         }
         response::parse_send_success(&body)
     }
