@@ -14,52 +14,21 @@
 //! cargo run --example dispatcher
 //! ```
 
-use std::borrow::Cow;
 use std::time::Duration;
 
-use serde_json::{Map, Value, json};
+use serde_json::json;
 use umami::dispatch::TrackError;
 use umami::testing::Collector;
-use umami::{Client, Dispatcher, DistinctId, UmamiEvent};
+use umami::{Client, Dispatcher, UmamiEvent};
 
-/// A typed event: what `#[derive(UmamiEvent)]` produces, written by hand.
+/// A typed event: its fields become the custom data, `user` the distinct id.
+#[derive(UmamiEvent)]
+#[umami(name = "Purchase-Course", url = "/checkout")]
 struct Purchase {
-    user: u32,
+    #[umami(distinct_id)]
+    user: String,
     plan: &'static str,
     cents: u64,
-}
-
-impl UmamiEvent for Purchase {
-    fn event_name(&self) -> &str {
-        "Purchase-Course"
-    }
-
-    fn url(&self) -> Cow<'_, str> {
-        Cow::Borrowed("/checkout")
-    }
-
-    fn custom_data(&self) -> Result<Map<String, Value>, umami::Error> {
-        let mut data = Map::new();
-        data.insert("plan".to_owned(), self.plan.into());
-        data.insert("cents".to_owned(), self.cents.into());
-        Ok(data)
-    }
-
-    fn distinct_id(&self) -> Option<DistinctId> {
-        Some(DistinctId::from(format!("user-{}", self.user)))
-    }
-
-    // The builder the event stands for: `client.new_event` filled from its fields.
-    fn new_event(&self, client: &Client) -> umami::NewEvent {
-        let mut event = client
-            .new_event(self.event_name())
-            .url(self.url())
-            .custom_data(self.custom_data().unwrap_or_default());
-        if let Some(id) = self.distinct_id() {
-            event = event.distinct_id(id);
-        }
-        event
-    }
 }
 
 const EVENTS: u32 = 300;
@@ -101,7 +70,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for i in 0..EVENTS {
         let outcome = match i % 3 {
             0 => dispatcher.track_event(&Purchase {
-                user: i % 7,
+                user: format!("user-{}", i % 7),
                 plan: if i % 2 == 0 { "pro" } else { "team" },
                 cents: 1_900 + u64::from(i),
             }),

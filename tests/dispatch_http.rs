@@ -935,28 +935,10 @@ async fn old_server_with_faults_still_gets_everything() {
     check_tokens(&server, &server.requests_to("/api/send"));
 }
 
+#[derive(umami::UmamiEvent)]
+#[umami(url = "/join")]
 struct Signup {
     plan: &'static str,
-}
-
-impl umami::UmamiEvent for Signup {
-    fn event_name(&self) -> &str {
-        "Signup"
-    }
-
-    fn custom_data(&self) -> Result<serde_json::Map<String, Value>, umami::Error> {
-        let mut map = serde_json::Map::new();
-        map.insert("plan".to_owned(), self.plan.into());
-        Ok(map)
-    }
-
-    // What the derive generates: a builder filled from the event.
-    fn new_event(&self, client: &Client) -> umami::NewEvent {
-        client
-            .new_event(self.event_name())
-            .url("/join")
-            .custom_data(self.custom_data().unwrap())
-    }
 }
 
 #[tokio::test]
