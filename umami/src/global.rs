@@ -223,9 +223,10 @@ pub fn identify(distinct_id: impl IntoDistinctId) -> Identify {
     Identify::new(default_client(), distinct_id)
 }
 
-/// Restores the module-level API to its initial state (nothing configured, enabled).
-/// Meant for tests that configure the global client more than once.
+/// Restores the module-level API to its initial state (nothing configured, enabled, logged
+/// out). Meant for tests that configure the global client more than once.
 pub fn reset() {
+    crate::global_api::logout();
     *settings() = None;
     *CURRENT.write().unwrap_or_else(|p| p.into_inner()) = None;
 }

@@ -3,10 +3,15 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod api;
+#[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+pub mod blocking;
 pub mod client;
 pub mod error;
 pub mod event;
 pub mod global;
+mod global_api;
 mod response;
 mod secret;
 #[cfg(feature = "testing")]
@@ -15,6 +20,10 @@ pub mod testing;
 mod typed;
 mod validate;
 
+pub use api::{
+    ComparisonStats, ServerGeneration, User, Website, WebsiteOwner, WebsiteStats,
+    WebsiteStatsRequest, WebsitesPage, WebsitesQuery,
+};
 pub use client::{Client, ClientBuilder, CloudRegion, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT};
 pub use error::{Error, ValidationError};
 pub use event::{
@@ -25,6 +34,10 @@ pub use global::{
     clear_cloud_api_key, default_client, disable, enable, identify, is_enabled, new_event,
     new_page_view, new_revenue_event, set_cloud_api_key, set_hostname, set_url_base,
     set_website_id,
+};
+pub use global_api::{
+    active_users, heartbeat, is_logged_in, login, logout, verify_token, website_stats, websites,
+    websites_page, websites_query,
 };
 pub use typed::UmamiEvent;
 #[cfg(feature = "derive")]
