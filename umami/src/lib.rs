@@ -8,6 +8,7 @@ pub mod api;
 #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
 pub mod blocking;
 pub mod client;
+pub mod dispatch;
 pub mod error;
 pub mod event;
 pub mod global;
@@ -25,6 +26,7 @@ pub use api::{
     WebsiteStatsRequest, WebsitesPage, WebsitesQuery,
 };
 pub use client::{Client, ClientBuilder, CloudRegion, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT};
+pub use dispatch::{Dispatcher, Visitor};
 pub use error::{Error, ValidationError};
 pub use event::{
     DistinctId, HitBuilder, Identify, IntoDistinctId, NewEvent, NewPageView, NewRevenueEvent,

@@ -1,0 +1,422 @@
+//! The retry policy, as a pure function (no I/O, no clock, no randomness of its own).
+
+use std::time::{Duration, SystemTime};
+
+/// What happened on one attempt, as far as the retry decision cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AttemptOutcome<'a> {
+    /// The server answered with this HTTP status; `retry_after` is the raw `Retry-After`
+    /// header, if any.
+    Status {
+        /// The HTTP status code.
+        status: u16,
+        /// The `Retry-After` header as sent: seconds, or an HTTP date.
+        retry_after: Option<&'a str>,
+    },
+    /// The request did not complete.
+    Transport {
+        /// The request timed out (it may have reached the server).
+        timeout: bool,
+        /// The connection could not be opened (the request certainly did not reach the server).
+        connect: bool,
+    },
+}
+
+impl AttemptOutcome<'_> {
+    /// Whether a failed attempt may still have been stored by the server, so that sending it
+    /// again can store it twice: timeouts, connections lost mid-request, and 500/502/504
+    /// (Umami replays a batch item by item and may fail half-way).
+    pub fn may_have_been_stored(&self) -> bool {
+        match *self {
+            AttemptOutcome::Status { status, .. } => matches!(status, 500 | 502 | 504),
+            AttemptOutcome::Transport { connect, .. } => !connect,
+        }
+    }
+}
+
+/// What to do after an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryDecision {
+    /// The attempt succeeded: nothing more to do.
+    Done,
+    /// Try again after this delay.
+    Backoff(Duration),
+    /// Give up: the failure is permanent, or the retries are used up.
+    Fail,
+}
+
+/// When and how often failed requests are retried.
+///
+/// Retried: 408, 429 (honouring `Retry-After`, in seconds or as an HTTP date), 500, 502, 503,
+/// 504, connection errors and timeouts. Never retried: any other 4xx (the request itself is
+/// wrong; sending it again cannot help). The delay before retry `n` (1-based) is
+/// `initial_backoff * 2^(n-1)`, capped at `max_backoff`, of which a random part of up to half is
+/// taken off (jitter), so that many clients failing together do not retry together.
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use umami::dispatch::{AttemptOutcome, RetryDecision, RetryPolicy};
+///
+/// let policy = RetryPolicy::default();
+/// let outcome = AttemptOutcome::Status { status: 429, retry_after: Some("3") };
+/// assert_eq!(
+///     policy.decide(1, &outcome, SystemTime::now(), 0.5),
+///     RetryDecision::Backoff(Duration::from_secs(3)),
+/// );
+/// let outcome = AttemptOutcome::Status { status: 400, retry_after: None };
+/// assert_eq!(policy.decide(1, &outcome, SystemTime::now(), 0.5), RetryDecision::Fail);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_retries: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+    max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// 6 retries, starting at 500 ms, at most 30 s apart; a `Retry-After` is honoured up to
+    /// 120 s.
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 6,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(30),
+            max_retry_after: Duration::from_secs(120),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// A policy that never retries.
+    pub fn never() -> Self {
+        RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// How many times a request is sent again after its first attempt; default 6.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
+    /// The delay before the first retry, doubled for each further one; default 500 ms.
+    pub fn initial_backoff(mut self, delay: Duration) -> Self {
+        self.initial_backoff = delay;
+        self
+    }
+
+    /// The longest delay between two attempts; default 30 s.
+    pub fn max_backoff(mut self, delay: Duration) -> Self {
+        self.max_backoff = delay;
+        self
+    }
+
+    /// The longest `Retry-After` honoured; a longer one is cut to this. Default 120 s.
+    pub fn max_retry_after(mut self, delay: Duration) -> Self {
+        self.max_retry_after = delay;
+        self
+    }
+
+    /// The configured number of retries.
+    pub fn retries(&self) -> u32 {
+        self.max_retries
+    }
+
+    /// Whether an outcome is worth another attempt at all (ignoring the attempt count).
+    pub fn is_retryable(outcome: &AttemptOutcome<'_>) -> bool {
+        match *outcome {
+            AttemptOutcome::Status { status, .. } => {
+                matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
+            }
+            AttemptOutcome::Transport { .. } => true,
+        }
+    }
+
+    /// The decision after attempt number `attempt` (1 for the first) ended in `outcome`.
+    ///
+    /// `now` is used to read a `Retry-After` HTTP date; `jitter` is a random number in
+    /// `[0, 1)` (out-of-range values are clamped) that decides how much of the backoff is
+    /// taken off. Pure: the same inputs always give the same decision.
+    pub fn decide(
+        &self,
+        attempt: u32,
+        outcome: &AttemptOutcome<'_>,
+        now: SystemTime,
+        jitter: f64,
+    ) -> RetryDecision {
+        if let AttemptOutcome::Status { status, .. } = *outcome
+            && (200..300).contains(&status)
+        {
+            return RetryDecision::Done;
+        }
+        if !Self::is_retryable(outcome) || attempt > self.max_retries {
+            return RetryDecision::Fail;
+        }
+        if let AttemptOutcome::Status {
+            status: 429 | 503,
+            retry_after: Some(value),
+        } = *outcome
+            && let Some(delay) = parse_retry_after(value, now)
+        {
+            return RetryDecision::Backoff(delay.min(self.max_retry_after));
+        }
+        RetryDecision::Backoff(self.backoff(attempt, jitter))
+    }
+
+    /// The jittered exponential delay after attempt `attempt` (1-based).
+    pub fn backoff(&self, attempt: u32, jitter: f64) -> Duration {
+        let exponent = attempt.saturating_sub(1).min(30);
+        let full = self
+            .initial_backoff
+            .saturating_mul(1_u32 << exponent)
+            .min(self.max_backoff);
+        let jitter = if jitter.is_finite() {
+            jitter.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        // "Equal jitter": keep at least half of the delay, randomise the other half.
+        full.mul_f64(1.0 - jitter / 2.0)
+    }
+}
+
+/// Reads a `Retry-After` value: delta-seconds (`"120"`) or an HTTP date
+/// (`"Wed, 21 Oct 2015 07:28:00 GMT"`). A date in the past means "now" (zero).
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// A small xorshift64* generator for jitter: no crate needed, quality is irrelevant here.
+#[derive(Debug, Clone)]
+pub(crate) struct Jitter(u64);
+
+impl Jitter {
+    /// Seeded from the clock and `salt`, so concurrent tasks do not share a sequence.
+    pub(crate) fn new(salt: u64) -> Self {
+        let nanos = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0x9E37_79B9_7F4A_7C15);
+        let seed = nanos ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        Jitter(if seed == 0 {
+            0x2545_F491_4F6C_DD1D
+        } else {
+            seed
+        })
+    }
+
+    /// A number in `[0, 1)`.
+    pub(crate) fn next_f64(&mut self) -> f64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        let value = x.wrapping_mul(0x2545_F491_4F6C_DD1D);
+        (value >> 11) as f64 / (1_u64 << 53) as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(status: u16) -> AttemptOutcome<'static> {
+        AttemptOutcome::Status {
+            status,
+            retry_after: None,
+        }
+    }
+
+    fn policy() -> RetryPolicy {
+        RetryPolicy::default()
+            .max_retries(3)
+            .initial_backoff(Duration::from_millis(100))
+            .max_backoff(Duration::from_millis(350))
+    }
+
+    const NOW: SystemTime = SystemTime::UNIX_EPOCH;
+
+    #[test]
+    fn success_is_done() {
+        for code in [200, 201, 204] {
+            assert_eq!(
+                policy().decide(1, &status(code), NOW, 0.0),
+                RetryDecision::Done
+            );
+        }
+    }
+
+    #[test]
+    fn retryable_statuses_back_off() {
+        for code in [408, 429, 500, 502, 503, 504] {
+            assert_eq!(
+                policy().decide(1, &status(code), NOW, 0.0),
+                RetryDecision::Backoff(Duration::from_millis(100)),
+                "status {code}"
+            );
+        }
+    }
+
+    #[test]
+    fn other_client_errors_are_never_retried() {
+        for code in [400, 401, 403, 404, 405, 409, 413, 422, 501, 505] {
+            assert_eq!(
+                policy().decide(1, &status(code), NOW, 0.0),
+                RetryDecision::Fail,
+                "status {code}"
+            );
+        }
+    }
+
+    #[test]
+    fn transport_errors_and_timeouts_are_retried() {
+        for (timeout, connect) in [(true, false), (false, true), (false, false)] {
+            assert_eq!(
+                policy().decide(2, &AttemptOutcome::Transport { timeout, connect }, NOW, 0.0),
+                RetryDecision::Backoff(Duration::from_millis(200))
+            );
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap() {
+        let p = policy();
+        assert_eq!(p.backoff(1, 0.0), Duration::from_millis(100));
+        assert_eq!(p.backoff(2, 0.0), Duration::from_millis(200));
+        assert_eq!(p.backoff(3, 0.0), Duration::from_millis(350));
+        assert_eq!(p.backoff(30, 0.0), Duration::from_millis(350));
+        assert_eq!(p.backoff(u32::MAX, 0.0), Duration::from_millis(350));
+    }
+
+    #[test]
+    fn jitter_takes_off_at_most_half() {
+        let p = policy();
+        assert_eq!(p.backoff(2, 0.5), Duration::from_millis(150));
+        assert_eq!(p.backoff(2, 1.0), Duration::from_millis(100));
+        assert_eq!(p.backoff(2, -3.0), Duration::from_millis(200));
+        assert_eq!(p.backoff(2, f64::NAN), Duration::from_millis(200));
+    }
+
+    #[test]
+    fn retries_are_used_up() {
+        let p = policy();
+        assert!(matches!(
+            p.decide(3, &status(503), NOW, 0.0),
+            RetryDecision::Backoff(_)
+        ));
+        assert_eq!(p.decide(4, &status(503), NOW, 0.0), RetryDecision::Fail);
+        assert_eq!(
+            RetryPolicy::never().decide(1, &status(503), NOW, 0.0),
+            RetryDecision::Fail
+        );
+    }
+
+    #[test]
+    fn retry_after_seconds_is_honoured() {
+        let outcome = AttemptOutcome::Status {
+            status: 429,
+            retry_after: Some(" 7 "),
+        };
+        assert_eq!(
+            RetryPolicy::default().decide(1, &outcome, NOW, 0.9),
+            RetryDecision::Backoff(Duration::from_secs(7))
+        );
+    }
+
+    #[test]
+    fn retry_after_http_date_is_honoured() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_470);
+        let outcome = AttemptOutcome::Status {
+            status: 503,
+            retry_after: Some("Wed, 21 Oct 2015 07:28:00 GMT"),
+        };
+        assert_eq!(
+            RetryPolicy::default().decide(1, &outcome, now, 0.0),
+            RetryDecision::Backoff(Duration::from_secs(10))
+        );
+    }
+
+    #[test]
+    fn retry_after_in_the_past_is_zero() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(2_000_000_000);
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+    }
+
+    #[test]
+    fn retry_after_is_capped() {
+        let outcome = AttemptOutcome::Status {
+            status: 429,
+            retry_after: Some("86400"),
+        };
+        let p = RetryPolicy::default().max_retry_after(Duration::from_secs(5));
+        assert_eq!(
+            p.decide(1, &outcome, NOW, 0.0),
+            RetryDecision::Backoff(Duration::from_secs(5))
+        );
+    }
+
+    #[test]
+    fn unreadable_retry_after_falls_back_to_backoff() {
+        let outcome = AttemptOutcome::Status {
+            status: 429,
+            retry_after: Some("soon"),
+        };
+        assert_eq!(
+            policy().decide(1, &outcome, NOW, 0.0),
+            RetryDecision::Backoff(Duration::from_millis(100))
+        );
+    }
+
+    #[test]
+    fn retry_after_does_not_revive_a_permanent_failure() {
+        let outcome = AttemptOutcome::Status {
+            status: 400,
+            retry_after: Some("1"),
+        };
+        assert_eq!(policy().decide(1, &outcome, NOW, 0.0), RetryDecision::Fail);
+    }
+
+    #[test]
+    fn only_ambiguous_failures_may_duplicate() {
+        assert!(status(500).may_have_been_stored());
+        assert!(status(504).may_have_been_stored());
+        assert!(!status(503).may_have_been_stored());
+        assert!(!status(429).may_have_been_stored());
+        assert!(
+            AttemptOutcome::Transport {
+                timeout: true,
+                connect: false
+            }
+            .may_have_been_stored()
+        );
+        assert!(
+            !AttemptOutcome::Transport {
+                timeout: false,
+                connect: true
+            }
+            .may_have_been_stored()
+        );
+    }
+
+    #[test]
+    fn jitter_stays_in_range() {
+        let mut j = Jitter::new(7);
+        for _ in 0..10_000 {
+            let x = j.next_f64();
+            assert!((0.0..1.0).contains(&x), "{x}");
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! Counters of the dispatcher, and the reports built from them.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::time::Duration;
+
+/// How many recent failures are kept with their messages.
+const RECENT_FAILURES: usize = 32;
+
+/// Why events were not delivered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FailReason {
+    /// The server refused the event (a 4xx other than 408/429, or an error listed for the item
+    /// in a batch answer): sending it again would not help, so it was not retried.
+    Rejected,
+    /// Umami's bot filter dropped it (answer `{"beep":"boop"}`); nothing was stored.
+    BotFiltered,
+    /// Every attempt failed with a retryable error (5xx, 408, 429, connection, timeout).
+    RetriesExhausted,
+    /// The server answered 2xx with something that is not Umami's answer.
+    UnexpectedResponse,
+    /// Still queued or in flight when [`shutdown`](super::Dispatcher::shutdown) ran out of
+    /// time; possibly delivered, not confirmed.
+    Abandoned,
+    /// The client was disabled ([`Client::disable`](crate::Client::disable)) after the event
+    /// was queued and before it was sent.
+    Disabled,
+}
+
+impl fmt::Display for FailReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            FailReason::Rejected => "rejected by the server",
+            FailReason::BotFiltered => "dropped by the bot filter",
+            FailReason::RetriesExhausted => "retries exhausted",
+            FailReason::UnexpectedResponse => "unexpected answer",
+            FailReason::Abandoned => "abandoned at shutdown",
+            FailReason::Disabled => "tracking disabled before sending",
+        })
+    }
+}
+
+/// Failed events, counted by [`FailReason`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FailedStats {
+    /// See [`FailReason::Rejected`].
+    pub rejected: u64,
+    /// See [`FailReason::BotFiltered`].
+    pub bot_filtered: u64,
+    /// See [`FailReason::RetriesExhausted`].
+    pub retries_exhausted: u64,
+    /// See [`FailReason::UnexpectedResponse`].
+    pub unexpected_response: u64,
+    /// See [`FailReason::Abandoned`].
+    pub abandoned: u64,
+    /// See [`FailReason::Disabled`].
+    pub disabled: u64,
+}
+
+impl FailedStats {
+    /// All failed events.
+    pub fn total(&self) -> u64 {
+        self.rejected
+            + self.bot_filtered
+            + self.retries_exhausted
+            + self.unexpected_response
+            + self.abandoned
+            + self.disabled
+    }
+
+    /// The count for one reason.
+    pub fn get(&self, reason: FailReason) -> u64 {
+        match reason {
+            FailReason::Rejected => self.rejected,
+            FailReason::BotFiltered => self.bot_filtered,
+            FailReason::RetriesExhausted => self.retries_exhausted,
+            FailReason::UnexpectedResponse => self.unexpected_response,
+            FailReason::Abandoned => self.abandoned,
+            FailReason::Disabled => self.disabled,
+        }
+    }
+
+    pub(crate) fn add(&mut self, reason: FailReason, n: u64) {
+        let slot = match reason {
+            FailReason::Rejected => &mut self.rejected,
+            FailReason::BotFiltered => &mut self.bot_filtered,
+            FailReason::RetriesExhausted => &mut self.retries_exhausted,
+            FailReason::UnexpectedResponse => &mut self.unexpected_response,
+            FailReason::Abandoned => &mut self.abandoned,
+            FailReason::Disabled => &mut self.disabled,
+        };
+        *slot += n;
+    }
+}
+
+/// One failure, with the server's or the transport's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Failure {
+    /// Why.
+    pub reason: FailReason,
+    /// How many events it concerned.
+    pub events: u64,
+    /// The server's error text, or what went wrong on the way.
+    pub message: String,
+}
+
+/// A snapshot of the dispatcher's counters: see [`Dispatcher::stats`](super::Dispatcher::stats).
+///
+/// Every accepted event is, at any moment, in exactly one place:
+/// `tracked == queued + in_flight + sent + failed.total()`. Events refused at the door are
+/// counted apart, in `dropped` (queue full) and `disabled` (tracking off).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DispatcherStats {
+    /// Events accepted by [`track`](super::Dispatcher::track).
+    pub tracked: u64,
+    /// Accepted and waiting for a request.
+    pub queued: u64,
+    /// Part of a request under way (or waiting to be retried).
+    pub in_flight: u64,
+    /// Acknowledged by the server.
+    pub sent: u64,
+    /// Not delivered, by reason.
+    pub failed: FailedStats,
+    /// Refused because the queue was full (with either [`OverflowPolicy`](super::OverflowPolicy)).
+    pub dropped: u64,
+    /// Validated but not queued because the client was disabled.
+    pub disabled: u64,
+    /// Events sent again after a failed attempt (each re-send counted once).
+    pub retried: u64,
+    /// Events sent again after an attempt whose fate is unknown (timeout, connection lost
+    /// mid-request, 500/502/504): the server may have stored them twice. An upper bound.
+    pub possible_duplicates: u64,
+    /// Requests made to `/api/batch` and `/api/send`, retries included.
+    pub requests: u64,
+    /// Whether batches are still used (false after the server turned out to have no
+    /// `/api/batch` and the dispatcher switched to single sends).
+    pub batch_endpoint: bool,
+    /// The last failures (at most 32), oldest first.
+    pub recent_failures: Vec<Failure>,
+}
+
+/// What [`Dispatcher::shutdown`](super::Dispatcher::shutdown) reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ShutdownReport {
+    /// The final counters. After shutdown nothing is queued or in flight:
+    /// `tracked == sent + failed.total()`.
+    pub stats: DispatcherStats,
+    /// Whether the timeout ran out before the queue was drained (the rest is counted in
+    /// `stats.failed.abandoned`).
+    pub timed_out: bool,
+    /// How long the shutdown took.
+    pub elapsed: Duration,
+}
+
+impl ShutdownReport {
+    /// True when every accepted event was delivered and nothing was dropped.
+    pub fn all_delivered(&self) -> bool {
+        !self.timed_out
+            && self.stats.failed.total() == 0
+            && self.stats.dropped == 0
+            && self.stats.sent == self.stats.tracked
+    }
+}
+
+impl fmt::Display for ShutdownReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = &self.stats;
+        write!(
+            f,
+            "tracked {}, sent {}, failed {}, dropped {}, retried {}, possible duplicates {}",
+            s.tracked,
+            s.sent,
+            s.failed.total(),
+            s.dropped,
+            s.retried,
+            s.possible_duplicates
+        )?;
+        if self.timed_out {
+            write!(f, " (timed out after {:?})", self.elapsed)?;
+        }
+        Ok(())
+    }
+}
+
+/// The live counters, kept under the dispatcher's state lock so that they always add up.
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    pub(crate) tracked: u64,
+    pub(crate) sent: u64,
+    pub(crate) failed: FailedStats,
+    pub(crate) dropped: u64,
+    pub(crate) disabled: u64,
+    pub(crate) retried: u64,
+    pub(crate) possible_duplicates: u64,
+    pub(crate) requests: u64,
+    pub(crate) recent_failures: VecDeque<Failure>,
+}
+
+impl Counters {
+    pub(crate) fn fail(&mut self, reason: FailReason, events: u64, message: String) {
+        if events == 0 {
+            return;
+        }
+        self.failed.add(reason, events);
+        if self.recent_failures.len() == RECENT_FAILURES {
+            self.recent_failures.pop_front();
+        }
+        self.recent_failures.push_back(Failure {
+            reason,
+            events,
+            message,
+        });
+    }
+}
