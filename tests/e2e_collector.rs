@@ -45,4 +45,5 @@ e2e_cases! {
     login_token_passes_verify,
     reads_without_a_token_are_unauthorized,
     events_without_a_date_range_are_a_bad_request,
+    dispatcher_batch_of_500_is_stored_once_each,
 }

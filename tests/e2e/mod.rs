@@ -855,3 +855,35 @@ pub async fn events_without_a_date_range_are_a_bad_request(b: &Backend) {
     let (status, body) = b.get_raw(&b.website("/events"), &[], true).await;
     assert_eq!(status, 400, "{body}");
 }
+
+/// 500 events tracked through the dispatcher go out as one batch and are all stored, none
+/// twice.
+pub async fn dispatcher_batch_of_500_is_stored_once_each(b: &Backend) {
+    let tag = Tag::new();
+    let client = b.client();
+    let dispatcher = umami::Dispatcher::builder(client.clone())
+        .capacity(1_000)
+        .max_batch_size(500)
+        .batch_timeout(Duration::from_secs(120))
+        .build()
+        .expect("a valid dispatcher");
+    let expected: BTreeSet<String> = (0..500).map(|i| tag.path(&format!("item-{i}"))).collect();
+    for path in &expected {
+        dispatcher
+            .track(client.new_event(tag.name("Bulk")).url(path))
+            .expect("queued");
+    }
+    let report = dispatcher.shutdown(Duration::from_secs(120)).await;
+    assert!(report.all_delivered(), "{report}");
+    assert_eq!(report.stats.sent, 500, "{report}");
+    assert_eq!(report.stats.requests, 1, "one batch request: {report}");
+    assert_eq!(report.stats.possible_duplicates, 0, "{report}");
+
+    let rows = b.tagged_events(&tag, 500).await;
+    assert_eq!(rows.len(), 500, "stored rows");
+    let stored: BTreeSet<String> = rows
+        .iter()
+        .filter_map(|row| row["urlPath"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(stored, expected, "each event stored once");
+}
