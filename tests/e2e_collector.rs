@@ -21,7 +21,14 @@ async fn collector() -> Backend {
         .await
         .expect("the collector starts");
     let url = collector.url().to_owned();
-    Backend::connect(&url, USERNAME, PASSWORD, WEBSITE_ID, Some(Box::new(collector))).await
+    Backend::connect(
+        &url,
+        USERNAME,
+        PASSWORD,
+        WEBSITE_ID,
+        Some(Box::new(collector)),
+    )
+    .await
 }
 
 e2e_cases! {

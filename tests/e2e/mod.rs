@@ -216,7 +216,10 @@ impl Backend {
     /// `GET /event-data/properties` over the default window.
     pub async fn event_data_properties(&self) -> Vec<Value> {
         let body = self
-            .get(&self.website("/event-data/properties"), &self.window().query())
+            .get(
+                &self.website("/event-data/properties"),
+                &self.window().query(),
+            )
             .await;
         body.as_array().cloned().unwrap_or_default()
     }
@@ -301,7 +304,12 @@ fn random_u64() -> u64 {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
     hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-    hasher.write_u128(SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos());
+    hasher.write_u128(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_nanos(),
+    );
     hasher.finish()
 }
 
@@ -360,7 +368,12 @@ fn by_key(rows: &Value) -> BTreeMap<String, Value> {
     rows.as_array()
         .unwrap_or_else(|| panic!("expected a list of data rows: {rows}"))
         .iter()
-        .map(|row| (row["dataKey"].as_str().unwrap_or_default().to_owned(), row.clone()))
+        .map(|row| {
+            (
+                row["dataKey"].as_str().unwrap_or_default().to_owned(),
+                row.clone(),
+            )
+        })
         .collect()
 }
 
@@ -544,7 +557,12 @@ pub async fn event_metrics_count_custom_events_by_name(b: &Backend) {
         .await
         .iter()
         .filter(|row| row["x"].as_str().is_some_and(|x| x.contains(&tag.0)))
-        .map(|row| (row["x"].as_str().unwrap().to_owned(), row["y"].as_u64().unwrap()))
+        .map(|row| {
+            (
+                row["x"].as_str().unwrap().to_owned(),
+                row["y"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(counts, BTreeMap::from([(twice, 2), (once, 1)]));
 }

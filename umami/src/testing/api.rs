@@ -125,9 +125,7 @@ fn website_route(
         ["event-data", "values"] => Reply::json(200, &view.event_data_values(params)),
         ["event-data", event_id] => Reply::json(200, &view.event_data(event_id)),
         ["sessions", session_id] => Reply::json(200, &view.session(session_id)),
-        ["sessions", session_id, "properties"] => {
-            Reply::json(200, &view.session_data(session_id))
-        }
+        ["sessions", session_id, "properties"] => Reply::json(200, &view.session_data(session_id)),
         _ => Reply::empty(404),
     };
     Some(reply)
@@ -237,9 +235,7 @@ impl Params {
     }
 
     fn positive(&self, key: &str) -> Option<usize> {
-        self.number(key)
-            .filter(|n| *n >= 1.0)
-            .map(|n| n as usize)
+        self.number(key).filter(|n| *n >= 1.0).map(|n| n as usize)
     }
 }
 
@@ -375,7 +371,11 @@ impl<'a> View<'a> {
                 } else {
                     event_type::CUSTOM_EVENT
                 },
-                url: store::parse_url(hit.hostname(), hit.url().unwrap_or_default(), hit.referrer()),
+                url: store::parse_url(
+                    hit.hostname(),
+                    hit.url().unwrap_or_default(),
+                    hit.referrer(),
+                ),
                 title: store::page_title(hit.title()),
                 created_ms: store::unix_millis(hit.created_at),
                 data: hit.data().map(store::flatten).unwrap_or_default(),

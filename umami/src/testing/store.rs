@@ -118,7 +118,11 @@ fn key_value(key: String, value: &Value) -> DataRow {
 pub(crate) fn decimal_json(n: f64) -> Value {
     let text = format!("{n:.4}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
-    Value::String(if text == "-0" { "0".to_owned() } else { text.to_owned() })
+    Value::String(if text == "-0" {
+        "0".to_owned()
+    } else {
+        text.to_owned()
+    })
 }
 
 /// Cuts `text` to `max` characters, as `truncateString` and `substring` do.
@@ -353,7 +357,11 @@ mod tests {
 
     #[test]
     fn numbers_keep_four_decimals() {
-        let rows = flatten(json!({"price": 19.99, "tiny": 0.000_04}).as_object().unwrap());
+        let rows = flatten(
+            json!({"price": 19.99, "tiny": 0.000_04})
+                .as_object()
+                .unwrap(),
+        );
         assert_eq!(rows[0].string_value.as_deref(), Some("19.9900"));
         assert_eq!(decimal_json(rows[0].number_value.unwrap()), json!("19.99"));
         assert_eq!(decimal_json(rows[1].number_value.unwrap()), json!("0"));
@@ -396,7 +404,11 @@ mod tests {
         assert_eq!(parsed.url_path, "/a b/c#top");
         assert_eq!(parsed.url_query, "x=1");
         assert_eq!(parsed.referrer_domain, None);
-        let full = parse_url(None, "https://www.shop.test/cart", Some("https://google.com/q?s=1"));
+        let full = parse_url(
+            None,
+            "https://www.shop.test/cart",
+            Some("https://google.com/q?s=1"),
+        );
         assert_eq!(full.hostname, "shop.test");
         assert_eq!(full.url_path, "/cart");
         assert_eq!(full.referrer_domain.as_deref(), Some("google.com"));
