@@ -432,6 +432,9 @@ impl<'a> View<'a> {
     /// emulated (400).
     fn metrics(&self, params: &Params) -> Option<Vec<Value>> {
         let kind = params.get("type")?;
+        if !matches!(kind, "event" | "path" | "title" | "hostname") {
+            return None;
+        }
         let search = params.get("search").filter(|s| !s.is_empty());
         let mut counts: BTreeMap<String, u64> = BTreeMap::new();
         for row in self.selected(params) {
@@ -440,8 +443,7 @@ impl<'a> View<'a> {
                 ("path", event_type::PAGE_VIEW) => row.url.url_path.clone(),
                 ("title", event_type::PAGE_VIEW) => row.title.clone().unwrap_or_default(),
                 ("hostname", event_type::PAGE_VIEW) => row.url.hostname.clone(),
-                ("event" | "path" | "title" | "hostname", _) => continue,
-                _ => return None,
+                _ => continue,
             };
             if search.is_some_and(|s| !x.to_lowercase().contains(&s.to_lowercase())) {
                 continue;
