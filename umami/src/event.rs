@@ -473,6 +473,12 @@ impl<K> HitBuilder<K> {
         self.data = Data::Object(map);
     }
 
+    /// Records data that could not be built, reported by `prepare`/`send` like a bad
+    /// `custom_data` (typed events build their data before the builder exists).
+    pub(crate) fn set_data_error(&mut self, error: ValidationError) {
+        self.data = Data::Invalid(error);
+    }
+
     /// The client this hit will be sent with; `None` for a module-level builder created before
     /// the global client was configured.
     pub fn client(&self) -> Option<&Client> {

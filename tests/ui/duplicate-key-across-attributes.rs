@@ -1,0 +1,10 @@
+use umami::UmamiEvent;
+
+#[derive(UmamiEvent)]
+#[umami(url = "/signup")]
+#[umami(url = "/register")]
+struct Signup {
+    plan: String,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use umami::UmamiEvent;
+
+#[derive(UmamiEvent)]
+enum NoEvents {}
+
+fn main() {}

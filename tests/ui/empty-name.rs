@@ -1,0 +1,9 @@
+use umami::UmamiEvent;
+
+#[derive(UmamiEvent)]
+#[umami(name = "")]
+struct Signup {
+    plan: String,
+}
+
+fn main() {}

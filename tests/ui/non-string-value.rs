@@ -1,0 +1,9 @@
+use umami::UmamiEvent;
+
+#[derive(UmamiEvent)]
+#[umami(name = 42)]
+struct Signup {
+    plan: String,
+}
+
+fn main() {}

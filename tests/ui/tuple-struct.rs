@@ -1,0 +1,6 @@
+use umami::UmamiEvent;
+
+#[derive(UmamiEvent)]
+struct Signup(String, u32);
+
+fn main() {}

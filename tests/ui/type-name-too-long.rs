@@ -1,0 +1,8 @@
+use umami::UmamiEvent;
+
+#[derive(UmamiEvent)]
+struct UserCompletedTheOnboardingChecklistAfterTheTrialEnded {
+    plan: String,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use umami::UmamiEvent;
+
+#[derive(UmamiEvent)]
+#[umami(url = "/courses/{course_id}")]
+struct ViewCourse {
+    course: String,
+    lesson: u32,
+}
+
+fn main() {}
