@@ -63,4 +63,6 @@ e2e_cases! {
     reads_without_a_token_are_unauthorized,
     events_without_a_date_range_are_a_bad_request,
     dispatcher_batch_of_500_is_stored_once_each,
+    typed_struct_is_stored_with_its_name_data_and_distinct_id,
+    typed_enum_variants_are_stored_as_their_own_events,
 }

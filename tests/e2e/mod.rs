@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
-use umami::Error;
+use umami::{Error, UmamiEvent};
 
 /// The hostname every case sends.
 pub const HOSTNAME: &str = "e2e.umami-rs.test";
@@ -286,6 +286,11 @@ pub struct Tag(String);
 impl Tag {
     pub fn new() -> Tag {
         Tag(format!("rs{:012x}", random_u64() & 0xffff_ffff_ffff))
+    }
+
+    /// The tag itself (`rs` and 12 hex digits).
+    pub fn id(&self) -> &str {
+        &self.0
     }
 
     /// `/e2e/<tag>/<page>`.
@@ -906,4 +911,109 @@ pub async fn dispatcher_batch_of_500_is_stored_once_each(b: &Backend) {
         .filter_map(|row| row["urlPath"].as_str().map(str::to_owned))
         .collect();
     assert_eq!(stored, expected, "each event stored once");
+}
+
+/// A typed struct: its fields become typed data under their (renamed) keys, the `{run}`
+/// placeholder fills the url, `None` is left out, and the distinct id goes to the session.
+#[derive(UmamiEvent)]
+#[umami(
+    name = "e2e-typed-purchase",
+    url = "/e2e/{run}/typed-struct",
+    rename_all = "camelCase"
+)]
+pub struct TypedPurchase {
+    run: String,
+    plan: String,
+    price_cents: u32,
+    gift: bool,
+    coupon: Option<String>,
+    #[umami(distinct_id)]
+    user_id: u64,
+}
+
+/// A typed enum: each variant is its own event.
+#[derive(UmamiEvent)]
+#[umami(url = "/e2e/{run}/typed-enum/{lesson}")]
+pub enum TypedLesson {
+    #[umami(name = "e2e-lesson-started")]
+    Started { run: String, lesson: u32 },
+    #[umami(name = "e2e-lesson-finished")]
+    Finished {
+        run: String,
+        lesson: u32,
+        passed: bool,
+    },
+}
+
+/// A `#[derive(UmamiEvent)]` struct is stored with its name, url, typed data and distinct id.
+pub async fn typed_struct_is_stored_with_its_name_data_and_distinct_id(b: &Backend) {
+    let tag = Tag::new();
+    let user_id = random_u64() >> 1;
+    let event = TypedPurchase {
+        run: tag.id().to_owned(),
+        plan: "pro".into(),
+        price_cents: 4900,
+        gift: true,
+        coupon: None,
+        user_id,
+    };
+    let sent = event.send(&b.client()).await.expect("stored");
+
+    let rows = b.tagged_events(&tag, 1).await;
+    let row = only(&rows, "typed event");
+    assert_eq!(row["eventType"], 2);
+    assert_eq!(row["eventName"], "e2e-typed-purchase");
+    assert_eq!(row["urlPath"], tag.path("typed-struct").as_str());
+    assert_eq!(row["sessionId"].as_str(), sent.session_id());
+    let data = b.event_data(row["id"].as_str().unwrap()).await;
+    let keys: BTreeSet<&str> = data.keys().map(String::as_str).collect();
+    assert_eq!(keys, BTreeSet::from(["gift", "plan", "priceCents", "run"]));
+    assert_eq!(typed(data.get("plan")), (1, "pro".to_owned()));
+    assert_eq!(typed(data.get("gift")), (3, "true".to_owned()));
+    assert_eq!(typed(data.get("priceCents")).0, 2);
+    assert_eq!(number(data.get("priceCents")), 4900.0);
+    let session = b.session(row["sessionId"].as_str().unwrap()).await;
+    assert_eq!(
+        session["distinctId"],
+        user_id.to_string().as_str(),
+        "{session}"
+    );
+}
+
+/// Each variant of a `#[derive(UmamiEvent)]` enum is stored as its own event with its data.
+pub async fn typed_enum_variants_are_stored_as_their_own_events(b: &Backend) {
+    let tag = Tag::new();
+    let client = b.client();
+    TypedLesson::Started {
+        run: tag.id().to_owned(),
+        lesson: 1,
+    }
+    .send(&client)
+    .await
+    .expect("stored");
+    TypedLesson::Finished {
+        run: tag.id().to_owned(),
+        lesson: 2,
+        passed: false,
+    }
+    .send(&client)
+    .await
+    .expect("stored");
+
+    let rows = b.tagged_events(&tag, 2).await;
+    assert_eq!(rows.len(), 2, "{rows:#?}");
+    let row_of = |lesson: &str| {
+        let path = tag.path(&format!("typed-enum/{lesson}"));
+        rows.iter()
+            .find(|row| row["urlPath"] == path.as_str())
+            .unwrap_or_else(|| panic!("{path} is stored: {rows:#?}"))
+            .clone()
+    };
+    let (started, finished) = (row_of("1"), row_of("2"));
+    assert_eq!(started["eventName"], "e2e-lesson-started");
+    assert_eq!(finished["eventName"], "e2e-lesson-finished");
+    let data = b.event_data(finished["id"].as_str().unwrap()).await;
+    assert_eq!(typed(data.get("run")), (1, tag.id().to_owned()));
+    assert_eq!(typed(data.get("passed")), (3, "false".to_owned()));
+    assert_eq!(number(data.get("lesson")), 2.0);
 }
