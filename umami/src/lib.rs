@@ -1,6 +1,6 @@
 #![doc = include_str!("../../README.md")]
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
+#![warn(missing_docs, missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[doc(hidden)]
