@@ -1,49 +1,88 @@
 //! Fire-and-forget tracking with the background dispatcher.
 //!
 //! ```text
+//! cargo run --example dispatcher
+//! ```
+//!
+//! Without configuration it starts the in-process test collector (`umami::testing::Collector`,
+//! which answers like Umami 3.1) and checks at the end that the collector stored exactly what
+//! the dispatcher reports as sent. To send to a real Umami instead:
+//!
+//! ```text
 //! UMAMI_URL=https://umami.example.com \
 //! UMAMI_WEBSITE_ID=978435e2-7ba1-4337-9860-ec31ece2db60 \
 //! cargo run --example dispatcher
 //! ```
-//!
-//! Without the two variables it prints this usage and exits.
 
 use std::time::Duration;
 
 use serde_json::json;
 use umami::dispatch::TrackError;
-use umami::{Client, Dispatcher};
+use umami::testing::Collector;
+use umami::{Client, Dispatcher, UmamiEvent};
+
+/// A typed event: its fields become the custom data, `user` the distinct id.
+#[derive(UmamiEvent)]
+#[umami(name = "Purchase-Course", url = "/checkout")]
+struct Purchase {
+    #[umami(distinct_id)]
+    user: String,
+    plan: &'static str,
+    cents: u64,
+}
+
+const EVENTS: u32 = 300;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (Ok(url), Ok(website_id)) = (
+    let (client, collector) = match (
         std::env::var("UMAMI_URL"),
         std::env::var("UMAMI_WEBSITE_ID"),
-    ) else {
-        eprintln!(
-            "usage: UMAMI_URL=https://umami.example.com UMAMI_WEBSITE_ID=<uuid> \
-             cargo run --example dispatcher"
-        );
-        return Ok(());
+    ) {
+        (Ok(url), Ok(website_id)) => {
+            let client = Client::builder()
+                .url_base(url)
+                .website_id(website_id)
+                .hostname("example.com")
+                .build()?;
+            (client, None)
+        }
+        _ => {
+            let collector = Collector::start().await?;
+            println!(
+                "UMAMI_URL / UMAMI_WEBSITE_ID not set: sending to a local test collector at {}",
+                collector.url()
+            );
+            let client = collector
+                .client_builder()
+                .website_id("978435e2-7ba1-4337-9860-ec31ece2db60")
+                .hostname("example.com")
+                .build()?;
+            (client, Some(collector))
+        }
     };
 
-    let client = Client::builder()
-        .url_base(url)
-        .website_id(website_id)
-        .hostname("example.com")
-        .build()?;
     let dispatcher = Dispatcher::builder(client.clone())
-        .flush_interval(Duration::from_millis(500))
+        .flush_interval(Duration::from_millis(200))
         .build()?;
 
-    // What a request handler does: validate and queue, no waiting on the network.
-    for i in 0..20_u32 {
-        let hit = client
-            .new_event("Purchase-Course")
-            .url("/checkout")
-            .custom_data(json!({"plan": "pro", "attempt": i}))
-            .distinct_id(format!("user-{}", i % 4));
-        match dispatcher.track(hit) {
+    // What request handlers do: validate and queue, no waiting on the network.
+    for i in 0..EVENTS {
+        let outcome = match i % 3 {
+            0 => dispatcher.track_event(&Purchase {
+                user: format!("user-{}", i % 7),
+                plan: if i % 2 == 0 { "pro" } else { "team" },
+                cents: 1_900 + u64::from(i),
+            }),
+            1 => dispatcher.track(
+                client
+                    .new_event("Download")
+                    .url("/files")
+                    .custom_data(json!({"file": format!("report-{i}.pdf")})),
+            ),
+            _ => dispatcher.track(client.new_page_view("Pricing", "/pricing")),
+        };
+        match outcome {
             Ok(()) => {}
             Err(TrackError::QueueFull { .. }) => eprintln!("queue full: event dropped"),
             Err(e) => return Err(e.into()),
@@ -51,16 +90,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     // A mistake is caught at once, before anything is queued.
     if let Err(e) = dispatcher.track(client.new_event("")) {
-        println!("refused: {e}");
+        println!("refused at track time: {e}");
     }
 
     dispatcher.flush().await;
     println!("after flush: {:?}", dispatcher.stats());
-
-    // Direct sends that keep one visitor's cache token from hit to hit.
-    let visitor = client.visitor("user-0");
-    visitor.send(visitor.new_page_view("Home", "/")).await?;
-    visitor.send(visitor.new_event("Signup")).await?;
 
     let report = dispatcher.shutdown(Duration::from_secs(10)).await;
     println!("{report}");
@@ -69,6 +103,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "  {} x{}: {}",
             failure.reason, failure.events, failure.message
         );
+    }
+
+    if let Some(collector) = collector {
+        let stored = collector.hits().len() as u64;
+        println!(
+            "the collector stored {stored} hits; the dispatcher reports {} sent",
+            report.stats.sent
+        );
+        collector.shutdown().await;
+        if stored != report.stats.sent || stored != u64::from(EVENTS) {
+            return Err(format!(
+                "mismatch: {EVENTS} tracked, {} reported sent, {stored} stored",
+                report.stats.sent
+            )
+            .into());
+        }
     }
     Ok(())
 }

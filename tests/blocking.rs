@@ -307,33 +307,11 @@ fn the_async_client_inside_is_the_same_client() {
     );
 }
 
-/// A typed event written by hand (the derive generates the same trait impl).
+/// The seed's event as a type.
+#[derive(umami::UmamiEvent)]
+#[umami(name = "Purchase-Course", url = "/checkout")]
 struct PurchaseCourse {
     plan: &'static str,
-}
-
-impl umami::UmamiEvent for PurchaseCourse {
-    fn event_name(&self) -> &str {
-        "Purchase-Course"
-    }
-
-    fn url(&self) -> std::borrow::Cow<'_, str> {
-        "/checkout".into()
-    }
-
-    fn custom_data(&self) -> Result<serde_json::Map<String, serde_json::Value>, Error> {
-        let mut data = serde_json::Map::new();
-        data.insert("plan".to_owned(), self.plan.into());
-        Ok(data)
-    }
-
-    // The core trait's default builder carries only the name; fill the rest as the derive does.
-    fn new_event(&self, client: &umami::Client) -> umami::NewEvent {
-        client
-            .new_event(self.event_name())
-            .url(self.url())
-            .custom_data(self.custom_data().expect("a map of strings"))
-    }
 }
 
 #[test]

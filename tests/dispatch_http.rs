@@ -716,6 +716,11 @@ async fn shutdown_gives_up_at_its_timeout_with_an_exact_report() {
     assert_eq!(report.stats.failed.abandoned, 40);
     assert_eq!(report.stats.failed.total(), 40);
     assert_eq!((report.stats.queued, report.stats.in_flight), (0, 0));
+    assert_eq!(report.stats.recent_failures.len(), 1);
+    assert_eq!(
+        report.stats.recent_failures[0].message,
+        "40 events not delivered before the shutdown timeout"
+    );
     // The server answering now changes nothing in the report.
     server.resume();
     let again = dispatcher.shutdown(LONG).await;
@@ -930,28 +935,10 @@ async fn old_server_with_faults_still_gets_everything() {
     check_tokens(&server, &server.requests_to("/api/send"));
 }
 
+#[derive(umami::UmamiEvent)]
+#[umami(url = "/join")]
 struct Signup {
     plan: &'static str,
-}
-
-impl umami::UmamiEvent for Signup {
-    fn event_name(&self) -> &str {
-        "Signup"
-    }
-
-    fn custom_data(&self) -> Result<serde_json::Map<String, Value>, umami::Error> {
-        let mut map = serde_json::Map::new();
-        map.insert("plan".to_owned(), self.plan.into());
-        Ok(map)
-    }
-
-    // What the derive generates: a builder filled from the event.
-    fn new_event(&self, client: &Client) -> umami::NewEvent {
-        client
-            .new_event(self.event_name())
-            .url("/join")
-            .custom_data(self.custom_data().unwrap())
-    }
 }
 
 #[tokio::test]

@@ -357,9 +357,10 @@ impl Client {
         }
         let response = request.send().await.map_err(Error::from_reqwest)?;
         let status = response.status();
+        let retry_after = response::retry_after(response.headers());
         let body = response.bytes().await.map_err(Error::from_reqwest)?;
         if !status.is_success() {
-            return Err(response::status_error(status, &body));
+            return Err(response::status_error(status, retry_after, &body));
         }
         response::parse_send_success(&body)
     }
@@ -478,7 +479,8 @@ impl ClientBuilder {
     }
 
     /// Use this `reqwest::Client` (its pool, proxy and TLS settings). Default: one built for
-    /// this client. The User-Agent and timeout above still apply per request.
+    /// this client. The User-Agent and timeout above still apply per request. With the
+    /// default `rustls` feature, call [`install_rustls_provider`] before building it.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -610,14 +612,36 @@ impl ClientBuilder {
     }
 }
 
-pub(crate) fn default_http_client() -> Result<reqwest::Client, Error> {
-    // reqwest (with rustls but no bundled provider) uses the process-wide rustls provider.
-    // Install ring unless the application already chose one; losing a race to another
-    // installer is fine, since then a provider is installed either way.
-    #[cfg(feature = "rustls")]
+/// Installs rustls' `ring` crypto provider as the process default, unless one is installed
+/// already (feature `rustls`, on by default).
+///
+/// The `umami` crate builds reqwest's rustls support without a bundled provider (ring builds
+/// far faster than aws-lc), so reqwest takes the process-wide one. Building an umami
+/// [`Client`] calls this for you; call it yourself before building your own
+/// `reqwest::Client` for [`ClientBuilder::http_client`], which otherwise panics in reqwest
+/// when no provider is installed.
+///
+/// ```
+/// umami::install_rustls_provider();
+/// let http = reqwest::Client::new();
+/// let client = umami::Client::builder()
+///     .url_base("https://umami.example.com")
+///     .http_client(http)
+///     .build()?;
+/// # Ok::<(), umami::Error>(())
+/// ```
+#[cfg(feature = "rustls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
+pub fn install_rustls_provider() {
+    // Losing a race to another installer is fine: a provider is installed either way.
     if rustls::crypto::CryptoProvider::get_default().is_none() {
         let _ = rustls::crypto::ring::default_provider().install_default();
     }
+}
+
+pub(crate) fn default_http_client() -> Result<reqwest::Client, Error> {
+    #[cfg(feature = "rustls")]
+    install_rustls_provider();
     reqwest::Client::builder()
         .pool_idle_timeout(Duration::from_secs(90))
         .tcp_nodelay(true)

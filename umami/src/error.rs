@@ -37,6 +37,10 @@ pub enum Error {
         /// The server's error text, whatever the shape of its body (plain text, v2 JSON,
         /// v3 JSON); for v3 validation errors it includes the field-level texts.
         message: String,
+        /// How long the server asked to wait before trying again: its `Retry-After` header
+        /// (delta-seconds, or an HTTP date counted from when the answer arrived), usually sent
+        /// with 429 and 503. `None` when the header is absent or unreadable.
+        retry_after: Option<std::time::Duration>,
     },
 
     /// The server answered `{"beep":"boop"}` (or `{}` on servers before 2.12): it judged the
@@ -69,6 +73,25 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The server's `Retry-After`, for an [`Error::Status`] that carried one (typically 429
+    /// or 503): wait this long before sending again.
+    ///
+    /// ```
+    /// # async fn demo(client: umami::Client) {
+    /// if let Err(e) = client.new_event("Signup").send().await {
+    ///     if let Some(delay) = e.retry_after() {
+    ///         tokio::time::sleep(delay).await;
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            Error::Status { retry_after, .. } => *retry_after,
             _ => None,
         }
     }

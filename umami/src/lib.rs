@@ -1,6 +1,6 @@
 #![doc = include_str!("../../README.md")]
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
+#![warn(missing_docs, missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[doc(hidden)]
@@ -28,6 +28,8 @@ pub use api::{
     ComparisonStats, ServerGeneration, User, Website, WebsiteOwner, WebsiteStats,
     WebsiteStatsRequest, WebsitesPage, WebsitesQuery,
 };
+#[cfg(feature = "rustls")]
+pub use client::install_rustls_provider;
 pub use client::{Client, ClientBuilder, CloudRegion, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT};
 pub use dispatch::{Dispatcher, Visitor};
 pub use error::{Error, ValidationError};

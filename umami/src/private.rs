@@ -20,6 +20,7 @@ pub type DataResult = Result<Map<String, Value>, ValidationError>;
 /// remaining fields are skipped. Generic rather than `dyn`, so that each field's
 /// serialization inlines: as fast as a hand-written `serde_json::json!`.
 #[must_use]
+#[derive(Debug)]
 pub struct Data {
     result: DataResult,
 }

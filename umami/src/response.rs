@@ -1,6 +1,9 @@
 //! Reading Umami's answers, from every server generation (sans-IO).
 
+use std::time::{Duration, SystemTime};
+
 use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
 use serde_json::{Map, Value};
 
 use crate::error::Error;
@@ -75,12 +78,50 @@ fn looks_like_token(text: &str) -> bool {
         })
 }
 
-/// A non-2xx answer as [`Error::Status`], with the server's text whatever its shape.
-pub(crate) fn status_error(status: StatusCode, body: &[u8]) -> Error {
+/// A non-2xx answer as [`Error::Status`], with the server's text whatever its shape and its
+/// `Retry-After` (read by [`retry_after`] before the body was taken).
+pub(crate) fn status_error(
+    status: StatusCode,
+    retry_after: Option<Duration>,
+    body: &[u8],
+) -> Error {
     Error::Status {
         status: status.as_u16(),
         message: error_message(status, body),
+        retry_after,
     }
+}
+
+/// The `Retry-After` header of an answer, as a delay from now; `None` when absent or
+/// unreadable.
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?;
+    parse_retry_after(value, SystemTime::now())
+}
+
+/// Reads a `Retry-After` value: delta-seconds (`"120"`) or an HTTP date
+/// (`"Wed, 21 Oct 2015 07:28:00 GMT"`), as a delay from `now`. A date in the past means
+/// "now" (zero); anything else unreadable is `None`.
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use umami::dispatch::parse_retry_after;
+///
+/// assert_eq!(parse_retry_after("120", SystemTime::now()), Some(Duration::from_secs(120)));
+/// let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_470);
+/// assert_eq!(
+///     parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now),
+///     Some(Duration::from_secs(10)),
+/// );
+/// assert_eq!(parse_retry_after("soon", now), None);
+/// ```
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 /// The server's error text:

@@ -154,9 +154,10 @@ impl Client {
         tracing::debug!(method = %method, path = url.path(), "umami management call");
         let response = request.send().await.map_err(Error::from_reqwest)?;
         let status = response.status();
+        let retry_after = response::retry_after(response.headers());
         let body = response.bytes().await.map_err(Error::from_reqwest)?;
         if !status.is_success() {
-            return Err(self.scrub(response::status_error(status, &body)));
+            return Err(self.scrub(response::status_error(status, retry_after, &body)));
         }
         Ok(Answer {
             body: body.to_vec(),
@@ -240,9 +241,14 @@ pub(crate) fn scrub_secrets(error: Error, secrets: &[String]) -> Error {
         text
     };
     match error {
-        Error::Status { status, message } => Error::Status {
+        Error::Status {
+            status,
+            message,
+            retry_after,
+        } => Error::Status {
             status,
             message: clean(message),
+            retry_after,
         },
         Error::UnexpectedResponse(message) => Error::UnexpectedResponse(clean(message)),
         other => other,
@@ -280,6 +286,7 @@ mod tests {
             Error::Status {
                 status: 401,
                 message: "bad token tok-123456".to_owned(),
+                retry_after: None,
             },
             &secrets,
         );
@@ -303,6 +310,7 @@ mod tests {
             Error::Status {
                 status: 401,
                 message: "a b".to_owned(),
+                retry_after: None,
             },
             &["a".to_owned()],
         );

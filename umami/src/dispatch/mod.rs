@@ -36,22 +36,30 @@
 //! [`DispatcherStats::possible_duplicates`] (an upper bound), so a report always says how many
 //! events may have been counted twice. Umami has no idempotency key to do better.
 //!
+//! # Bot filter
+//! Umami drops hits whose User-Agent looks like a bot's and still answers 200. A single send
+//! learns it (`{"beep":"boop"}`, [`FailReason::BotFiltered`]); an `/api/batch` answer does
+//! not say. Hits with their own [`user_agent`](HitBuilder::user_agent) are therefore sent one
+//! by one, so that a filtered hit is reported as failed, not as sent. That costs a request
+//! per hit (at most [`single_send_concurrency`](DispatcherBuilder::single_send_concurrency)
+//! at once per batch slot); see
+//! [`batch_user_agent_hits`](DispatcherBuilder::batch_user_agent_hits) to batch them anyway.
+//!
 //! # Cache tokens
 //! Batches carry no per-item headers, so batched hits go without `x-umami-cache`. When the
-//! dispatcher sends hits one by one (servers without `/api/batch`, or
-//! [`send_visitor_hits_singly`](DispatcherBuilder::send_visitor_hits_singly)), hits with a
-//! distinct id reuse that visitor's last token from a bounded LRU, never another visitor's;
-//! hits without one never carry a token. For direct sends that keep a visitor's token, see
-//! [`Visitor`] ([`Client::visitor`]).
+//! dispatcher sends hits one by one (servers without `/api/batch`, hits with their own
+//! User-Agent, or [`send_visitor_hits_singly`](DispatcherBuilder::send_visitor_hits_singly)),
+//! hits with a distinct id reuse that visitor's last token from a bounded LRU, never another
+//! visitor's; hits without one never carry a token. For direct sends that keep a visitor's
+//! token, see [`Visitor`] ([`Client::visitor`]).
 //!
 //! # Memory
 //! [`capacity`](DispatcherBuilder::capacity) bounds the events held, queued or in flight;
 //! each is kept as its validated hit and its JSON body until it is settled.
 //!
 //! # Retries
-//! See [`RetryPolicy`]. A `Retry-After` header is honoured on batch answers; single sends go
-//! through [`Client::send_hit_with_cache`], whose errors do not carry the header, and back off
-//! exponentially instead. A batch waiting for its retry keeps its request slot
+//! See [`RetryPolicy`]. A 429 or 503 with a `Retry-After` header (seconds or an HTTP date)
+//! waits that long, on batches and single sends alike ([`Error::retry_after`]). A batch waiting for its retry keeps its request slot
 //! ([`max_concurrent_requests`](DispatcherBuilder::max_concurrent_requests)): a server that
 //! asks to slow down slows the dispatcher down, and the queue absorbs the difference up to its
 //! capacity.
@@ -145,10 +153,17 @@ pub enum TrackError {
         /// The configured capacity.
         capacity: usize,
     },
-    /// [`Dispatcher::shutdown`] was called: no more events are accepted.
+    /// [`Dispatcher::shutdown`] was called, or the worker stopped because the tokio runtime
+    /// it ran on shut down: no more events are accepted.
     #[error("the Umami dispatcher is shut down: event not accepted")]
     Closed,
 }
+
+/// Completes "events not delivered ..." in the report of a shutdown that timed out.
+const TIMED_OUT: &str = "before the shutdown timeout";
+
+/// The most requests a dispatcher may have under way at once (a tokio semaphore's limit).
+const MAX_CONCURRENCY: usize = tokio::sync::Semaphore::MAX_PERMITS;
 
 /// Settings of a [`Dispatcher`]; see [`DispatcherBuilder`] for each default.
 #[derive(Debug, Clone)]
@@ -166,6 +181,7 @@ pub(crate) struct Settings {
     pub(crate) visitor_cache_capacity: usize,
     pub(crate) use_batch_endpoint: bool,
     pub(crate) visitor_hits_singly: bool,
+    pub(crate) batch_user_agent_hits: bool,
 }
 
 impl Default for Settings {
@@ -184,6 +200,7 @@ impl Default for Settings {
             visitor_cache_capacity: 10_000,
             use_batch_endpoint: true,
             visitor_hits_singly: false,
+            batch_user_agent_hits: false,
         }
     }
 }
@@ -307,11 +324,32 @@ impl DispatcherBuilder {
         self
     }
 
+    /// Whether hits carrying their own User-Agent ([`user_agent`](HitBuilder::user_agent), sent
+    /// as `userAgent`) may be batched; default `false`: they go to `/api/send` one by one.
+    ///
+    /// Umami's bot filter looks at each hit's `userAgent`. On `/api/send` a hit it drops is
+    /// answered `{"beep":"boop"}`, which the dispatcher reports as failed with
+    /// [`FailReason::BotFiltered`]. `/api/batch` lists only items that failed validation, so a
+    /// batched hit dropped by the bot filter is counted as sent although nothing was stored.
+    /// Hits without a `userAgent` travel under the client's User-Agent, which passes the
+    /// filter, and are batched either way.
+    ///
+    /// `true` batches them too: fewer requests (one per [`max_batch_size`](Self::max_batch_size)
+    /// hits instead of one per hit), at the price of counting bot-filtered hits as sent.
+    /// Choose it when the User-Agents are known to be browsers', or when throughput matters
+    /// more than an exact count.
+    pub fn batch_user_agent_hits(mut self, enabled: bool) -> Self {
+        self.settings.batch_user_agent_hits = enabled;
+        self
+    }
+
     /// Checks the settings and starts the worker task.
     ///
     /// # Errors
-    /// [`Error::Validation`] for a zero capacity, batch size, concurrency or timeout, or a
-    /// batch size above 500; [`Error::OperationNotAllowed`] outside a tokio runtime.
+    /// [`Error::Validation`] for a zero capacity, batch size, concurrency or timeout, a batch
+    /// size above 500, or a concurrency above tokio's semaphore limit (`usize::MAX >> 3`);
+    /// [`Error::OperationNotAllowed`] outside a tokio runtime (from synchronous code, enter
+    /// one first: `let _guard = runtime.enter();`).
     pub fn build(self) -> Result<Dispatcher, Error> {
         let s = &self.settings;
         let positive = |field: &'static str, value: usize| {
@@ -326,6 +364,18 @@ impl DispatcherBuilder {
         positive("max_batch_bytes", s.max_batch_bytes)?;
         positive("max_concurrent_requests", s.max_concurrent_requests)?;
         positive("single_send_concurrency", s.single_send_concurrency)?;
+        for (field, value) in [
+            ("max_concurrent_requests", s.max_concurrent_requests),
+            ("single_send_concurrency", s.single_send_concurrency),
+        ] {
+            if value > MAX_CONCURRENCY {
+                return Err(ValidationError::new(
+                    field,
+                    format!("{value} is above the limit of {MAX_CONCURRENCY} requests at once"),
+                )
+                .into());
+            }
+        }
         if s.max_batch_size > MAX_BATCH_ITEMS {
             return Err(ValidationError::new(
                 "max_batch_size",
@@ -371,12 +421,20 @@ impl DispatcherBuilder {
 ///
 /// Cheap to clone (an `Arc` inside); clones share one queue and one worker.
 ///
+/// # Threads and runtimes
+/// [`track`](Self::track) needs no runtime: it may be called from any thread, tokio's or not
+/// (it takes a short lock and wakes the worker). The worker runs on the runtime that was
+/// current at [`build`](DispatcherBuilder::build). If that runtime shuts down first, the
+/// worker stops: events not sent by then are counted as [`FailReason::Abandoned`], `track`
+/// answers [`TrackError::Closed`], and [`flush`](Self::flush) and
+/// [`shutdown`](Self::shutdown) return at once.
+///
 /// # Drop
 /// Dropping the last clone without calling [`shutdown`](Self::shutdown) closes the queue
-/// (no blocking, no I/O in `drop`); the worker keeps sending what was queued in the
-/// background for as long as the tokio runtime runs, and events still queued when the runtime
-/// stops are lost without a report. Call `shutdown` (or [`close`](Self::close)) before exiting
-/// to drain the queue and learn what was delivered.
+/// (no blocking, no I/O in `drop`, so it is safe outside a runtime too); the worker keeps
+/// sending what was queued in the background for as long as its runtime runs. Nobody is left
+/// to read the report then, so call `shutdown` (or [`close`](Self::close)) before exiting to
+/// drain the queue and learn what was delivered.
 #[derive(Clone)]
 pub struct Dispatcher {
     handle: Arc<Handle>,
@@ -431,7 +489,8 @@ impl Dispatcher {
     /// # Errors
     /// [`TrackError::Invalid`] for bad input (nothing queued); [`TrackError::QueueFull`] when
     /// the queue is full and the policy is [`OverflowPolicy::Reject`];
-    /// [`TrackError::Closed`] after [`shutdown`](Self::shutdown).
+    /// [`TrackError::Closed`] after [`shutdown`](Self::shutdown) (or once the runtime running
+    /// the worker has shut down).
     pub fn track(&self, hit: impl IntoPreparedHit) -> Result<(), TrackError> {
         let hit = hit.into_prepared_hit()?;
         self.handle.shared.enqueue(hit)
@@ -469,6 +528,9 @@ impl Dispatcher {
     /// Stops accepting events, sends what is queued (with retries) for at most `timeout`, and
     /// reports. Events not settled by then are counted as
     /// [`FailReason::Abandoned`]. Idempotent: later calls return the first report at once.
+    ///
+    /// Await it inside a tokio runtime (any one, not necessarily the worker's): the timeout
+    /// uses tokio's timer.
     pub async fn shutdown(&self, timeout: Duration) -> ShutdownReport {
         let started = Instant::now();
         let shared = &self.handle.shared;
@@ -481,12 +543,14 @@ impl Dispatcher {
         if let Some(mut worker) = control.worker.take() {
             if tokio::time::timeout(timeout, &mut worker).await.is_err() {
                 timed_out = true;
+                // Counted before the abort, so that the report names the timeout.
+                shared.finish(TIMED_OUT);
                 // Dropping the worker drops its batch tasks; a late answer is ignored.
                 worker.abort();
                 let _ = worker.await;
             }
         }
-        let stats = shared.finish();
+        let stats = shared.finish(TIMED_OUT);
         let report = ShutdownReport {
             stats,
             timed_out,
@@ -660,15 +724,16 @@ impl Shared {
             None if state.closed => Due::Exit,
             None => Due::Wait(None),
             Some(front) => {
-                let deadline = front.enqueued + self.settings.flush_interval;
+                // `None`: an interval too long to be represented, i.e. never.
+                let deadline = front.enqueued.checked_add(self.settings.flush_interval);
                 if state.closed
                     || state.queue.len() >= self.settings.max_batch_size
                     || front.seq < state.flush_upto
-                    || deadline <= now
+                    || deadline.is_some_and(|d| d <= now)
                 {
                     Due::Now
                 } else {
-                    Due::Wait(Some(deadline))
+                    Due::Wait(deadline)
                 }
             }
         }
@@ -765,14 +830,22 @@ impl Shared {
     }
 
     /// After the worker stopped: counts whatever is left as abandoned, freezes the counters.
-    fn finish(&self) -> DispatcherStats {
+    /// `when` completes "events not delivered ...".
+    pub(crate) fn finish(&self, when: &str) -> DispatcherStats {
         let mut state = self.lock();
         if !state.finished {
             let left = state.pending();
+            if left > 0 {
+                tracing::warn!(
+                    events = left,
+                    "umami dispatcher stopped with events not delivered {when} (counted as \
+                     abandoned)"
+                );
+            }
             state.counters.fail(
                 FailReason::Abandoned,
                 left,
-                format!("{left} events not delivered before the shutdown timeout"),
+                format!("{left} events not delivered {when}"),
             );
             state.queue.clear();
             state.batches.clear();

@@ -2,17 +2,19 @@
 
 use std::time::{Duration, SystemTime};
 
+pub use crate::response::parse_retry_after;
+
 /// What happened on one attempt, as far as the retry decision cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum AttemptOutcome<'a> {
-    /// The server answered with this HTTP status; `retry_after` is the raw `Retry-After`
-    /// header, if any.
+pub enum AttemptOutcome {
+    /// The server answered with this HTTP status.
     Status {
         /// The HTTP status code.
         status: u16,
-        /// The `Retry-After` header as sent: seconds, or an HTTP date.
-        retry_after: Option<&'a str>,
+        /// The server's `Retry-After` header as a delay (see [`parse_retry_after`]), if any;
+        /// as in [`Error::retry_after`](crate::Error::retry_after).
+        retry_after: Option<Duration>,
     },
     /// The request did not complete.
     Transport {
@@ -23,7 +25,7 @@ pub enum AttemptOutcome<'a> {
     },
 }
 
-impl AttemptOutcome<'_> {
+impl AttemptOutcome {
     /// Whether a failed attempt may still have been stored by the server, so that sending it
     /// again can store it twice: timeouts, connections lost mid-request, and 500/502/504
     /// (Umami replays a batch item by item and may fail half-way).
@@ -55,17 +57,14 @@ pub enum RetryDecision {
 /// taken off (jitter), so that many clients failing together do not retry together.
 ///
 /// ```
-/// use std::time::{Duration, SystemTime};
+/// use std::time::Duration;
 /// use umami::dispatch::{AttemptOutcome, RetryDecision, RetryPolicy};
 ///
 /// let policy = RetryPolicy::default();
-/// let outcome = AttemptOutcome::Status { status: 429, retry_after: Some("3") };
-/// assert_eq!(
-///     policy.decide(1, &outcome, SystemTime::now(), 0.5),
-///     RetryDecision::Backoff(Duration::from_secs(3)),
-/// );
+/// let outcome = AttemptOutcome::Status { status: 429, retry_after: Some(Duration::from_secs(3)) };
+/// assert_eq!(policy.decide(1, &outcome, 0.5), RetryDecision::Backoff(Duration::from_secs(3)));
 /// let outcome = AttemptOutcome::Status { status: 400, retry_after: None };
-/// assert_eq!(policy.decide(1, &outcome, SystemTime::now(), 0.5), RetryDecision::Fail);
+/// assert_eq!(policy.decide(1, &outcome, 0.5), RetryDecision::Fail);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -127,7 +126,7 @@ impl RetryPolicy {
     }
 
     /// Whether an outcome is worth another attempt at all (ignoring the attempt count).
-    pub fn is_retryable(outcome: &AttemptOutcome<'_>) -> bool {
+    pub fn is_retryable(outcome: &AttemptOutcome) -> bool {
         match *outcome {
             AttemptOutcome::Status { status, .. } => {
                 matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
@@ -138,16 +137,11 @@ impl RetryPolicy {
 
     /// The decision after attempt number `attempt` (1 for the first) ended in `outcome`.
     ///
-    /// `now` is used to read a `Retry-After` HTTP date; `jitter` is a random number in
-    /// `[0, 1)` (out-of-range values are clamped) that decides how much of the backoff is
-    /// taken off. Pure: the same inputs always give the same decision.
-    pub fn decide(
-        &self,
-        attempt: u32,
-        outcome: &AttemptOutcome<'_>,
-        now: SystemTime,
-        jitter: f64,
-    ) -> RetryDecision {
+    /// A `Retry-After` on a 429 or 503 replaces the backoff (capped at
+    /// [`max_retry_after`](Self::max_retry_after)). `jitter` is a random number in `[0, 1)`
+    /// (out-of-range values are clamped) that decides how much of the backoff is taken off.
+    /// Pure: the same inputs always give the same decision.
+    pub fn decide(&self, attempt: u32, outcome: &AttemptOutcome, jitter: f64) -> RetryDecision {
         if let AttemptOutcome::Status { status, .. } = *outcome
             && (200..300).contains(&status)
         {
@@ -158,9 +152,8 @@ impl RetryPolicy {
         }
         if let AttemptOutcome::Status {
             status: 429 | 503,
-            retry_after: Some(value),
+            retry_after: Some(delay),
         } = *outcome
-            && let Some(delay) = parse_retry_after(value, now)
         {
             return RetryDecision::Backoff(delay.min(self.max_retry_after));
         }
@@ -179,20 +172,10 @@ impl RetryPolicy {
         } else {
             0.0
         };
-        // "Equal jitter": keep at least half of the delay, randomise the other half.
-        full.mul_f64(1.0 - jitter / 2.0)
+        // "Equal jitter": keep at least half of the delay, randomise the other half. Taking
+        // off (rather than multiplying by up to 1.0) cannot overflow near `Duration::MAX`.
+        full.saturating_sub(full.mul_f64(jitter / 2.0))
     }
-}
-
-/// Reads a `Retry-After` value: delta-seconds (`"120"`) or an HTTP date
-/// (`"Wed, 21 Oct 2015 07:28:00 GMT"`). A date in the past means "now" (zero).
-pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 /// A small xorshift64* generator for jitter: no crate needed, quality is irrelevant here.
@@ -230,7 +213,7 @@ impl Jitter {
 mod tests {
     use super::*;
 
-    fn status(status: u16) -> AttemptOutcome<'static> {
+    fn status(status: u16) -> AttemptOutcome {
         AttemptOutcome::Status {
             status,
             retry_after: None,
@@ -244,15 +227,10 @@ mod tests {
             .max_backoff(Duration::from_millis(350))
     }
 
-    const NOW: SystemTime = SystemTime::UNIX_EPOCH;
-
     #[test]
     fn success_is_done() {
         for code in [200, 201, 204] {
-            assert_eq!(
-                policy().decide(1, &status(code), NOW, 0.0),
-                RetryDecision::Done
-            );
+            assert_eq!(policy().decide(1, &status(code), 0.0), RetryDecision::Done);
         }
     }
 
@@ -260,7 +238,7 @@ mod tests {
     fn retryable_statuses_back_off() {
         for code in [408, 429, 500, 502, 503, 504] {
             assert_eq!(
-                policy().decide(1, &status(code), NOW, 0.0),
+                policy().decide(1, &status(code), 0.0),
                 RetryDecision::Backoff(Duration::from_millis(100)),
                 "status {code}"
             );
@@ -271,7 +249,7 @@ mod tests {
     fn other_client_errors_are_never_retried() {
         for code in [400, 401, 403, 404, 405, 409, 413, 422, 501, 505] {
             assert_eq!(
-                policy().decide(1, &status(code), NOW, 0.0),
+                policy().decide(1, &status(code), 0.0),
                 RetryDecision::Fail,
                 "status {code}"
             );
@@ -282,7 +260,7 @@ mod tests {
     fn transport_errors_and_timeouts_are_retried() {
         for (timeout, connect) in [(true, false), (false, true), (false, false)] {
             assert_eq!(
-                policy().decide(2, &AttemptOutcome::Transport { timeout, connect }, NOW, 0.0),
+                policy().decide(2, &AttemptOutcome::Transport { timeout, connect }, 0.0),
                 RetryDecision::Backoff(Duration::from_millis(200))
             );
         }
@@ -311,12 +289,12 @@ mod tests {
     fn retries_are_used_up() {
         let p = policy();
         assert!(matches!(
-            p.decide(3, &status(503), NOW, 0.0),
+            p.decide(3, &status(503), 0.0),
             RetryDecision::Backoff(_)
         ));
-        assert_eq!(p.decide(4, &status(503), NOW, 0.0), RetryDecision::Fail);
+        assert_eq!(p.decide(4, &status(503), 0.0), RetryDecision::Fail);
         assert_eq!(
-            RetryPolicy::never().decide(1, &status(503), NOW, 0.0),
+            RetryPolicy::never().decide(1, &status(503), 0.0),
             RetryDecision::Fail
         );
     }
@@ -325,10 +303,10 @@ mod tests {
     fn retry_after_seconds_is_honoured() {
         let outcome = AttemptOutcome::Status {
             status: 429,
-            retry_after: Some(" 7 "),
+            retry_after: parse_retry_after(" 7 ", SystemTime::UNIX_EPOCH),
         };
         assert_eq!(
-            RetryPolicy::default().decide(1, &outcome, NOW, 0.9),
+            RetryPolicy::default().decide(1, &outcome, 0.9),
             RetryDecision::Backoff(Duration::from_secs(7))
         );
     }
@@ -338,10 +316,10 @@ mod tests {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_470);
         let outcome = AttemptOutcome::Status {
             status: 503,
-            retry_after: Some("Wed, 21 Oct 2015 07:28:00 GMT"),
+            retry_after: parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now),
         };
         assert_eq!(
-            RetryPolicy::default().decide(1, &outcome, now, 0.0),
+            RetryPolicy::default().decide(1, &outcome, 0.0),
             RetryDecision::Backoff(Duration::from_secs(10))
         );
     }
@@ -359,11 +337,11 @@ mod tests {
     fn retry_after_is_capped() {
         let outcome = AttemptOutcome::Status {
             status: 429,
-            retry_after: Some("86400"),
+            retry_after: Some(Duration::from_secs(86_400)),
         };
         let p = RetryPolicy::default().max_retry_after(Duration::from_secs(5));
         assert_eq!(
-            p.decide(1, &outcome, NOW, 0.0),
+            p.decide(1, &outcome, 0.0),
             RetryDecision::Backoff(Duration::from_secs(5))
         );
     }
@@ -372,10 +350,10 @@ mod tests {
     fn unreadable_retry_after_falls_back_to_backoff() {
         let outcome = AttemptOutcome::Status {
             status: 429,
-            retry_after: Some("soon"),
+            retry_after: parse_retry_after("soon", SystemTime::UNIX_EPOCH),
         };
         assert_eq!(
-            policy().decide(1, &outcome, NOW, 0.0),
+            policy().decide(1, &outcome, 0.0),
             RetryDecision::Backoff(Duration::from_millis(100))
         );
     }
@@ -384,9 +362,9 @@ mod tests {
     fn retry_after_does_not_revive_a_permanent_failure() {
         let outcome = AttemptOutcome::Status {
             status: 400,
-            retry_after: Some("1"),
+            retry_after: Some(Duration::from_secs(1)),
         };
-        assert_eq!(policy().decide(1, &outcome, NOW, 0.0), RetryDecision::Fail);
+        assert_eq!(policy().decide(1, &outcome, 0.0), RetryDecision::Fail);
     }
 
     #[test]
@@ -409,6 +387,17 @@ mod tests {
             }
             .may_have_been_stored()
         );
+    }
+
+    #[test]
+    fn unbounded_backoff_does_not_panic() {
+        let p = RetryPolicy::default()
+            .initial_backoff(Duration::MAX)
+            .max_backoff(Duration::MAX);
+        assert_eq!(p.backoff(1, 0.0), Duration::MAX);
+        assert_eq!(p.backoff(40, 0.0), Duration::MAX);
+        let half = p.backoff(3, 1.0);
+        assert!(half > Duration::MAX / 3 && half < Duration::MAX, "{half:?}");
     }
 
     #[test]

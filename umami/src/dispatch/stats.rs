@@ -28,6 +28,18 @@ pub enum FailReason {
     Disabled,
 }
 
+impl FailReason {
+    /// Every reason, in the order reports list them.
+    pub const ALL: [FailReason; 6] = [
+        FailReason::Rejected,
+        FailReason::BotFiltered,
+        FailReason::RetriesExhausted,
+        FailReason::UnexpectedResponse,
+        FailReason::Abandoned,
+        FailReason::Disabled,
+    ];
+}
+
 impl fmt::Display for FailReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -172,13 +184,23 @@ impl fmt::Display for ShutdownReport {
         let s = &self.stats;
         write!(
             f,
-            "tracked {}, sent {}, failed {}, dropped {}, retried {}, possible duplicates {}",
+            "tracked {}, sent {}, failed {}",
             s.tracked,
             s.sent,
-            s.failed.total(),
-            s.dropped,
-            s.retried,
-            s.possible_duplicates
+            s.failed.total()
+        )?;
+        let reasons: Vec<String> = FailReason::ALL
+            .iter()
+            .filter(|&&r| s.failed.get(r) > 0)
+            .map(|&r| format!("{r}: {}", s.failed.get(r)))
+            .collect();
+        if !reasons.is_empty() {
+            write!(f, " ({})", reasons.join(", "))?;
+        }
+        write!(
+            f,
+            ", dropped {}, retried {}, possible duplicates {}",
+            s.dropped, s.retried, s.possible_duplicates
         )?;
         if self.timed_out {
             write!(f, " (timed out after {:?})", self.elapsed)?;
@@ -215,5 +237,53 @@ impl Counters {
             events,
             message,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(failed: FailedStats) -> ShutdownReport {
+        ShutdownReport {
+            stats: DispatcherStats {
+                tracked: 10,
+                queued: 0,
+                in_flight: 0,
+                sent: 10 - failed.total(),
+                failed,
+                dropped: 1,
+                disabled: 0,
+                retried: 4,
+                possible_duplicates: 2,
+                requests: 3,
+                batch_endpoint: true,
+                recent_failures: Vec::new(),
+            },
+            timed_out: false,
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn report_lists_failures_by_reason() {
+        let failed = FailedStats {
+            bot_filtered: 2,
+            abandoned: 1,
+            ..FailedStats::default()
+        };
+        assert_eq!(
+            report(failed).to_string(),
+            "tracked 10, sent 7, failed 3 (dropped by the bot filter: 2, abandoned at shutdown: \
+             1), dropped 1, retried 4, possible duplicates 2"
+        );
+    }
+
+    #[test]
+    fn report_without_failures_names_no_reason() {
+        assert_eq!(
+            report(FailedStats::default()).to_string(),
+            "tracked 10, sent 10, failed 0, dropped 1, retried 4, possible duplicates 2"
+        );
     }
 }

@@ -2,24 +2,38 @@
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::{Instant, SystemTime};
+use std::time::Instant;
 
-use reqwest::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{CONTENT_TYPE, HeaderValue, USER_AGENT};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
 use crate::error::Error;
+use crate::event::PreparedHit;
 use crate::response;
 
 use super::batch::{self, ItemOutcome};
 use super::retry::{AttemptOutcome, Jitter, RetryDecision, RetryPolicy};
 use super::stats::FailReason;
-use super::{Due, Item, Shared};
+use super::{Due, Item, Settings, Shared};
 
 /// The worker: waits until a batch is due (full, flushed, or its oldest event waited the
 /// flush interval), then hands it to a task, at most `max_concurrent_requests` at a time.
-pub(crate) async fn run(shared: Arc<Shared>) {
+pub(crate) fn run(shared: Arc<Shared>) -> impl Future<Output = ()> + Send + 'static {
+    // However the worker ends (drained, aborted by `shutdown`, dropped with its runtime even
+    // before its first poll, or a panic), intake stops and whatever is left is counted:
+    // `track` then answers `Closed` instead of queueing events nobody will send, and `flush`
+    // does not wait forever. The guard lives in the future, not in its body, so that dropping
+    // a future never polled runs it too.
+    let finish = FinishOnDrop(shared.clone());
+    async move {
+        let _finish = finish;
+        work(shared).await;
+    }
+}
+
+async fn work(shared: Arc<Shared>) {
     let permits = Arc::new(Semaphore::new(shared.settings.max_concurrent_requests));
     let mut tasks = JoinSet::new();
     loop {
@@ -51,6 +65,16 @@ pub(crate) async fn run(shared: Arc<Shared>) {
     while tasks.join_next().await.is_some() {}
 }
 
+struct FinishOnDrop(Arc<Shared>);
+
+impl Drop for FinishOnDrop {
+    fn drop(&mut self) {
+        // After a drain nothing is left and this only freezes the counters.
+        self.0
+            .finish("when the worker stopped (its tokio runtime shut down, or it panicked)");
+    }
+}
+
 /// Sends one batch until every event in it is delivered or failed.
 async fn send_batch(
     shared: Arc<Shared>,
@@ -61,14 +85,14 @@ async fn send_batch(
     let settings = &shared.settings;
     let mut jitter = Jitter::new(id);
     let mut attempt = 0_u32;
-    if settings.visitor_hits_singly && shared.batch_endpoint.load(Ordering::Relaxed) {
-        let (visitors, anonymous): (Vec<Item>, Vec<Item>) = items
+    if shared.batch_endpoint.load(Ordering::Relaxed) {
+        let (singles, batched): (Vec<Item>, Vec<Item>) = items
             .into_iter()
-            .partition(|item| item.hit.distinct_id().is_some());
-        if !visitors.is_empty() {
-            send_singles(&shared, id, visitors).await;
+            .partition(|item| goes_singly(settings, &item.hit));
+        if !singles.is_empty() {
+            send_singles(&shared, id, singles).await;
         }
-        items = anonymous;
+        items = batched;
     }
     // Halves of batches the server found too large (413), sent one after the other.
     let mut parts: Vec<Vec<Item>> = Vec::new();
@@ -119,11 +143,7 @@ async fn send_batch(
         let (status, retry_after, answer) = match result {
             Ok(response) => {
                 let status = response.status();
-                let retry_after = response
-                    .headers()
-                    .get(RETRY_AFTER)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned);
+                let retry_after = response::retry_after(response.headers());
                 match response.bytes().await {
                     Ok(body) => (status, retry_after, Ok(body)),
                     Err(e) => (status, None, Err(e)),
@@ -181,24 +201,13 @@ async fn send_batch(
             Ok(body) => (
                 AttemptOutcome::Status {
                     status: status.as_u16(),
-                    retry_after: None,
+                    retry_after,
                 },
                 response::error_message(status, &body),
             ),
         };
-        // `retry_after` lives here so that the outcome can borrow it.
-        let outcome = match outcome {
-            AttemptOutcome::Status { status, .. } => AttemptOutcome::Status {
-                status,
-                retry_after: retry_after.as_deref(),
-            },
-            other => other,
-        };
         let n = items.len() as u64;
-        match settings
-            .retry
-            .decide(attempt, &outcome, SystemTime::now(), jitter.next_f64())
-        {
+        match settings.retry.decide(attempt, &outcome, jitter.next_f64()) {
             RetryDecision::Backoff(delay) => {
                 tracing::debug!(attempt, ?delay, events = n, %message, "retrying umami batch");
                 shared.note_retry(n, outcome.may_have_been_stored());
@@ -266,7 +275,7 @@ async fn settle_answer(
     match shared
         .settings
         .retry
-        .decide(attempt, &outcome, SystemTime::now(), jitter.next_f64())
+        .decide(attempt, &outcome, jitter.next_f64())
     {
         RetryDecision::Backoff(delay) => {
             tracing::debug!(attempt, ?delay, events = n, message = %again_message, "retrying umami batch items");
@@ -285,11 +294,18 @@ async fn settle_answer(
     }
 }
 
+/// Whether a hit skips the batch: a visitor's hit that wants its cache token, or a hit with
+/// its own User-Agent that Umami's bot filter may drop (only `/api/send` tells).
+fn goes_singly(settings: &Settings, hit: &PreparedHit) -> bool {
+    (settings.visitor_hits_singly && hit.distinct_id().is_some())
+        || (!settings.batch_user_agent_hits && hit.envelope.payload.user_agent.is_some())
+}
+
 fn encoded_len(items: &[Item]) -> usize {
     batch::encoded_len(items.iter().map(|i| i.body.len()))
 }
 
-fn failure_reason(outcome: &AttemptOutcome<'_>) -> FailReason {
+fn failure_reason(outcome: &AttemptOutcome) -> FailReason {
     if RetryPolicy::is_retryable(outcome) {
         FailReason::RetriesExhausted
     } else {
@@ -357,7 +373,7 @@ async fn send_one(shared: Arc<Shared>, id: u64, item: Item, _permit: OwnedSemaph
             Err(e @ Error::Status { .. }) => (
                 AttemptOutcome::Status {
                     status: e.status().unwrap_or(500),
-                    retry_after: None,
+                    retry_after: e.retry_after(),
                 },
                 e.to_string(),
             ),
@@ -384,7 +400,7 @@ async fn send_one(shared: Arc<Shared>, id: u64, item: Item, _permit: OwnedSemaph
         match shared
             .settings
             .retry
-            .decide(attempt, &outcome, SystemTime::now(), jitter.next_f64())
+            .decide(attempt, &outcome, jitter.next_f64())
         {
             RetryDecision::Backoff(delay) => {
                 tracing::debug!(attempt, ?delay, %message, "retrying umami send");

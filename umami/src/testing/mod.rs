@@ -44,12 +44,38 @@
 //! | any other method on `/api/send` or `/api/batch` | `405`, empty body |
 //! | `GET /api/heartbeat` | `200 {"ok":true}` |
 //!
+//! It also serves the read-back part of the management API, from what it stored, so a test
+//! can read hits back over HTTP as it would from a real Umami (log in first; every read needs
+//! `Authorization: Bearer <token>`, else `401`; `startAt`/`endAt` are epoch milliseconds and
+//! required where listed, else `400`):
+//!
+//! | request | answer |
+//! |---|---|
+//! | `POST /api/auth/login` `{"username","password"}` ([`CollectorBuilder::credentials`]) | `{"token","user":{"id","username","role","createdAt","isAdmin"}}`; `401` for other credentials |
+//! | `POST /api/auth/verify` | the user object |
+//! | `GET /api/websites/{id}/events?startAt&endAt[&page&pageSize&search]` | `{"data":[{id, websiteId, sessionId, createdAt, hostname, urlPath, urlQuery, referrerPath, referrerQuery, referrerDomain, pageTitle, eventType, eventName, hasData, ...}],"count","page","pageSize"}`, newest first; `eventType` 1 page view, 2 custom event |
+//! | `GET /api/websites/{id}/metrics?type=event&startAt&endAt` | `[{"x":"<event name>","y":<count>}]` |
+//! | `GET /api/websites/{id}/stats?startAt&endAt` | `{"pageviews","visitors","visits","bounces","totaltime","comparison":{...}}` |
+//! | `GET /api/websites/{id}/event-data/properties?startAt&endAt` | `[{"eventName","propertyName","total"}]` |
+//! | `GET /api/websites/{id}/event-data/values?startAt&endAt&event&propertyName` | `[{"value","total"}]` |
+//! | `GET /api/websites/{id}/event-data/{eventId}` | `[{dataKey, dataType, stringValue, numberValue, dateValue, ...}]` |
+//! | `GET /api/websites/{id}/sessions/{sessionId}` | `{id, distinctId, screen, language, firstAt, lastAt, visits, views, events, totaltime, ...}` (`{}` without events) |
+//! | `GET /api/websites/{id}/sessions/{sessionId}/properties` | the session data of `identify` hits: `[{dataKey, dataType, stringValue, numberValue, ...}]` |
+//!
+//! Custom data is stored as Umami stores it: nested objects flattened into dotted keys, each
+//! value typed (`dataType` 1 string, 2 number, 3 boolean, 4 date, 5 array as JSON text),
+//! numbers with 4 decimals. Filters `path`, `hostname`, `title`, `event` and `tag` (plain
+//! value, or `eq.`/`neq.`/`c.`/`dnc.` before it) narrow events, metrics and stats. Browser,
+//! OS, device and location are not derived (always `null`).
+//!
 //! Session ids are deterministic: derived from the website and the distinct id (`id`) when
 //! one is sent, else from the website, the IP and the User-Agent, so a test can check that
 //! two hits landed in the same session.
 
+mod api;
 pub mod bot;
 mod rules;
+mod store;
 
 use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
@@ -73,6 +99,12 @@ use tokio::task::{JoinHandle, JoinSet};
 use uuid::Uuid;
 
 use rules::{ErrorTree, ValidSend};
+
+/// The username a collector's `POST /api/auth/login` accepts by default (a fresh Umami's).
+pub const DEFAULT_USERNAME: &str = "admin";
+
+/// The password a collector's `POST /api/auth/login` accepts by default (a fresh Umami's).
+pub const DEFAULT_PASSWORD: &str = "umami";
 
 /// How many items one `/api/batch` request may carry, as the protocol documents.
 pub const MAX_BATCH_ITEMS: usize = 500;
@@ -114,6 +146,8 @@ pub struct CollectorBuilder {
     max_batch_items: Option<usize>,
     bot_check: bool,
     ignored_ips: HashSet<String>,
+    username: String,
+    password: crate::secret::Secret,
 }
 
 impl Default for CollectorBuilder {
@@ -124,6 +158,8 @@ impl Default for CollectorBuilder {
             max_batch_items: Some(MAX_BATCH_ITEMS),
             bot_check: true,
             ignored_ips: HashSet::new(),
+            username: DEFAULT_USERNAME.to_owned(),
+            password: crate::secret::Secret::new(DEFAULT_PASSWORD),
         }
     }
 }
@@ -179,6 +215,14 @@ impl CollectorBuilder {
         self
     }
 
+    /// The account `POST /api/auth/login` accepts; any other answers 401. Default
+    /// [`DEFAULT_USERNAME`] / [`DEFAULT_PASSWORD`] (a fresh Umami's `admin` / `umami`).
+    pub fn credentials(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+        self.username = username.into();
+        self.password = crate::secret::Secret::new(password);
+        self
+    }
+
     /// Binds `127.0.0.1` on a random port and serves on the current tokio runtime.
     ///
     /// # Errors
@@ -195,6 +239,7 @@ impl CollectorBuilder {
             state: Mutex::new(State::default()),
             stored,
             token_key: random_uuid(),
+            started_at: SystemTime::now(),
         });
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(serve(listener, Arc::clone(&shared), stopped));
@@ -392,6 +437,7 @@ impl std::error::Error for WaitTimeout {}
 /// One hit the collector stored (what Umami would have written to its database).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
+    event_id: String,
     method: String,
     path: String,
     batch_index: Option<usize>,
@@ -406,6 +452,12 @@ pub struct Hit {
 }
 
 impl Hit {
+    /// The id of the stored row: the `id` of the events list and the `eventId` of
+    /// `/api/websites/{id}/event-data/{eventId}` (a UUID, unique per collector).
+    pub fn event_id(&self) -> &str {
+        &self.event_id
+    }
+
     /// The HTTP method: always `POST`.
     pub fn method(&self) -> &str {
         &self.method
@@ -639,6 +691,12 @@ struct State {
     failures: Option<(usize, u16)>,
     /// Injected latency before every answer.
     delay: Duration,
+    /// Bearer tokens handed out by `POST /api/auth/login`.
+    auth_tokens: HashSet<String>,
+    /// Logins so far (makes each token distinct).
+    auth_serial: u64,
+    /// Hits stored so far, cleared ones included (makes each event id distinct).
+    event_serial: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -653,8 +711,10 @@ struct Shared {
     state: Mutex<State>,
     /// The number of stored hits, for `wait_for_hits`.
     stored: watch::Sender<usize>,
-    /// Signs this collector's cache tokens.
+    /// Signs this collector's cache tokens, and seeds its event ids and login tokens.
     token_key: Uuid,
+    /// When the collector started: the `createdAt` of its user.
+    started_at: SystemTime,
 }
 
 impl Shared {
@@ -742,7 +802,15 @@ async fn handle(shared: &Shared, request: Request<Incoming>) -> Response<Full<By
         let mut state = shared.lock();
         let reply = match injected_failure(&mut state, method, path) {
             Some(reply) => reply,
-            None => route(shared, &mut state, method, path, &headers, &body),
+            None => route(
+                shared,
+                &mut state,
+                method,
+                path,
+                parts.uri.query(),
+                &headers,
+                &body,
+            ),
         };
         state.requests.push(ReceivedRequest {
             method: method.to_owned(),
@@ -798,6 +866,7 @@ fn route(
     state: &mut State,
     method: &str,
     path: &str,
+    query: Option<&str>,
     headers: &Headers,
     body: &[u8],
 ) -> Reply {
@@ -812,7 +881,8 @@ fn route(
         ("/api/batch", "POST") => batch(shared, state, body, headers),
         ("/api/send" | "/api/batch", _) => Reply::empty(405),
         ("/api/heartbeat", "GET") => Reply::json(200, &serde_json::json!({"ok": true})),
-        _ => Reply::empty(404),
+        _ => api::route(shared, state, method, path, query, headers, body)
+            .unwrap_or_else(|| Reply::empty(404)),
     }
 }
 
@@ -979,7 +1049,14 @@ fn send(
             iat,
         },
     );
+    state.event_serial += 1;
+    let event_id = Uuid::new_v5(
+        &shared.token_key,
+        format!("event\0{}", state.event_serial).as_bytes(),
+    )
+    .to_string();
     state.hits.push(Hit {
+        event_id,
         method: "POST".to_owned(),
         path: path.to_owned(),
         batch_index,
