@@ -495,7 +495,8 @@ impl<K> HitBuilder<K> {
     }
 }
 
-fn json_kind(value: &Value) -> &'static str {
+/// How an error message names the JSON type a value serialized to.
+pub(crate) fn json_kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

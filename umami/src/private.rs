@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use crate::error::ValidationError;
-use crate::event::{DistinctId, IntoDistinctId};
+use crate::event::{DistinctId, IntoDistinctId, json_kind};
 
 pub use serde::Serialize;
 
@@ -127,17 +127,6 @@ fn collision(field: &str, key: &str) -> ValidationError {
              (through `flatten`)"
         ),
     )
-}
-
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// The distinct id of a `#[umami(distinct_id)]` field. The bound is spanned on the field's
