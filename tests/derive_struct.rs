@@ -45,7 +45,15 @@ async fn send_returns_the_server_answer() {
         trial: false,
     };
     let resp = event.send(&client(&server)).await.unwrap();
-    assert_eq!(resp.session_id(), Some("session-1"));
+    // What the shared mock answers (`send_support::v3_ok`).
+    assert_eq!(
+        resp.session_id(),
+        Some("5f0b8c2a-0000-4000-8000-000000000001")
+    );
+    assert_eq!(
+        resp.visit_id(),
+        Some("5f0b8c2a-0000-4000-8000-000000000002")
+    );
     assert_eq!(resp.cache(), Some("cache-token"));
 }
 
