@@ -163,7 +163,7 @@ async fn rename_all_screaming_kebab_case() {
 struct WithSkip {
     plan: String,
     #[umami(skip)]
-    #[allow(dead_code)]
+    #[expect(dead_code, reason = "a skipped field is never read")]
     internal: Vec<u8>,
 }
 

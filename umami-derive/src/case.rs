@@ -3,7 +3,7 @@
 
 /// A case convention for data keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(clippy::enum_variant_names)] // named after serde's case names
+#[expect(clippy::enum_variant_names, reason = "named after serde's case names")]
 pub(crate) enum RenameRule {
     LowerCase,
     UpperCase,

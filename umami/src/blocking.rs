@@ -48,7 +48,8 @@ use serde::Serialize;
 use crate::api::{ServerGeneration, User, Website, WebsiteStats, WebsitesPage};
 use crate::client::CloudRegion;
 use crate::error::Error;
-use crate::event::{HitKind, IntoDistinctId, PreparedHit, SendResponse, kind};
+use crate::hit::{HitKind, IntoDistinctId, IntoIpAddress, PreparedHit, kind};
+use crate::response::SendResponse;
 use crate::typed::UmamiEvent;
 
 /// The runtime the blocking calls run on. Dropped with `shutdown_background`, which (unlike a
@@ -86,6 +87,7 @@ impl Exec {
             .map_err(|e| Error::Transport {
                 message: format!("could not start the blocking client's runtime: {e}"),
                 timeout: false,
+                connect: false,
                 source: Box::new(e),
             })?;
         Ok(Exec(Arc::new(OwnedRuntime(Some(runtime)))))
@@ -198,7 +200,12 @@ impl Client {
         self.wrap(self.inner.identify(distinct_id))
     }
 
-    fn wrap<K>(&self, inner: crate::event::HitBuilder<K>) -> HitBuilder<K> {
+    /// A performance hit; see [`crate::Client::new_performance`].
+    pub fn new_performance(&self, url: impl Into<String>) -> NewPerformance {
+        self.wrap(self.inner.new_performance(url))
+    }
+
+    fn wrap<K>(&self, inner: crate::HitBuilder<K>) -> HitBuilder<K> {
         HitBuilder {
             inner,
             exec: self.exec.clone(),
@@ -399,7 +406,7 @@ impl ClientBuilder {
 #[derive(Debug, Clone)]
 #[must_use = "a hit builder does nothing until `.send()`"]
 pub struct HitBuilder<K> {
-    inner: crate::event::HitBuilder<K>,
+    inner: crate::HitBuilder<K>,
     exec: Exec,
 }
 
@@ -411,6 +418,8 @@ pub type NewPageView = HitBuilder<kind::PageView>;
 pub type NewRevenueEvent = HitBuilder<kind::Revenue>;
 /// Blocking builder of an identify hit: see [`Client::identify`].
 pub type Identify = HitBuilder<kind::Identify>;
+/// Blocking builder of a performance hit: see [`Client::new_performance`].
+pub type NewPerformance = HitBuilder<kind::Performance>;
 
 impl<K> HitBuilder<K> {
     forward! {
@@ -433,11 +442,25 @@ impl<K> HitBuilder<K> {
         /// See [`crate::HitBuilder::distinct_id`].
         distinct_id(id: impl IntoDistinctId);
         /// See [`crate::HitBuilder::ip_address`].
-        ip_address(ip: impl fmt::Display);
+        ip_address(ip: impl IntoIpAddress);
         /// See [`crate::HitBuilder::user_agent`].
         user_agent(user_agent: impl Into<String>);
         /// See [`crate::HitBuilder::timestamp`].
         timestamp(at: SystemTime);
+        /// See [`crate::HitBuilder::browser`].
+        browser(browser: impl Into<String>);
+        /// See [`crate::HitBuilder::os`].
+        os(os: impl Into<String>);
+        /// See [`crate::HitBuilder::device`].
+        device(device: impl Into<String>);
+    }
+
+    /// See [`crate::HitBuilder::server_side`].
+    pub fn server_side(self) -> Self {
+        HitBuilder {
+            inner: self.inner.server_side(),
+            exec: self.exec,
+        }
     }
 }
 
@@ -472,6 +495,21 @@ impl NewRevenueEvent {
         event_name(name: impl Into<String>);
         /// Custom data, merged with `revenue` and `currency`.
         custom_data(data: impl Serialize);
+    }
+}
+
+impl NewPerformance {
+    forward! {
+        /// See [`crate::NewPerformance::lcp`](crate::HitBuilder#method.lcp).
+        lcp(ms: f64);
+        /// See [`crate::NewPerformance::inp`](crate::HitBuilder#method.inp).
+        inp(ms: f64);
+        /// See [`crate::NewPerformance::fcp`](crate::HitBuilder#method.fcp).
+        fcp(ms: f64);
+        /// See [`crate::NewPerformance::ttfb`](crate::HitBuilder#method.ttfb).
+        ttfb(ms: f64);
+        /// See [`crate::NewPerformance::cls`](crate::HitBuilder#method.cls).
+        cls(score: f64);
     }
 }
 

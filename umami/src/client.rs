@@ -5,14 +5,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use reqwest::header::{CONTENT_TYPE, HeaderValue, USER_AGENT};
+use reqwest::header::{HeaderName, HeaderValue};
 
 use crate::error::{Error, ValidationError};
-use crate::event::{
-    Identify, IntoDistinctId, NewEvent, NewPageView, NewRevenueEvent, PreparedHit, SendResponse,
+use crate::hit::{
+    Identify, IntoDistinctId, NewEvent, NewPageView, NewPerformance, NewRevenueEvent, PreparedHit,
 };
-use crate::response;
+use crate::response::{self, SendResponse};
 use crate::secret::Secret;
+use crate::transport::Request;
+use crate::typed::UmamiEvent;
 use crate::validate;
 
 /// The User-Agent sent by default: `Mozilla/5.0 umami-rs/<version>`.
@@ -66,19 +68,11 @@ pub(crate) enum Target {
         base: String,
     },
     Cloud {
-        #[allow(
-            dead_code,
-            reason = "used by the management API and the batch dispatcher, built on this core"
-        )]
         api_key: Secret,
         region: Option<CloudRegion>,
         /// Root of `/api/send` and `/api/batch`.
         send_base: String,
         /// Root of the management API, region included: `https://api.umami.is/v1[/eu]`.
-        #[allow(
-            dead_code,
-            reason = "used by the management API and the batch dispatcher, built on this core"
-        )]
         api_base: String,
     },
 }
@@ -88,10 +82,6 @@ pub(crate) enum Target {
 pub(crate) struct Config {
     pub(crate) target: Target,
     pub(crate) send_url: String,
-    #[allow(
-        dead_code,
-        reason = "used by the management API and the batch dispatcher, built on this core"
-    )]
     pub(crate) batch_url: String,
     pub(crate) website_id: Option<String>,
     pub(crate) hostname: Option<String>,
@@ -102,10 +92,6 @@ pub(crate) struct Config {
 impl Config {
     /// The root that management paths hang off: `{base}/api` self-hosted, the Cloud API root
     /// (already with `/v1` and region) on Cloud.
-    #[allow(
-        dead_code,
-        reason = "used by the management API and the batch dispatcher, built on this core"
-    )]
     pub(crate) fn api_root(&self) -> String {
         match &self.target {
             Target::SelfHosted { base } => format!("{base}/api"),
@@ -178,11 +164,6 @@ impl Client {
     pub(crate) fn config(&self) -> &Config {
         &self.inner.config
     }
-
-    #[allow(
-        dead_code,
-        reason = "used by the management API and the batch dispatcher, built on this core"
-    )]
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
     }
@@ -245,6 +226,26 @@ impl Client {
         Identify::new(Some(self.clone()), distinct_id)
     }
 
+    /// Builds a `performance` hit (Umami 3.1+): the web vitals of the page at `url`, stored
+    /// by Umami as event type 5 and shown in its performance report.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
+    /// client
+    ///     .new_performance("/pricing")
+    ///     .lcp(1850.4)
+    ///     .inp(96.0)
+    ///     .cls(0.02)
+    ///     .fcp(820.1)
+    ///     .ttfb(180.3)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn new_performance(&self, url: impl Into<String>) -> NewPerformance {
+        NewPerformance::new(Some(self.clone()), url)
+    }
+
     /// Turns tracking off for this client and all its clones: hits are still validated, but
     /// nothing is sent and [`SendResponse::is_disabled`] is true.
     pub fn disable(&self) {
@@ -289,30 +290,20 @@ impl Client {
             .map(|t| t.is_some())
             .unwrap_or(false)
     }
-
-    #[allow(
-        dead_code,
-        reason = "used by the management API and the batch dispatcher, built on this core"
-    )]
     pub(crate) fn token(&self) -> Option<Secret> {
         self.inner.token.read().ok().and_then(|t| t.clone())
     }
-
-    #[allow(
-        dead_code,
-        reason = "used by the management API and the batch dispatcher, built on this core"
-    )]
     pub(crate) fn set_token(&self, token: Option<Secret>) {
         if let Ok(mut slot) = self.inner.token.write() {
             *slot = token;
         }
     }
 
-    /// Sends a hit prepared earlier (see [`NewEvent::prepare`](crate::event::HitBuilder::prepare)).
+    /// Sends a hit prepared earlier (see [`NewEvent::prepare`](crate::HitBuilder::prepare)).
     /// When tracking is disabled, nothing is sent.
     ///
     /// # Errors
-    /// As [`HitBuilder::send`](crate::event::HitBuilder::send).
+    /// As [`HitBuilder::send`](crate::HitBuilder::send).
     pub async fn send_hit(&self, hit: &PreparedHit) -> Result<SendResponse, Error> {
         self.send_hit_with_cache(hit, None).await
     }
@@ -322,7 +313,7 @@ impl Client {
     /// visitor's token with another visitor's hit: it merges their sessions.
     ///
     /// # Errors
-    /// As [`HitBuilder::send`](crate::event::HitBuilder::send).
+    /// As [`HitBuilder::send`](crate::HitBuilder::send).
     pub async fn send_hit_with_cache(
         &self,
         hit: &PreparedHit,
@@ -331,37 +322,46 @@ impl Client {
         if !self.is_enabled() {
             return Ok(SendResponse::disabled());
         }
-        self.send_body(hit.to_body(), cache).await
+        self.post_send(hit.body().to_vec(), cache).await
     }
 
-    /// Posts a serialized hit to `/api/send` and reads the answer.
-    pub(crate) async fn send_body(
+    /// Sends a typed event ([`UmamiEvent`], usually `#[derive(UmamiEvent)]`):
+    /// `event.send(&client)`, as a method of the client.
+    ///
+    /// ```no_run
+    /// # use umami::UmamiEvent;
+    /// #[derive(UmamiEvent)]
+    /// struct AppStarted;
+    ///
+    /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
+    /// client.send_event(&AppStarted).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`HitBuilder::send`](crate::HitBuilder::send).
+    pub async fn send_event<E: UmamiEvent + ?Sized>(
+        &self,
+        event: &E,
+    ) -> Result<SendResponse, Error> {
+        event.new_event(self).send().await
+    }
+
+    /// Posts one serialized hit to `/api/send`, with the visitor's cache token if given, and
+    /// reads the answer: the single path of every direct send.
+    pub(crate) async fn post_send(
         &self,
         body: Vec<u8>,
         cache: Option<&str>,
     ) -> Result<SendResponse, Error> {
-        let config = self.config();
-        let mut request = self
-            .inner
-            .http
-            .post(&config.send_url)
-            .header(USER_AGENT, config.user_agent.clone())
-            .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-            .timeout(config.timeout)
-            .body(body);
+        let mut request = Request::post_json(&self.config().send_url, body);
         if let Some(token) = cache {
             let value = HeaderValue::from_str(token).map_err(|_| {
                 ValidationError::new("cache", "must be visible ASCII text usable as a header")
             })?;
-            request = request.header("x-umami-cache", value);
+            request = request.header(HeaderName::from_static("x-umami-cache"), value);
         }
-        let response = request.send().await.map_err(Error::from_reqwest)?;
-        let status = response.status();
-        let retry_after = response::retry_after(response.headers());
-        let body = response.bytes().await.map_err(Error::from_reqwest)?;
-        if !status.is_success() {
-            return Err(response::status_error(status, retry_after, &body));
-        }
+        let body = self.exchange(request).await?.into_success()?;
         response::parse_send_success(&body)
     }
 }
@@ -436,7 +436,19 @@ impl ClientBuilder {
         self
     }
 
-    /// Overrides the root Cloud hits are sent to (default [`CLOUD_SEND_BASE`]), e.g. for a proxy.
+    /// Overrides the root Cloud hits are sent to (default [`CLOUD_SEND_BASE`],
+    /// `https://cloud.umami.is`, as the Python client uses), e.g. for a proxy. Some newer
+    /// Umami clients post to `https://gateway.umami.is` instead; both collect for Umami Cloud,
+    /// and this is where to switch:
+    ///
+    /// ```
+    /// let client = umami::Client::builder()
+    ///     .cloud_api_key("api_example")
+    ///     .cloud_send_base("https://gateway.umami.is")
+    ///     .build()?;
+    /// assert_eq!(client.send_url(), "https://gateway.umami.is/api/send");
+    /// # Ok::<(), umami::Error>(())
+    /// ```
     pub fn cloud_send_base(mut self, url: impl Into<String>) -> Self {
         self.cloud_send_base = Some(url.into());
         self
@@ -676,7 +688,9 @@ pub(crate) fn normalize_base(field: &'static str, url: &str) -> Result<String, V
             format!("{trimmed:?} must be a root URL without query or fragment"),
         ));
     }
-    Ok(trimmed.trim_end_matches('/').to_owned())
+    // The parsed form, not the input: the parser drops what it ignores (tabs, newlines,
+    // trailing control characters), which would otherwise end up inside every endpoint URL.
+    Ok(parsed.as_str().trim_end_matches('/').to_owned())
 }
 
 #[cfg(test)]
@@ -697,6 +711,24 @@ mod tests {
             normalize_base("url_base", "https://example.com/umami/").unwrap(),
             "https://example.com/umami"
         );
+    }
+
+    #[test]
+    fn normalize_base_keeps_the_parsed_form() {
+        // Control characters the URL parser drops must not end up in the endpoint URLs.
+        assert_eq!(
+            normalize_base("url_base", "http://example.com\u{1b}").unwrap(),
+            "http://example.com"
+        );
+        assert_eq!(
+            normalize_base("url_base", "https://Umami.Example.COM/an\tal/").unwrap(),
+            "https://umami.example.com/anal"
+        );
+        let client = Client::builder()
+            .url_base("http://example.com\u{1b}\u{7}")
+            .build()
+            .unwrap();
+        assert_eq!(client.send_url(), "http://example.com/api/send");
     }
 
     #[test]

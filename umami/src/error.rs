@@ -53,15 +53,24 @@ pub enum Error {
 
     /// The request did not complete: connection refused or reset, TLS, DNS, or timeout.
     #[error("transport error: {message}")]
+    #[non_exhaustive]
     Transport {
         /// What went wrong, without any secret.
         message: String,
-        /// Whether the request timed out.
+        /// Whether the request timed out (it may have reached the server).
         timeout: bool,
+        /// Whether no connection could be opened (the request certainly did not reach the
+        /// server).
+        connect: bool,
         /// The underlying error.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync + 'static>,
     },
+
+    /// The HTTP request could not be built (for example a header value the HTTP library
+    /// refuses): it never left this process, and sending it again cannot help.
+    #[error("the request could not be built: {0}")]
+    InvalidRequest(String),
 
     /// The server answered 2xx with a body this client cannot read.
     #[error("unexpected answer from Umami: {0}")]
@@ -107,6 +116,8 @@ impl Error {
 
     pub(crate) fn from_reqwest(err: reqwest::Error) -> Self {
         let timeout = err.is_timeout();
+        let connect = err.is_connect();
+        let never_sent = err.is_builder();
         // reqwest's Display can include the URL; URLs carry no secret here (keys travel in
         // headers), but strip the query anyway to keep filters out of logs.
         let err = err.without_url();
@@ -117,9 +128,13 @@ impl Error {
             message.push_str(&cause.to_string());
             source = cause.source();
         }
+        if never_sent {
+            return Error::InvalidRequest(message);
+        }
         Error::Transport {
             message,
             timeout,
+            connect,
             source: Box::new(err),
         }
     }

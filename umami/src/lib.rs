@@ -13,14 +13,16 @@ pub mod blocking;
 pub mod client;
 pub mod dispatch;
 pub mod error;
-pub mod event;
 pub mod global;
-mod global_api;
+pub mod hit;
 mod response;
+mod retry;
 mod secret;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
+mod text;
+mod transport;
 mod typed;
 mod validate;
 
@@ -31,21 +33,19 @@ pub use api::{
 #[cfg(feature = "rustls")]
 pub use client::install_rustls_provider;
 pub use client::{Client, ClientBuilder, CloudRegion, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT};
-pub use dispatch::{Dispatcher, Visitor};
+pub use dispatch::Dispatcher;
 pub use error::{Error, ValidationError};
-pub use event::{
-    DistinctId, HitBuilder, Identify, IntoDistinctId, NewEvent, NewPageView, NewRevenueEvent,
-    PreparedHit, SendResponse,
-};
 pub use global::{
-    clear_cloud_api_key, default_client, disable, enable, identify, is_enabled, new_event,
-    new_page_view, new_revenue_event, set_cloud_api_key, set_hostname, set_url_base,
-    set_website_id,
+    active_users, clear_cloud_api_key, default_client, disable, enable, heartbeat, identify,
+    is_enabled, is_logged_in, login, logout, new_event, new_page_view, new_performance,
+    new_revenue_event, send_event, set_cloud_api_key, set_hostname, set_url_base, set_website_id,
+    verify_token, website_stats, websites, websites_page, websites_query,
 };
-pub use global_api::{
-    active_users, heartbeat, is_logged_in, login, logout, verify_token, website_stats, websites,
-    websites_page, websites_query,
+pub use hit::{
+    DistinctId, HitBuilder, Identify, IntoDistinctId, IntoIpAddress, IntoPreparedHit, NewEvent,
+    NewPageView, NewPerformance, NewRevenueEvent, PreparedHit, Visitor,
 };
+pub use response::SendResponse;
 pub use typed::UmamiEvent;
 #[cfg(feature = "derive")]
 pub use umami_derive::UmamiEvent;

@@ -4,7 +4,8 @@
 use serde_json::{Map, Value};
 
 use crate::error::ValidationError;
-use crate::event::{DistinctId, IntoDistinctId, json_kind};
+use crate::hit::{DistinctId, IntoDistinctId};
+use crate::text::json_kind;
 
 pub use serde::Serialize;
 

@@ -1,4 +1,5 @@
-//! Reading Umami's answers, from every server generation (sans-IO).
+//! Reading Umami's answers, from every server generation (sans-IO): [`SendResponse`] for a
+//! stored hit, the server's error text, `Retry-After`.
 
 use std::time::{Duration, SystemTime};
 
@@ -7,10 +8,67 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::event::SendResponse;
+use crate::text::snippet;
 
-/// The longest server text carried into an error message.
+/// The longest server text carried into an error message, in characters.
 const MAX_MESSAGE: usize = 2000;
+
+/// The answer of `/api/send` to a stored hit.
+///
+/// ```
+/// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
+/// let resp = client.new_event("Signup").send().await?;
+/// if !resp.is_disabled() {
+///     println!("session {:?}", resp.session_id());
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct SendResponse {
+    pub(crate) json: Value,
+    pub(crate) cache: Option<String>,
+    pub(crate) session_id: Option<String>,
+    pub(crate) visit_id: Option<String>,
+    pub(crate) disabled: bool,
+}
+
+impl SendResponse {
+    pub(crate) fn disabled() -> Self {
+        SendResponse {
+            json: Value::Object(Map::new()),
+            cache: None,
+            session_id: None,
+            visit_id: None,
+            disabled: true,
+        }
+    }
+
+    /// The cache token to echo as `x-umami-cache` on the same visitor's next hit (every server
+    /// version returns one: v2.0–2.15 as the plain-text body).
+    pub fn cache(&self) -> Option<&str> {
+        self.cache.as_deref()
+    }
+
+    /// The session id (servers v2.17+).
+    pub fn session_id(&self) -> Option<&str> {
+        self.session_id.as_deref()
+    }
+
+    /// The visit id (servers v2.17+).
+    pub fn visit_id(&self) -> Option<&str> {
+        self.visit_id.as_deref()
+    }
+
+    /// The server's JSON answer, or `{}` (tracking disabled, or a plain-text answer).
+    pub fn json(&self) -> &Value {
+        &self.json
+    }
+
+    /// True when tracking was disabled: the inputs were validated, nothing was sent.
+    pub fn is_disabled(&self) -> bool {
+        self.disabled
+    }
+}
 
 /// A 2xx answer of `/api/send`.
 ///
@@ -247,14 +305,7 @@ fn collect_tree_errors(node: &Map<String, Value>, path: &str, out: &mut Vec<Stri
 }
 
 fn truncate(text: &str) -> String {
-    if text.len() <= MAX_MESSAGE {
-        return text.to_owned();
-    }
-    let mut end = MAX_MESSAGE;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &text[..end])
+    snippet(text, MAX_MESSAGE)
 }
 
 #[cfg(test)]
@@ -348,5 +399,16 @@ mod tests {
             parse_send_success(br#"{"ok":true}"#),
             Err(Error::UnexpectedResponse(_))
         ));
+    }
+
+    #[test]
+    fn disabled_response_is_empty() {
+        let resp = SendResponse::disabled();
+        assert!(resp.is_disabled());
+        assert_eq!(resp.json(), &serde_json::json!({}));
+        assert_eq!(
+            (resp.cache(), resp.session_id(), resp.visit_id()),
+            (None, None, None)
+        );
     }
 }

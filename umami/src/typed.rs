@@ -7,7 +7,9 @@ use serde_json::{Map, Value};
 
 use crate::client::Client;
 use crate::error::{Error, ValidationError};
-use crate::event::{DistinctId, NewEvent, SendResponse};
+use crate::global::default_client;
+use crate::hit::{DistinctId, NewEvent};
+use crate::response::SendResponse;
 
 /// An analytics event as a Rust type: its name, url, title, custom data and distinct id.
 ///
@@ -161,7 +163,7 @@ pub trait UmamiEvent {
     /// Sends the event with `client`: `self.new_event(client).send()`.
     ///
     /// # Errors
-    /// As [`NewEvent::send`](crate::HitBuilder::send).
+    /// As [`HitBuilder::send`](crate::HitBuilder::send).
     fn send(&self, client: &Client) -> impl Future<Output = Result<SendResponse, Error>> + Send {
         self.new_event(client).send()
     }
@@ -169,7 +171,7 @@ pub trait UmamiEvent {
     /// Like [`new_event`](UmamiEvent::new_event), on the module-level default client (see
     /// [`crate::default_client`]), as [`umami::new_event`](crate::new_event) does.
     fn new_event_global(&self) -> NewEvent {
-        prefill(self, crate::global::new_event(self.event_name()))
+        prefill(self, NewEvent::new(default_client(), self.event_name()))
     }
 
     /// Sends the event with the module-level default client, configured by

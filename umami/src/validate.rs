@@ -11,6 +11,10 @@ pub(crate) const MAX_LANGUAGE: usize = 35;
 pub(crate) const MAX_SCREEN: usize = 11;
 pub(crate) const MAX_TAG: usize = 50;
 pub(crate) const MAX_DISTINCT_ID: usize = 50;
+/// `browser`, `os` and `device` overrides: the session table's `varchar(20)` columns.
+pub(crate) const MAX_CLIENT_DETAIL: usize = 20;
+/// The revenue table's `currency varchar(10)`.
+pub(crate) const MAX_CURRENCY: usize = 10;
 /// Custom-data keys (dotted, after flattening) and string values are stored in 500 chars.
 pub(crate) const MAX_DATA_KEY: usize = 500;
 pub(crate) const MAX_DATA_STRING: usize = 500;

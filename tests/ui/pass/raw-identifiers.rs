@@ -4,7 +4,7 @@ use umami::UmamiEvent;
 
 #[derive(UmamiEvent)]
 #[umami(url = "/{type}/{r#match}")]
-#[allow(non_camel_case_types)]
+#[expect(non_camel_case_types, reason = "raw identifiers are the point of this case")]
 struct r#async {
     r#type: &'static str,
     r#match: u8,

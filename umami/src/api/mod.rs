@@ -35,12 +35,13 @@
 //! ```
 
 use reqwest::Method;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
+use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
 
 use crate::client::{Client, Target};
 use crate::error::{Error, ValidationError};
-use crate::{response, validate};
+use crate::transport::Request;
+use crate::{text, validate};
 
 mod active;
 mod auth;
@@ -122,14 +123,13 @@ impl Client {
         json_body: Option<Vec<u8>>,
     ) -> Result<Answer, Error> {
         let config = self.config();
-        let mut request = self
-            .http()
-            .request(method.clone(), url.clone())
-            .header(USER_AGENT, config.user_agent.clone())
-            .timeout(config.timeout);
+        let mut request = Request::new(method.clone(), url.as_str());
         match &config.target {
             Target::Cloud { api_key, .. } => {
-                request = request.header("x-umami-api-key", secret_header(api_key.expose())?);
+                request = request.header(
+                    HeaderName::from_static("x-umami-api-key"),
+                    secret_header(api_key.expose())?,
+                );
             }
             Target::SelfHosted { .. } => {
                 if auth == Auth::Required {
@@ -139,29 +139,22 @@ impl Client {
                              self-hosted Umami need its bearer token)",
                         )
                     })?;
-                    let mut value = secret_header(&format!("Bearer {}", token.expose()))?;
-                    value.set_sensitive(true);
+                    let value = secret_header(&format!("Bearer {}", token.expose()))?;
                     request = request.header(AUTHORIZATION, value);
                 }
             }
         }
         if let Some(body) = json_body {
-            request = request
-                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                .body(body);
+            request = request.json_body(body);
         }
         // The path only: the query holds filter values, which are the user's data.
         tracing::debug!(method = %method, path = url.path(), "umami management call");
-        let response = request.send().await.map_err(Error::from_reqwest)?;
-        let status = response.status();
-        let retry_after = response::retry_after(response.headers());
-        let body = response.bytes().await.map_err(Error::from_reqwest)?;
-        if !status.is_success() {
-            return Err(self.scrub(response::status_error(status, retry_after, &body)));
-        }
-        Ok(Answer {
-            body: body.to_vec(),
-        })
+        let body = self
+            .exchange(request)
+            .await?
+            .into_success()
+            .map_err(|e| self.scrub(e))?;
+        Ok(Answer { body })
     }
 
     /// [`api_call`](Self::api_call) and the answer read as JSON into `T`.
@@ -267,12 +260,7 @@ pub(crate) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
 
 /// The start of a body, for error messages.
 pub(crate) fn quote(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let text = text.trim();
-    match text.char_indices().nth(MAX_QUOTE) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_owned(),
-    }
+    text::snippet(String::from_utf8_lossy(body).trim(), MAX_QUOTE)
 }
 
 #[cfg(test)]

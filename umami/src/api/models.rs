@@ -8,6 +8,8 @@ use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::text::json_kind;
+
 /// An Umami user, as returned by `login` and the token check.
 ///
 /// ```
@@ -177,14 +179,14 @@ impl<'de> Deserialize<'de> for WebsitesPage {
                 Some(other) => {
                     return Err(de::Error::custom(format!(
                         "`data` should be a list of websites, found {}",
-                        kind(&other)
+                        json_kind(&other)
                     )));
                 }
             },
             other => {
                 return Err(de::Error::custom(format!(
                     "expected a page of websites, found {}",
-                    kind(&other)
+                    json_kind(&other)
                 )));
             }
         };
@@ -272,7 +274,7 @@ impl<'de> Deserialize<'de> for WebsiteStats {
         let Value::Object(map) = value else {
             return Err(de::Error::custom(format!(
                 "expected the stats object, found {}",
-                kind(&value)
+                json_kind(&value)
             )));
         };
         let mut now = [0_u64; 5];
@@ -306,7 +308,7 @@ impl<'de> Deserialize<'de> for WebsiteStats {
             Some(other) => {
                 return Err(de::Error::custom(format!(
                     "`comparison` should be an object, found {}",
-                    kind(other)
+                    json_kind(other)
                 )));
             }
         };
@@ -360,7 +362,7 @@ pub(crate) fn active_visitors(value: &Value) -> Result<u64, String> {
         Value::Number(_) => count(value),
         other => Err(format!(
             "expected a count of visitors, found {}",
-            kind(other)
+            json_kind(other)
         )),
     }
 }
@@ -379,24 +381,13 @@ pub(crate) fn count(value: &Value) -> Result<u64, String> {
             .trim()
             .parse::<f64>()
             .map_err(|_| format!("expected a number, found the text {s:?}"))?,
-        other => return Err(format!("expected a number, found {}", kind(other))),
+        other => return Err(format!("expected a number, found {}", json_kind(other))),
     };
     if !number.is_finite() || number < 0.0 {
         return Err(format!("expected a count (>= 0), found {number}"));
     }
     // Saturates above u64::MAX, which no real count reaches.
     Ok(number.round() as u64)
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// Text, or the text of a number; anything else (null included) is `None`.

@@ -8,7 +8,7 @@ use super::Auth;
 use super::models::WebsiteStats;
 use crate::client::Client;
 use crate::error::{Error, ValidationError};
-use crate::event::IntoDistinctId;
+use crate::hit::IntoDistinctId;
 
 /// Which generation of the Umami API a self-hosted server speaks, for the filter names of
 /// [`WebsiteStatsRequest`]: v2 servers call the `path` filter `url` and the `hostname`

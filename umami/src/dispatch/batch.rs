@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::response;
+use crate::{response, retry, text};
 
 /// Umami's limit on the items of one `/api/batch` request.
 pub const MAX_BATCH_ITEMS: usize = 500;
@@ -152,22 +152,13 @@ fn item_outcome(response: &Value) -> ItemOutcome {
         .unwrap_or(StatusCode::BAD_REQUEST);
     let message = response::error_message(code, response.to_string().as_bytes());
     match status {
-        Some(s @ (429 | 500 | 502 | 503 | 504)) => ItemOutcome::Retry { status: s, message },
+        Some(s) if retry::is_retryable_status(s) => ItemOutcome::Retry { status: s, message },
         _ => ItemOutcome::Rejected(message),
     }
 }
 
 fn snippet(text: &str) -> String {
-    const MAX: usize = 200;
-    let text = text.trim();
-    if text.len() <= MAX {
-        return text.to_owned();
-    }
-    let mut end = MAX;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &text[..end])
+    text::snippet(text.trim(), 200)
 }
 
 #[cfg(test)]

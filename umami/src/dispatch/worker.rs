@@ -4,19 +4,20 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
-use reqwest::header::{CONTENT_TYPE, HeaderValue, USER_AGENT};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
 use crate::error::Error;
-use crate::event::PreparedHit;
-use crate::response;
+use crate::hit::WireHit;
+use crate::retry::{AttemptOutcome, Retrier, RetryPolicy};
+use crate::transport::Request;
 
 use super::batch::{self, ItemOutcome};
-use super::retry::{AttemptOutcome, Jitter, RetryDecision, RetryPolicy};
+use super::queue::{Due, Item};
+use super::settings::Settings;
+use super::shared::Shared;
 use super::stats::FailReason;
-use super::{Due, Item, Settings, Shared};
 
 /// The worker: waits until a batch is due (full, flushed, or its oldest event waited the
 /// flush interval), then hands it to a task, at most `max_concurrent_requests` at a time.
@@ -83,8 +84,7 @@ async fn send_batch(
     _permit: OwnedSemaphorePermit,
 ) {
     let settings = &shared.settings;
-    let mut jitter = Jitter::new(id);
-    let mut attempt = 0_u32;
+    let mut retrier = Retrier::new(&settings.retry, id);
     if shared.batch_endpoint.load(Ordering::Relaxed) {
         let (singles, batched): (Vec<Item>, Vec<Item>) = items
             .into_iter()
@@ -101,7 +101,7 @@ async fn send_batch(
             match parts.pop() {
                 Some(part) => {
                     items = part;
-                    attempt = 0;
+                    retrier.restart();
                 }
                 None => return,
             }
@@ -125,100 +125,102 @@ async fn send_batch(
             send_singles(&shared, id, items).await;
             return;
         }
-        attempt += 1;
-        let config = shared.client.config();
-        let body = batch::encode(items.iter().map(|i| i.body.as_slice()));
+        let attempt = retrier.start_attempt();
+        let batch_url = &shared.client.config().batch_url;
+        let body = batch::encode(items.iter().map(|i| &*i.hit.body));
         let body_len = body.len();
         shared.note_request();
-        let result = shared
-            .client
-            .http()
-            .post(&config.batch_url)
-            .header(USER_AGENT, config.user_agent.clone())
-            .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-            .timeout(settings.batch_timeout)
-            .body(body)
-            .send()
-            .await;
-        let (status, retry_after, answer) = match result {
-            Ok(response) => {
-                let status = response.status();
-                let retry_after = response::retry_after(response.headers());
-                match response.bytes().await {
-                    Ok(body) => (status, retry_after, Ok(body)),
-                    Err(e) => (status, None, Err(e)),
+        let request = Request::post_json(batch_url, body).timeout(settings.batch_timeout);
+        let reply = match shared.client.exchange(request).await {
+            Ok(reply) => reply,
+            Err(error) => {
+                let n = items.len() as u64;
+                if !retry_or_settle(&shared, &mut retrier, id, n, &error).await {
+                    items = Vec::new();
                 }
+                continue;
             }
-            Err(e) => (reqwest::StatusCode::OK, None, Err(e)),
         };
-        let (outcome, message) = match answer {
-            Err(e) => {
-                let outcome = AttemptOutcome::Transport {
-                    timeout: e.is_timeout(),
-                    connect: e.is_connect(),
-                };
-                (outcome, Error::from_reqwest(e).to_string())
-            }
-            Ok(body) if status.is_success() => {
-                match batch::parse_answer(&body, items.len()) {
-                    Ok(outcomes) => {
-                        items =
-                            settle_answer(&shared, id, items, outcomes, attempt, &mut jitter).await;
-                    }
-                    Err(message) => {
-                        tracing::warn!(%message, "umami batch answer not understood");
-                        let n = items.len() as u64;
-                        shared.settle(id, 0, vec![(FailReason::UnexpectedResponse, n, message)]);
-                        items = Vec::new();
-                    }
+        let status = reply.status.as_u16();
+        if reply.status.is_success() {
+            match batch::parse_answer(&reply.body, items.len()) {
+                Ok(outcomes) => {
+                    items = settle_answer(&shared, id, items, outcomes, &mut retrier).await;
                 }
-                continue;
-            }
-            Ok(_) if matches!(status.as_u16(), 404 | 405) => {
-                if shared.batch_endpoint.swap(false, Ordering::Relaxed) {
-                    tracing::warn!(
-                        status = status.as_u16(),
-                        url = %config.batch_url,
-                        "this Umami has no /api/batch (servers before v2.18): sending every \
-                         event with its own /api/send call from now on"
-                    );
+                Err(message) => {
+                    tracing::warn!(%message, "umami batch answer not understood");
+                    let n = items.len() as u64;
+                    shared.settle(id, 0, vec![(FailReason::UnexpectedResponse, n, message)]);
+                    items = Vec::new();
                 }
-                continue;
             }
-            Ok(_) if status.as_u16() == 413 && items.len() > 1 => {
-                let tail = items.split_off(items.len() / 2);
-                let limit = shared.lower_batch_bytes(encoded_len(&items).max(encoded_len(&tail)));
+            continue;
+        }
+        if matches!(status, 404 | 405) {
+            if shared.batch_endpoint.swap(false, Ordering::Relaxed) {
                 tracing::warn!(
-                    bytes = body_len,
-                    limit,
-                    "the server refused a batch as too large (413): splitting it, and keeping \
-                     batches under the new limit from now on"
+                    status,
+                    url = %batch_url,
+                    "this Umami has no /api/batch (servers before v2.18): sending every \
+                     event with its own /api/send call from now on"
                 );
-                parts.push(tail);
-                attempt = 0;
-                continue;
             }
-            Ok(body) => (
-                AttemptOutcome::Status {
-                    status: status.as_u16(),
-                    retry_after,
-                },
-                response::error_message(status, &body),
-            ),
-        };
+            continue;
+        }
+        if status == 413 && items.len() > 1 {
+            let tail = items.split_off(items.len() / 2);
+            let limit = shared.lower_batch_bytes(encoded_len(&items).max(encoded_len(&tail)));
+            tracing::warn!(
+                bytes = body_len,
+                limit,
+                "the server refused a batch as too large (413): splitting it, and keeping \
+                 batches under the new limit from now on"
+            );
+            parts.push(tail);
+            retrier.restart();
+            continue;
+        }
+        tracing::debug!(attempt, status, "umami batch answered with an error");
         let n = items.len() as u64;
-        match settings.retry.decide(attempt, &outcome, jitter.next_f64()) {
-            RetryDecision::Backoff(delay) => {
-                tracing::debug!(attempt, ?delay, events = n, %message, "retrying umami batch");
-                shared.note_retry(n, outcome.may_have_been_stored());
-                tokio::time::sleep(delay).await;
-            }
-            RetryDecision::Fail | RetryDecision::Done => {
-                let reason = failure_reason(&outcome);
-                tracing::warn!(attempt, events = n, %reason, %message, "umami batch failed");
-                shared.settle(id, 0, vec![(reason, n, message)]);
-                items = Vec::new();
-            }
+        if !retry_or_settle(&shared, &mut retrier, id, n, &reply.status_error()).await {
+            items = Vec::new();
+        }
+    }
+}
+
+/// After an attempt of `events` events failed with `error`: either waits for the retry and
+/// counts the re-send (`true`: send them again), or settles them as failed with the reason
+/// (`false`). The one retry decision of the dispatcher's requests.
+async fn retry_or_settle(
+    shared: &Shared,
+    retrier: &mut Retrier<'_>,
+    id: u64,
+    events: u64,
+    error: &Error,
+) -> bool {
+    // A failure's message is the server's own text for an answer, the error otherwise.
+    let message = match error {
+        Error::Status { message, .. } => message.clone(),
+        other => other.to_string(),
+    };
+    let Some(outcome) = AttemptOutcome::of_error(error) else {
+        // Never sent, or nothing a retry can change: fail at once, no duplicate counted.
+        tracing::warn!(events, %message, "umami send failed for good");
+        shared.settle(id, 0, vec![(FailReason::Rejected, events, message)]);
+        return false;
+    };
+    match retrier.next_delay(&outcome) {
+        Some(delay) => {
+            tracing::debug!(?delay, events, %message, "retrying umami request");
+            tokio::time::sleep(delay).await;
+            shared.note_resend(events, outcome.may_have_been_stored());
+            true
+        }
+        None => {
+            let reason = failure_reason(&outcome);
+            tracing::warn!(events, %reason, %message, "umami request failed");
+            shared.settle(id, 0, vec![(reason, events, message)]);
+            false
         }
     }
 }
@@ -230,8 +232,7 @@ async fn settle_answer(
     id: u64,
     items: Vec<Item>,
     outcomes: Vec<ItemOutcome>,
-    attempt: u32,
-    jitter: &mut Jitter,
+    retrier: &mut Retrier<'_>,
 ) -> Vec<Item> {
     let mut sent = 0;
     let mut failures = Vec::new();
@@ -267,42 +268,27 @@ async fn settle_answer(
     if again.is_empty() {
         return again;
     }
-    let outcome = AttemptOutcome::Status {
+    let error = Error::Status {
         status: again_status,
+        message: again_message,
         retry_after: None,
     };
-    let n = again.len() as u64;
-    match shared
-        .settings
-        .retry
-        .decide(attempt, &outcome, jitter.next_f64())
-    {
-        RetryDecision::Backoff(delay) => {
-            tracing::debug!(attempt, ?delay, events = n, message = %again_message, "retrying umami batch items");
-            shared.note_retry(n, outcome.may_have_been_stored());
-            tokio::time::sleep(delay).await;
-            again
-        }
-        RetryDecision::Fail | RetryDecision::Done => {
-            shared.settle(
-                id,
-                0,
-                vec![(FailReason::RetriesExhausted, n, again_message)],
-            );
-            Vec::new()
-        }
+    if retry_or_settle(shared, retrier, id, again.len() as u64, &error).await {
+        again
+    } else {
+        Vec::new()
     }
 }
 
 /// Whether a hit skips the batch: a visitor's hit that wants its cache token, or a hit with
 /// its own User-Agent that Umami's bot filter may drop (only `/api/send` tells).
-fn goes_singly(settings: &Settings, hit: &PreparedHit) -> bool {
-    (settings.visitor_hits_singly && hit.distinct_id().is_some())
-        || (!settings.batch_user_agent_hits && hit.envelope.payload.user_agent.is_some())
+fn goes_singly(settings: &Settings, hit: &WireHit) -> bool {
+    (settings.visitor_hits_singly && hit.distinct_id.is_some())
+        || (!settings.batch_user_agent_hits && hit.has_user_agent)
 }
 
 fn encoded_len(items: &[Item]) -> usize {
-    batch::encoded_len(items.iter().map(|i| i.body.len()))
+    batch::encoded_len(items.iter().map(|i| i.hit.body.len()))
 }
 
 fn failure_reason(outcome: &AttemptOutcome) -> FailReason {
@@ -327,35 +313,26 @@ async fn send_singles(shared: &Arc<Shared>, id: u64, items: Vec<Item>) {
     while sends.join_next().await.is_some() {}
 }
 
-/// One event through [`Client::send_hit_with_cache`](crate::Client::send_hit_with_cache),
-/// with the visitor's cache token, retried by the same policy.
+/// One event to `/api/send`, with the visitor's cache token, retried by the same policy.
 async fn send_one(shared: Arc<Shared>, id: u64, item: Item, _permit: OwnedSemaphorePermit) {
-    let visitor = item.hit.distinct_id().map(str::to_owned);
-    let mut jitter = Jitter::new(id ^ (item.seq << 20));
-    let mut attempt = 0_u32;
+    let visitor = item.hit.distinct_id.as_deref();
+    let mut retrier = Retrier::new(&shared.settings.retry, id ^ (item.seq << 20));
     loop {
-        attempt += 1;
-        let token = visitor.as_deref().and_then(|v| shared.cache_token(v));
+        if !shared.client.is_enabled() {
+            let message = "tracking was disabled before the event was sent".to_owned();
+            shared.settle(id, 0, vec![(FailReason::Disabled, 1, message)]);
+            return;
+        }
+        retrier.start_attempt();
+        let token = visitor.and_then(|v| shared.cache_token(v));
         shared.note_request();
-        let (outcome, message) = match shared
+        let result = shared
             .client
-            .send_hit_with_cache(&item.hit, token.as_deref())
-            .await
-        {
-            Ok(response) if response.is_disabled() => {
-                shared.settle(
-                    id,
-                    0,
-                    vec![(
-                        FailReason::Disabled,
-                        1,
-                        "tracking was disabled before the event was sent".to_owned(),
-                    )],
-                );
-                return;
-            }
+            .post_send(item.hit.body.to_vec(), token.as_deref())
+            .await;
+        let error = match result {
             Ok(response) => {
-                if let (Some(visitor), Some(token)) = (&visitor, response.cache()) {
+                if let (Some(visitor), Some(token)) = (visitor, response.cache()) {
                     shared.store_cache_token(visitor, token);
                 }
                 shared.settle(id, 1, Vec::new());
@@ -370,49 +347,10 @@ async fn send_one(shared: Arc<Shared>, id: u64, item: Item, _permit: OwnedSemaph
                 shared.settle(id, 0, vec![(FailReason::UnexpectedResponse, 1, message)]);
                 return;
             }
-            Err(e @ Error::Status { .. }) => (
-                AttemptOutcome::Status {
-                    status: e.status().unwrap_or(500),
-                    retry_after: e.retry_after(),
-                },
-                e.to_string(),
-            ),
-            Err(e @ Error::Transport { .. }) => {
-                let connect = match &e {
-                    Error::Transport { source, .. } => source
-                        .downcast_ref::<reqwest::Error>()
-                        .is_some_and(reqwest::Error::is_connect),
-                    _ => false,
-                };
-                (
-                    AttemptOutcome::Transport {
-                        timeout: e.is_timeout(),
-                        connect,
-                    },
-                    e.to_string(),
-                )
-            }
-            Err(other) => {
-                shared.settle(id, 0, vec![(FailReason::Rejected, 1, other.to_string())]);
-                return;
-            }
+            Err(error) => error,
         };
-        match shared
-            .settings
-            .retry
-            .decide(attempt, &outcome, jitter.next_f64())
-        {
-            RetryDecision::Backoff(delay) => {
-                tracing::debug!(attempt, ?delay, %message, "retrying umami send");
-                shared.note_retry(1, outcome.may_have_been_stored());
-                tokio::time::sleep(delay).await;
-            }
-            RetryDecision::Fail | RetryDecision::Done => {
-                let reason = failure_reason(&outcome);
-                tracing::warn!(attempt, %reason, %message, "umami send failed");
-                shared.settle(id, 0, vec![(reason, 1, message)]);
-                return;
-            }
+        if !retry_or_settle(&shared, &mut retrier, id, 1, &error).await {
+            return;
         }
     }
 }

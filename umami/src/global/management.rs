@@ -4,7 +4,7 @@
 //! They use the client configured by [`set_url_base`](crate::set_url_base) or
 //! [`set_cloud_api_key`](crate::set_cloud_api_key). The login token is kept for the server it
 //! was issued by, so it survives later setters (which rebuild the default client) as long as
-//! the base URL stays the same; [`logout`] and [`global::reset`](crate::global::reset)
+//! the base URL stays the same; [`logout`] and [`global::reset`](super::reset)
 //! forget it.
 //!
 //! ```no_run
@@ -22,10 +22,10 @@
 use std::sync::RwLock;
 use std::time::SystemTime;
 
+use super::state::default_client;
 use crate::api::{User, Website, WebsiteStatsRequest, WebsitesPage, WebsitesQuery, no_client};
 use crate::client::Client;
 use crate::error::Error;
-use crate::global::default_client;
 use crate::secret::Secret;
 
 /// The login token of the module-level API, with the management root it belongs to.

@@ -1,30 +1,10 @@
-//! The seed's module-level API: one process-wide default client, configured by setters.
-//!
-//! These mirror the Python client's `umami.set_url_base(...)`, `umami.new_event(...)` and
-//! friends, and are re-exported at the crate root. They are thread-safe; each setter takes
-//! effect for builders created after it.
-//!
-//! ```no_run
-//! # async fn demo() -> Result<(), umami::Error> {
-//! use serde_json::json;
-//!
-//! umami::set_url_base("https://umami.example.com")?;
-//! umami::set_website_id("978435e2-7ba1-4337-9860-ec31ece2db60");
-//! umami::set_hostname("example.com");
-//! umami::new_event("Purchase-Course")
-//!     .url("/checkout")
-//!     .custom_data(json!({"plan": "pro"}))
-//!     .send()
-//!     .await?;
-//! # Ok(()) }
-//! ```
+//! The process-wide default client and its setters.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use crate::client::{Client, ClientBuilder, CloudRegion, normalize_base};
 use crate::error::{Error, ValidationError};
-use crate::event::{Identify, IntoDistinctId, NewEvent, NewPageView, NewRevenueEvent};
 use crate::secret::Secret;
 
 struct Settings {
@@ -200,33 +180,8 @@ pub fn is_enabled() -> bool {
         .is_none_or(|s| s.enabled.load(Ordering::Relaxed))
 }
 
-/// A custom event on the default client; see [`Client::new_event`].
-///
-/// Without [`set_url_base`] or [`set_cloud_api_key`], its `send` fails with
-/// [`Error::OperationNotAllowed`].
-pub fn new_event(event_name: impl Into<String>) -> NewEvent {
-    NewEvent::new(default_client(), event_name)
-}
-
-/// A page view on the default client; see [`Client::new_page_view`].
-pub fn new_page_view(page_title: impl Into<String>, url: impl Into<String>) -> NewPageView {
-    NewPageView::new(default_client(), page_title, url)
-}
-
-/// A revenue event on the default client; see [`Client::new_revenue_event`].
-pub fn new_revenue_event(revenue: f64, currency: impl Into<String>) -> NewRevenueEvent {
-    NewRevenueEvent::new(default_client(), revenue, currency)
-}
-
-/// An identify hit on the default client; see [`Client::identify`].
-pub fn identify(distinct_id: impl IntoDistinctId) -> Identify {
-    Identify::new(default_client(), distinct_id)
-}
-
-/// Restores the module-level API to its initial state (nothing configured, enabled, logged
-/// out). Meant for tests that configure the global client more than once.
-pub fn reset() {
-    crate::global_api::logout();
+/// Forgets the configuration (see [`reset`](super::reset)).
+pub(crate) fn clear() {
     *settings() = None;
     *CURRENT.write().unwrap_or_else(|p| p.into_inner()) = None;
 }

@@ -1,8 +1,21 @@
-//! The retry policy, as a pure function (no I/O, no clock, no randomness of its own).
+//! When a failed request is sent again: the retry policy as a pure function (no I/O, no
+//! clock, no randomness of its own), the one list of retryable statuses, and the one mapping
+//! from an [`Error`] to what the attempt tells.
 
 use std::time::{Duration, SystemTime};
 
+use crate::error::Error;
+
 pub use crate::response::parse_retry_after;
+
+/// The statuses worth another attempt: request timeout, too many requests, and the server
+/// faults that a later attempt can outlast. The one list; every retry decision reads it.
+pub(crate) const RETRYABLE_STATUSES: [u16; 6] = [408, 429, 500, 502, 503, 504];
+
+/// Whether an HTTP status is worth another attempt.
+pub(crate) fn is_retryable_status(status: u16) -> bool {
+    RETRYABLE_STATUSES.contains(&status)
+}
 
 /// What happened on one attempt, as far as the retry decision cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +39,29 @@ pub enum AttemptOutcome {
 }
 
 impl AttemptOutcome {
+    /// What a failed call tells about its attempt; `None` when no further attempt can
+    /// help: bad input, a request that could not be built (it never left), a bot-filter drop,
+    /// an answer that cannot be read, a call the configuration does not allow.
+    pub(crate) fn of_error(error: &Error) -> Option<AttemptOutcome> {
+        match error {
+            Error::Status {
+                status,
+                retry_after,
+                ..
+            } => Some(AttemptOutcome::Status {
+                status: *status,
+                retry_after: *retry_after,
+            }),
+            Error::Transport {
+                timeout, connect, ..
+            } => Some(AttemptOutcome::Transport {
+                timeout: *timeout,
+                connect: *connect,
+            }),
+            _ => None,
+        }
+    }
+
     /// Whether a failed attempt may still have been stored by the server, so that sending it
     /// again can store it twice: timeouts, connections lost mid-request, and 500/502/504
     /// (Umami replays a batch item by item and may fail half-way).
@@ -56,6 +92,12 @@ pub enum RetryDecision {
 /// `initial_backoff * 2^(n-1)`, capped at `max_backoff`, of which a random part of up to half is
 /// taken off (jitter), so that many clients failing together do not retry together.
 ///
+/// Retries end at whichever comes first: [`max_retries`](Self::max_retries) (default 20) or
+/// the time budget [`max_elapsed`](Self::max_elapsed) (default 10 minutes since the first
+/// attempt). The defaults are chosen to deliver through long faults: with 30% of requests
+/// failing independently, 21 failed attempts in a row happen about once in 10^11 batches,
+/// while an Umami that is down for good is given up on after 10 minutes.
+///
 /// ```
 /// use std::time::Duration;
 /// use umami::dispatch::{AttemptOutcome, RetryDecision, RetryPolicy};
@@ -72,17 +114,19 @@ pub struct RetryPolicy {
     initial_backoff: Duration,
     max_backoff: Duration,
     max_retry_after: Duration,
+    max_elapsed: Duration,
 }
 
 impl Default for RetryPolicy {
-    /// 6 retries, starting at 500 ms, at most 30 s apart; a `Retry-After` is honoured up to
-    /// 120 s.
+    /// 20 retries within 10 minutes, starting at 500 ms, at most 30 s apart; a `Retry-After`
+    /// is honoured up to 120 s.
     fn default() -> Self {
         RetryPolicy {
-            max_retries: 6,
+            max_retries: 20,
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(30),
             max_retry_after: Duration::from_secs(120),
+            max_elapsed: Duration::from_secs(600),
         }
     }
 }
@@ -96,7 +140,7 @@ impl RetryPolicy {
         }
     }
 
-    /// How many times a request is sent again after its first attempt; default 6.
+    /// How many times a request is sent again after its first attempt; default 20.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.max_retries = retries;
         self
@@ -120,6 +164,18 @@ impl RetryPolicy {
         self
     }
 
+    /// The time budget: no retry starts later than this after the first attempt (the wait
+    /// before a retry is cut short of it, or the retry is given up). Default 10 minutes.
+    pub fn max_elapsed(mut self, budget: Duration) -> Self {
+        self.max_elapsed = budget;
+        self
+    }
+
+    /// The configured time budget.
+    pub fn elapsed_budget(&self) -> Duration {
+        self.max_elapsed
+    }
+
     /// The configured number of retries.
     pub fn retries(&self) -> u32 {
         self.max_retries
@@ -128,9 +184,7 @@ impl RetryPolicy {
     /// Whether an outcome is worth another attempt at all (ignoring the attempt count).
     pub fn is_retryable(outcome: &AttemptOutcome) -> bool {
         match *outcome {
-            AttemptOutcome::Status { status, .. } => {
-                matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
-            }
+            AttemptOutcome::Status { status, .. } => is_retryable_status(status),
             AttemptOutcome::Transport { .. } => true,
         }
     }
@@ -142,6 +196,42 @@ impl RetryPolicy {
     /// (out-of-range values are clamped) that decides how much of the backoff is taken off.
     /// Pure: the same inputs always give the same decision.
     pub fn decide(&self, attempt: u32, outcome: &AttemptOutcome, jitter: f64) -> RetryDecision {
+        self.decide_after(attempt, Duration::ZERO, outcome, jitter)
+    }
+
+    /// [`decide`](Self::decide), `elapsed` after the first attempt started: a retry that
+    /// would start past the time budget ([`max_elapsed`](Self::max_elapsed)) is given up.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use umami::dispatch::{AttemptOutcome, RetryDecision, RetryPolicy};
+    ///
+    /// let policy = RetryPolicy::default().max_elapsed(Duration::from_secs(60));
+    /// let outcome = AttemptOutcome::Status { status: 503, retry_after: None };
+    /// let late = Duration::from_secs(61);
+    /// assert_eq!(policy.decide_after(2, late, &outcome, 0.0), RetryDecision::Fail);
+    /// ```
+    pub fn decide_after(
+        &self,
+        attempt: u32,
+        elapsed: Duration,
+        outcome: &AttemptOutcome,
+        jitter: f64,
+    ) -> RetryDecision {
+        match self.decide_ignoring_budget(attempt, outcome, jitter) {
+            RetryDecision::Backoff(delay) if elapsed.saturating_add(delay) > self.max_elapsed => {
+                RetryDecision::Fail
+            }
+            decision => decision,
+        }
+    }
+
+    fn decide_ignoring_budget(
+        &self,
+        attempt: u32,
+        outcome: &AttemptOutcome,
+        jitter: f64,
+    ) -> RetryDecision {
         if let AttemptOutcome::Status { status, .. } = *outcome
             && (200..300).contains(&status)
         {
@@ -206,6 +296,55 @@ impl Jitter {
         self.0 = x;
         let value = x.wrapping_mul(0x2545_F491_4F6C_DD1D);
         (value >> 11) as f64 / (1_u64 << 53) as f64
+    }
+}
+
+/// One request's way through its retries: the attempt count, the time since the first
+/// attempt (for the budget) and its own jitter. The one retry loop of the crate: the caller
+/// makes an attempt, and on a retryable failure asks for the wait before the next one.
+#[derive(Debug)]
+pub(crate) struct Retrier<'a> {
+    policy: &'a RetryPolicy,
+    jitter: Jitter,
+    attempt: u32,
+    started: std::time::Instant,
+}
+
+impl<'a> Retrier<'a> {
+    /// A new request; `salt` keeps concurrent requests' jitter apart.
+    pub(crate) fn new(policy: &'a RetryPolicy, salt: u64) -> Self {
+        Retrier {
+            policy,
+            jitter: Jitter::new(salt),
+            attempt: 0,
+            started: std::time::Instant::now(),
+        }
+    }
+
+    /// Counts the attempt about to be made; returns its number (1 for the first).
+    pub(crate) fn start_attempt(&mut self) -> u32 {
+        self.attempt += 1;
+        self.attempt
+    }
+
+    /// Starts over, as for a new request (a batch split in halves: each half is new).
+    pub(crate) fn restart(&mut self) {
+        self.attempt = 0;
+        self.started = std::time::Instant::now();
+    }
+
+    /// After the current attempt failed with `outcome`: the wait before the next attempt, or
+    /// `None` when the failure is permanent or the retries (count or time) are used up.
+    pub(crate) fn next_delay(&mut self, outcome: &AttemptOutcome) -> Option<Duration> {
+        match self.policy.decide_after(
+            self.attempt,
+            self.started.elapsed(),
+            outcome,
+            self.jitter.next_f64(),
+        ) {
+            RetryDecision::Backoff(delay) => Some(delay),
+            RetryDecision::Done | RetryDecision::Fail => None,
+        }
     }
 }
 
@@ -407,5 +546,53 @@ mod tests {
             let x = j.next_f64();
             assert!((0.0..1.0).contains(&x), "{x}");
         }
+    }
+
+    #[test]
+    fn the_time_budget_ends_retries() {
+        let policy = policy()
+            .max_retries(100)
+            .max_elapsed(Duration::from_secs(1));
+        let outcome = status(503);
+        assert_eq!(
+            policy.decide_after(2, Duration::from_millis(800), &outcome, 0.0),
+            RetryDecision::Backoff(Duration::from_millis(200))
+        );
+        assert_eq!(
+            policy.decide_after(2, Duration::from_millis(900), &outcome, 0.0),
+            RetryDecision::Fail
+        );
+    }
+
+    #[test]
+    fn errors_map_to_outcomes_once() {
+        let status_error = Error::Status {
+            status: 503,
+            message: String::new(),
+            retry_after: Some(Duration::from_secs(2)),
+        };
+        assert_eq!(
+            AttemptOutcome::of_error(&status_error),
+            Some(AttemptOutcome::Status {
+                status: 503,
+                retry_after: Some(Duration::from_secs(2))
+            })
+        );
+        assert_eq!(AttemptOutcome::of_error(&Error::BotFiltered), None);
+        assert_eq!(
+            AttemptOutcome::of_error(&Error::InvalidRequest("bad header".into())),
+            None
+        );
+    }
+
+    #[test]
+    fn the_retryable_set_is_one_list() {
+        for code in 100..600 {
+            assert_eq!(
+                RetryPolicy::is_retryable(&status(code)),
+                RETRYABLE_STATUSES.contains(&code)
+            );
+        }
+        assert!(RETRYABLE_STATUSES.contains(&408));
     }
 }

@@ -1,11 +1,11 @@
-//! Sending hits: the request builders behind [`Client::new_event`], [`Client::new_page_view`],
-//! [`Client::new_revenue_event`] and [`Client::identify`], and what they return.
+//! The hit builders behind [`Client::new_event`], [`Client::new_page_view`],
+//! [`Client::new_revenue_event`], [`Client::identify`] and [`Client::new_performance`].
 //!
-//! Every builder ends in `.send().await`. Inputs are validated before any I/O, with the
-//! server's own limits, so a mistake is a [`ValidationError`] naming the field rather than a
-//! 400 from the server (or, worse, a silently truncated value).
+//! Every builder ends in `.send().await` (or `.prepare()` for later). Inputs are validated
+//! before any I/O, with the server's own limits, so a mistake is a [`ValidationError`]
+//! naming the field rather than a 400 from the server (or, worse, a silently truncated value).
 
-use std::fmt;
+use std::borrow::Cow;
 use std::marker::PhantomData;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -14,7 +14,14 @@ use serde_json::{Map, Value};
 
 use crate::client::{Client, Config};
 use crate::error::{Error, ValidationError};
+use crate::response::SendResponse;
+use crate::text::json_kind;
 use crate::validate;
+
+use super::distinct_id::{DistinctId, IntoDistinctId};
+use super::ip_address::IntoIpAddress;
+use super::payload::{Envelope, Payload};
+use super::prepared::PreparedHit;
 
 /// Marker types that tell the [`HitBuilder`]s apart.
 pub mod kind {
@@ -30,6 +37,9 @@ pub mod kind {
     /// An `identify` hit: attaches a distinct id and session data to the visitor's session.
     #[derive(Debug, Clone, Copy)]
     pub enum Identify {}
+    /// A `performance` hit (Umami 3.1+): a page's web vitals, stored as event type 5.
+    #[derive(Debug, Clone, Copy)]
+    pub enum Performance {}
 }
 
 /// Builder of a custom event: see [`Client::new_event`].
@@ -40,278 +50,8 @@ pub type NewPageView = HitBuilder<kind::PageView>;
 pub type NewRevenueEvent = HitBuilder<kind::Revenue>;
 /// Builder of an identify hit: see [`Client::identify`].
 pub type Identify = HitBuilder<kind::Identify>;
-
-/// The distinct id of a user, sent as the payload's `id`.
-///
-/// Built from `&str`, `String` and every integer type; integers are sent as their decimal
-/// text. Ids are trimmed, and a blank id is not sent at all. There is deliberately no
-/// conversion from `bool`.
-///
-/// ```
-/// use umami::DistinctId;
-/// assert_eq!(DistinctId::from(42_u64).as_str(), "42");
-/// assert_eq!(DistinctId::from("  user-7 ").as_str(), "user-7");
-/// assert!(DistinctId::from("   ").is_blank());
-/// ```
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct DistinctId(String);
-
-impl DistinctId {
-    /// The id as sent (trimmed).
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// Whether the id is empty after trimming; blank ids are not sent.
-    pub fn is_blank(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    fn from_text(s: &str) -> Self {
-        DistinctId(s.trim().to_owned())
-    }
-}
-
-impl fmt::Debug for DistinctId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("DistinctId").field(&self.0).finish()
-    }
-}
-
-impl fmt::Display for DistinctId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl From<&str> for DistinctId {
-    fn from(s: &str) -> Self {
-        DistinctId::from_text(s)
-    }
-}
-
-impl From<String> for DistinctId {
-    fn from(s: String) -> Self {
-        if s.trim().len() == s.len() {
-            DistinctId(s)
-        } else {
-            DistinctId::from_text(&s)
-        }
-    }
-}
-
-impl From<&String> for DistinctId {
-    fn from(s: &String) -> Self {
-        DistinctId::from_text(s)
-    }
-}
-
-macro_rules! distinct_id_from_integers {
-    ($($t:ty)*) => {$(
-        impl From<$t> for DistinctId {
-            fn from(n: $t) -> Self {
-                DistinctId(n.to_string())
-            }
-        }
-        impl IntoDistinctId for $t {
-            fn into_distinct_id(self) -> DistinctId {
-                DistinctId::from(self)
-            }
-        }
-    )*};
-}
-distinct_id_from_integers!(u8 u16 u32 u64 u128 usize i8 i16 i32 i64 i128 isize);
-
-/// Values accepted as a distinct id: `&str`, `String`, every integer type and [`DistinctId`].
-///
-/// A `bool` is rejected at compile time: Umami ids are strings or integers.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be used as an Umami distinct id",
-    label = "expected a string or an integer here, found `{Self}`",
-    note = "a distinct id is a `&str`, a `String` or an integer (`u64`, `i32`, ...); `bool` is deliberately not accepted"
-)]
-pub trait IntoDistinctId {
-    /// Converts into the id.
-    fn into_distinct_id(self) -> DistinctId;
-}
-
-impl IntoDistinctId for DistinctId {
-    fn into_distinct_id(self) -> DistinctId {
-        self
-    }
-}
-impl IntoDistinctId for &DistinctId {
-    fn into_distinct_id(self) -> DistinctId {
-        self.clone()
-    }
-}
-impl IntoDistinctId for &str {
-    fn into_distinct_id(self) -> DistinctId {
-        DistinctId::from(self)
-    }
-}
-impl IntoDistinctId for String {
-    fn into_distinct_id(self) -> DistinctId {
-        DistinctId::from(self)
-    }
-}
-impl IntoDistinctId for &String {
-    fn into_distinct_id(self) -> DistinctId {
-        DistinctId::from(self)
-    }
-}
-
-/// The wire form of one hit: `{"type": ..., "payload": {...}}`.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct Envelope {
-    #[serde(rename = "type")]
-    pub(crate) kind: &'static str,
-    pub(crate) payload: Payload,
-}
-
-/// The payload keys of `/api/send`, in the protocol's names.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct Payload {
-    pub(crate) website: String,
-    pub(crate) hostname: String,
-    pub(crate) language: String,
-    pub(crate) screen: String,
-    pub(crate) url: String,
-    pub(crate) referrer: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) data: Option<Map<String, Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) tag: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) ip: Option<String>,
-    #[serde(rename = "userAgent", skip_serializing_if = "Option::is_none")]
-    pub(crate) user_agent: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) timestamp: Option<u64>,
-}
-
-/// A validated hit, ready to send: what a builder's `prepare()` returns.
-///
-/// Useful to validate now and send later (the background dispatcher queues these), or to
-/// send the same hit through [`Client::send_hit`].
-///
-/// ```
-/// # fn demo(client: &umami::Client) -> Result<(), umami::Error> {
-/// let hit = client.new_event("Signup").distinct_id("user-7").prepare()?;
-/// assert_eq!(hit.kind(), "event");
-/// assert_eq!(hit.distinct_id(), Some("user-7"));
-/// # Ok(()) }
-/// ```
-#[derive(Debug, Clone)]
-pub struct PreparedHit {
-    pub(crate) envelope: Envelope,
-}
-
-impl PreparedHit {
-    /// The hit's `type`: `"event"` or `"identify"`.
-    pub fn kind(&self) -> &'static str {
-        self.envelope.kind
-    }
-
-    /// The event name; `None` for page views and identify hits.
-    pub fn event_name(&self) -> Option<&str> {
-        self.envelope.payload.name.as_deref()
-    }
-
-    /// The website id the hit is for.
-    pub fn website_id(&self) -> &str {
-        &self.envelope.payload.website
-    }
-
-    /// The distinct id sent as `id`, if any.
-    pub fn distinct_id(&self) -> Option<&str> {
-        self.envelope.payload.id.as_deref()
-    }
-
-    /// The visitor IP sent as `ip`, if any.
-    pub fn ip_address(&self) -> Option<&str> {
-        self.envelope.payload.ip.as_deref()
-    }
-
-    /// The custom data, for events and identify hits.
-    pub fn data(&self) -> Option<&Map<String, Value>> {
-        self.envelope.payload.data.as_ref()
-    }
-
-    /// The JSON body that `/api/send` receives.
-    pub fn to_json(&self) -> Value {
-        serde_json::to_value(&self.envelope)
-            .expect("a payload of strings and JSON values serializes")
-    }
-
-    /// The JSON body as bytes.
-    pub(crate) fn to_body(&self) -> Vec<u8> {
-        serde_json::to_vec(&self.envelope).expect("a payload of strings and JSON values serializes")
-    }
-}
-
-/// The answer of `/api/send` to a stored hit.
-///
-/// ```
-/// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-/// let resp = client.new_event("Signup").send().await?;
-/// if !resp.is_disabled() {
-///     println!("session {:?}", resp.session_id());
-/// }
-/// # Ok(()) }
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-pub struct SendResponse {
-    pub(crate) json: Value,
-    pub(crate) cache: Option<String>,
-    pub(crate) session_id: Option<String>,
-    pub(crate) visit_id: Option<String>,
-    pub(crate) disabled: bool,
-}
-
-impl SendResponse {
-    pub(crate) fn disabled() -> Self {
-        SendResponse {
-            json: Value::Object(Map::new()),
-            cache: None,
-            session_id: None,
-            visit_id: None,
-            disabled: true,
-        }
-    }
-
-    /// The cache token to echo as `x-umami-cache` on the same visitor's next hit (every server
-    /// version returns one: v2.0–2.15 as the plain-text body).
-    pub fn cache(&self) -> Option<&str> {
-        self.cache.as_deref()
-    }
-
-    /// The session id (servers v2.17+).
-    pub fn session_id(&self) -> Option<&str> {
-        self.session_id.as_deref()
-    }
-
-    /// The visit id (servers v2.17+).
-    pub fn visit_id(&self) -> Option<&str> {
-        self.visit_id.as_deref()
-    }
-
-    /// The server's JSON answer, or `{}` (tracking disabled, or a plain-text answer).
-    pub fn json(&self) -> &Value {
-        &self.json
-    }
-
-    /// True when tracking was disabled: the inputs were validated, nothing was sent.
-    pub fn is_disabled(&self) -> bool {
-        self.disabled
-    }
-}
+/// Builder of a web-vitals hit: see [`Client::new_performance`].
+pub type NewPerformance = HitBuilder<kind::Performance>;
 
 /// The custom data of a builder: serialized when set, checked when sent.
 #[derive(Debug, Clone, Default)]
@@ -327,7 +67,9 @@ enum Data {
 ///
 /// Fields left unset take the seed's defaults: `url` `/`, `referrer` `""`, `language`
 /// `en-US`, `screen` `1920x1080`, `title` the event name, `hostname` and `website_id` the
-/// client's defaults.
+/// client's defaults. A [`server_side`](Self::server_side) hit sends no `language` and
+/// `screen` unless they are set: a server does not know them, and inventing them skews
+/// Umami's reports.
 #[must_use = "a hit builder does nothing until `.send().await`"]
 #[derive(Debug, Clone)]
 pub struct HitBuilder<K> {
@@ -347,7 +89,22 @@ pub struct HitBuilder<K> {
     ip_address: Option<String>,
     user_agent: Option<String>,
     timestamp: Option<SystemTime>,
+    browser: Option<String>,
+    os: Option<String>,
+    device: Option<String>,
+    server_side: bool,
+    vitals: Vitals,
     _kind: PhantomData<fn() -> K>,
+}
+
+/// The web vitals a [`NewPerformance`] carries.
+#[derive(Debug, Clone, Copy, Default)]
+struct Vitals {
+    lcp: Option<f64>,
+    inp: Option<f64>,
+    cls: Option<f64>,
+    fcp: Option<f64>,
+    ttfb: Option<f64>,
 }
 
 impl<K> HitBuilder<K> {
@@ -369,6 +126,11 @@ impl<K> HitBuilder<K> {
             ip_address: None,
             user_agent: None,
             timestamp: None,
+            browser: None,
+            os: None,
+            device: None,
+            server_side: false,
+            vitals: Vitals::default(),
             _kind: PhantomData,
         }
     }
@@ -423,15 +185,21 @@ impl<K> HitBuilder<K> {
 
     /// The user's distinct id (Umami v2.18+), sent as `id`: a string or an integer, trimmed;
     /// a blank id is not sent. At most 50 chars.
+    ///
+    /// Umami derives the session from the distinct id when there is one, and from the
+    /// visitor's IP and User-Agent otherwise: a hit with an id lands in another session than
+    /// the same visitor's anonymous hits. Once a visitor's id is known, attach it to every
+    /// hit of that visitor.
     pub fn distinct_id(mut self, id: impl IntoDistinctId) -> Self {
         self.distinct_id = Some(id.into_distinct_id());
         self
     }
 
-    /// The visitor's real IP address (Umami v2.10+), useful from server-side handlers. Sent
-    /// only when non-blank; must be an IPv4 or IPv6 address.
-    pub fn ip_address(mut self, ip: impl fmt::Display) -> Self {
-        self.ip_address = Some(ip.to_string());
+    /// The visitor's real IP address (Umami v2.10+), useful from server-side handlers: an
+    /// [`IpAddr`](std::net::IpAddr), a [`SocketAddr`](std::net::SocketAddr) (its IP only) or
+    /// text. Sent only when non-blank; text must be an IPv4 or IPv6 address.
+    pub fn ip_address(mut self, ip: impl IntoIpAddress) -> Self {
+        self.ip_address = Some(ip.into_ip_address());
         self
     }
 
@@ -446,6 +214,44 @@ impl<K> HitBuilder<K> {
     /// of arrival.
     pub fn timestamp(mut self, at: SystemTime) -> Self {
         self.timestamp = Some(at);
+        self
+    }
+
+    /// The visitor's browser, e.g. `chrome` (Umami v3.0.2+; at most 20 characters): Umami
+    /// records it instead of the one it would parse from the User-Agent.
+    pub fn browser(mut self, browser: impl Into<String>) -> Self {
+        self.browser = Some(browser.into());
+        self
+    }
+
+    /// The visitor's operating system, e.g. `Mac OS` (Umami v3.0.2+; at most 20 characters),
+    /// recorded instead of the one parsed from the User-Agent.
+    pub fn os(mut self, os: impl Into<String>) -> Self {
+        self.os = Some(os.into());
+        self
+    }
+
+    /// The visitor's device type, e.g. `mobile`, `tablet`, `desktop`, `laptop` (Umami
+    /// v3.0.2+; at most 20 characters), recorded instead of the one Umami derives from the
+    /// User-Agent and the screen.
+    pub fn device(mut self, device: impl Into<String>) -> Self {
+        self.device = Some(device.into());
+        self
+    }
+
+    /// Marks the hit as recorded by a server on a visitor's behalf: no `language` and no
+    /// `screen` are sent unless set explicitly (the seed's `en-US` and `1920x1080` defaults
+    /// would overwrite the visitor's language and make every visitor a laptop in Umami's
+    /// reports).
+    ///
+    /// ```
+    /// # fn demo(client: &umami::Client) -> Result<(), umami::Error> {
+    /// let hit = client.new_event("Purchase").server_side().prepare()?;
+    /// assert!(hit.to_json()["payload"].get("screen").is_none());
+    /// # Ok(()) }
+    /// ```
+    pub fn server_side(mut self) -> Self {
+        self.server_side = true;
         self
     }
 
@@ -468,7 +274,6 @@ impl<K> HitBuilder<K> {
     }
 
     /// Sets the custom data from an already built JSON object, with no second serialization.
-    #[allow(dead_code, reason = "used by the UmamiEvent derive's generated sends")]
     pub(crate) fn set_data_map(&mut self, map: Map<String, Value>) {
         self.data = Data::Object(map);
     }
@@ -495,18 +300,6 @@ impl<K> HitBuilder<K> {
     }
 }
 
-/// How an error message names the JSON type a value serialized to.
-pub(crate) fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// What each kind of hit sends, beyond the common keys.
 pub trait HitKind: sealed::Sealed {
     /// The hit's `type`.
@@ -529,6 +322,7 @@ mod sealed {
     impl Sealed for super::kind::PageView {}
     impl Sealed for super::kind::Revenue {}
     impl Sealed for super::kind::Identify {}
+    impl Sealed for super::kind::Performance {}
 }
 
 impl HitKind for kind::Event {
@@ -543,12 +337,25 @@ impl HitKind for kind::PageView {
     const TYPE: &'static str = "event";
     const IS_EVENT: bool = false;
 }
+impl HitKind for kind::Performance {
+    const TYPE: &'static str = "performance";
+    const IS_EVENT: bool = false;
+}
 impl HitKind for kind::Identify {
     const TYPE: &'static str = "identify";
     const IS_EVENT: bool = false;
     const DATA_FIELD: &'static str = "data";
     const REQUIRES_ID: bool = true;
 }
+
+/// The largest `timestamp` Umami accepts: JavaScript's `Number.MAX_SAFE_INTEGER` (2^53 − 1).
+const MAX_TIMESTAMP_SECS: u64 = (1 << 53) - 1;
+
+/// Umami's range for `lcp`, `inp`, `fcp` and `ttfb`, in milliseconds.
+const MAX_VITAL_MS: f64 = 60_000.0;
+
+/// Umami's range for `cls`.
+const MAX_CLS: f64 = 100.0;
 
 impl<K: HitKind> HitBuilder<K> {
     /// Validates every input, as the server would, and returns the hit ready to send. No I/O.
@@ -558,15 +365,13 @@ impl<K: HitKind> HitBuilder<K> {
     /// naming the first bad field.
     pub fn prepare(mut self) -> Result<PreparedHit, Error> {
         let client = self.take_client()?;
-        let view = self.check(client.config())?;
-        Ok(PreparedHit {
-            envelope: view.to_envelope(),
-        })
+        let envelope = self.check(client.config())?;
+        Ok(PreparedHit::new(envelope))
     }
 
     /// Validates every input and returns the wire form borrowing from the builder and the
     /// client's defaults, so that `send` serializes without copying a single string.
-    fn check<'a>(&'a mut self, config: &'a Config) -> Result<HitView<'a>, Error> {
+    fn check<'a>(&'a mut self, config: &'a Config) -> Result<Envelope<'a>, Error> {
         // The only mutation: give events their `{}` and merge revenue into the data. Done
         // first so that everything below can borrow; the revenue values are checked below,
         // in field order, and a bad one fails the whole hit anyway.
@@ -610,10 +415,15 @@ impl<K: HitKind> HitBuilder<K> {
         validate::url_or_path("url", url)?;
         let referrer = this.referrer.as_deref().unwrap_or("");
         validate::url_or_path("referrer", referrer)?;
-        let language = this.language.as_deref().unwrap_or("en-US");
-        validate::max_chars("language", language, validate::MAX_LANGUAGE)?;
-        let screen = this.screen.as_deref().unwrap_or("1920x1080");
-        validate::max_chars("screen", screen, validate::MAX_SCREEN)?;
+        let invented = |default| (!this.server_side).then_some(default);
+        let language = this.language.as_deref().or_else(|| invented("en-US"));
+        if let Some(language) = language {
+            validate::max_chars("language", language, validate::MAX_LANGUAGE)?;
+        }
+        let screen = this.screen.as_deref().or_else(|| invented("1920x1080"));
+        if let Some(screen) = screen {
+            validate::max_chars("screen", screen, validate::MAX_SCREEN)?;
+        }
 
         if let Some(tag) = &this.tag {
             validate::event_name("tag", tag, validate::MAX_TAG)?;
@@ -650,15 +460,13 @@ impl<K: HitKind> HitBuilder<K> {
             .filter(|ua| !ua.trim().is_empty());
 
         let timestamp = match this.timestamp {
-            Some(at) => Some(
-                at.duration_since(UNIX_EPOCH)
-                    .map_err(|_| {
-                        ValidationError::new("timestamp", "is before 1970-01-01 (Unix epoch)")
-                    })?
-                    .as_secs(),
-            ),
+            Some(at) => Some(unix_seconds(at)?),
             None => None,
         };
+
+        let browser = client_detail("browser", this.browser.as_deref())?;
+        let os = client_detail("os", this.os.as_deref())?;
+        let device = client_detail("device", this.device.as_deref())?;
 
         if let Some((revenue, currency)) = &this.revenue {
             if !revenue.is_finite() || *revenue < 0.0 {
@@ -669,33 +477,50 @@ impl<K: HitKind> HitBuilder<K> {
                 .into());
             }
             validate::not_blank("currency", currency)?;
+            validate::max_chars("currency", currency.trim(), validate::MAX_CURRENCY)?;
         }
         let data = match &this.data {
             Data::Unset => None,
             Data::Object(map) => {
                 validate::custom_data(K::DATA_FIELD, map)?;
-                Some(map)
+                Some(Cow::Borrowed(map))
             }
             Data::Invalid(e) => return Err(e.clone().into()),
         };
 
-        Ok(HitView {
+        let vitals = &this.vitals;
+        vital("lcp", vitals.lcp, MAX_VITAL_MS)?;
+        vital("inp", vitals.inp, MAX_VITAL_MS)?;
+        vital("fcp", vitals.fcp, MAX_VITAL_MS)?;
+        vital("ttfb", vitals.ttfb, MAX_VITAL_MS)?;
+        vital("cls", vitals.cls, MAX_CLS)?;
+
+        let borrowed = |s: Option<&'a str>| s.map(Cow::Borrowed);
+        Ok(Envelope {
             kind: K::TYPE,
-            payload: PayloadView {
-                website,
-                hostname,
-                language,
-                screen,
-                url,
-                referrer,
-                title: this.title.as_deref().or(this.name.as_deref()),
-                name: this.name.as_deref(),
+            payload: Payload {
+                website: Cow::Borrowed(website),
+                hostname: Cow::Borrowed(hostname),
+                language: borrowed(language),
+                screen: borrowed(screen),
+                url: Cow::Borrowed(url),
+                referrer: Cow::Borrowed(referrer),
+                title: borrowed(this.title.as_deref().or(this.name.as_deref())),
+                name: borrowed(this.name.as_deref()),
                 data,
-                tag: this.tag.as_deref(),
-                id,
-                ip,
-                user_agent,
+                tag: borrowed(this.tag.as_deref()),
+                id: borrowed(id),
+                ip: borrowed(ip),
+                user_agent: borrowed(user_agent),
                 timestamp,
+                browser: borrowed(browser),
+                os: borrowed(os),
+                device: borrowed(device),
+                lcp: vitals.lcp,
+                inp: vitals.inp,
+                cls: vitals.cls,
+                fcp: vitals.fcp,
+                ttfb: vitals.ttfb,
             },
         })
     }
@@ -710,74 +535,54 @@ impl<K: HitKind> HitBuilder<K> {
     /// [`Error::BotFiltered`] when Umami's bot filter dropped the hit; [`Error::Transport`].
     pub async fn send(mut self) -> Result<SendResponse, Error> {
         let client = self.take_client()?;
-        let view = self.check(client.config())?;
+        let envelope = self.check(client.config())?;
         if !client.is_enabled() {
             return Ok(SendResponse::disabled());
         }
-        let body =
-            serde_json::to_vec(&view).expect("a payload of strings and JSON values serializes");
-        client.send_body(body, None).await
+        client.post_send(envelope.to_bytes().into(), None).await
     }
 }
 
-/// The wire form of a hit, borrowed from its builder and client: what `send` serializes.
-/// Must stay field for field the same as [`Envelope`]/[`Payload`] (a unit test checks).
-#[derive(Serialize)]
-struct HitView<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    payload: PayloadView<'a>,
+/// A `timestamp` as the Unix seconds Umami takes.
+fn unix_seconds(at: SystemTime) -> Result<u64, ValidationError> {
+    let secs = at
+        .duration_since(UNIX_EPOCH)
+        .map_err(|_| ValidationError::new("timestamp", "is before 1970-01-01 (Unix epoch)"))?
+        .as_secs();
+    if secs > MAX_TIMESTAMP_SECS {
+        return Err(ValidationError::new(
+            "timestamp",
+            format!(
+                "{secs} s after the Unix epoch is above Umami's limit of {MAX_TIMESTAMP_SECS} s \
+                 (2^53 − 1, JavaScript's largest safe integer)"
+            ),
+        ));
+    }
+    Ok(secs)
 }
 
-#[derive(Serialize)]
-struct PayloadView<'a> {
-    website: &'a str,
-    hostname: &'a str,
-    language: &'a str,
-    screen: &'a str,
-    url: &'a str,
-    referrer: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    title: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    data: Option<&'a Map<String, Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tag: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    ip: Option<&'a str>,
-    #[serde(rename = "userAgent", skip_serializing_if = "Option::is_none")]
-    user_agent: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    timestamp: Option<u64>,
-}
-
-impl HitView<'_> {
-    fn to_envelope(&self) -> Envelope {
-        let p = &self.payload;
-        let owned = |s: Option<&str>| s.map(str::to_owned);
-        Envelope {
-            kind: self.kind,
-            payload: Payload {
-                website: p.website.to_owned(),
-                hostname: p.hostname.to_owned(),
-                language: p.language.to_owned(),
-                screen: p.screen.to_owned(),
-                url: p.url.to_owned(),
-                referrer: p.referrer.to_owned(),
-                title: owned(p.title),
-                name: owned(p.name),
-                data: p.data.cloned(),
-                tag: owned(p.tag),
-                id: owned(p.id),
-                ip: owned(p.ip),
-                user_agent: owned(p.user_agent),
-                timestamp: p.timestamp,
-            },
+/// A `browser`, `os` or `device` override: sent when non-blank, within its column.
+fn client_detail<'a>(
+    field: &'static str,
+    value: Option<&'a str>,
+) -> Result<Option<&'a str>, ValidationError> {
+    match value.map(str::trim) {
+        Some(value) if !value.is_empty() => {
+            validate::max_chars(field, value, validate::MAX_CLIENT_DETAIL)?;
+            Ok(Some(value))
         }
+        _ => Ok(None),
+    }
+}
+
+/// A web-vital within Umami's range `0..=max`.
+fn vital(field: &'static str, value: Option<f64>, max: f64) -> Result<(), ValidationError> {
+    match value {
+        Some(v) if !(v.is_finite() && (0.0..=max).contains(&v)) => Err(ValidationError::new(
+            field,
+            format!("{v} is outside Umami's range 0 to {max}"),
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -831,6 +636,44 @@ impl NewPageView {
     }
 }
 
+impl NewPerformance {
+    pub(crate) fn new(client: Option<Client>, url: impl Into<String>) -> Self {
+        let mut b = Self::blank(client);
+        b.url = Some(url.into());
+        b
+    }
+
+    /// Largest Contentful Paint, in milliseconds (0 to 60,000).
+    pub fn lcp(mut self, ms: f64) -> Self {
+        self.vitals.lcp = Some(ms);
+        self
+    }
+
+    /// Interaction to Next Paint, in milliseconds (0 to 60,000).
+    pub fn inp(mut self, ms: f64) -> Self {
+        self.vitals.inp = Some(ms);
+        self
+    }
+
+    /// First Contentful Paint, in milliseconds (0 to 60,000).
+    pub fn fcp(mut self, ms: f64) -> Self {
+        self.vitals.fcp = Some(ms);
+        self
+    }
+
+    /// Time to First Byte, in milliseconds (0 to 60,000).
+    pub fn ttfb(mut self, ms: f64) -> Self {
+        self.vitals.ttfb = Some(ms);
+        self
+    }
+
+    /// Cumulative Layout Shift, unitless (0 to 100).
+    pub fn cls(mut self, score: f64) -> Self {
+        self.vitals.cls = Some(score);
+        self
+    }
+}
+
 impl Identify {
     pub(crate) fn new(client: Option<Client>, distinct_id: impl IntoDistinctId) -> Self {
         let mut b = Self::blank(client);
@@ -862,15 +705,22 @@ mod tests {
             .unwrap()
     }
 
-    /// What `send` would put on the wire, through the borrowed view.
-    fn sent_json<K: HitKind>(mut builder: HitBuilder<K>) -> Value {
+    /// What `send` would put on the wire, through the borrowed envelope, checked against the
+    /// bytes a prepared hit keeps.
+    fn sent_json<K: HitKind + Clone>(mut builder: HitBuilder<K>) -> Value {
+        let again = builder.clone();
         let client = builder.take_client().unwrap();
         let view = builder.check(client.config()).unwrap();
+        assert_eq!(
+            again.prepare().unwrap().body(),
+            &*serde_json::to_vec(&view).unwrap(),
+            "a prepared hit keeps the bytes send would post"
+        );
         serde_json::to_value(&view).unwrap()
     }
 
     #[test]
-    fn borrowed_view_serializes_exactly_like_the_prepared_hit() {
+    fn borrowed_and_owned_envelopes_serialize_the_same() {
         let c = client();
         let full = || {
             c.new_event("Purchase-Course")
@@ -935,32 +785,6 @@ mod tests {
     }
 
     #[test]
-    fn distinct_ids_from_text_are_trimmed_and_blank_ones_are_blank() {
-        assert_eq!(DistinctId::from(" a ").as_str(), "a");
-        assert_eq!(DistinctId::from(String::from("\tb\n")).as_str(), "b");
-        assert_eq!(DistinctId::from(String::from("c")).as_str(), "c");
-        assert_eq!(DistinctId::from(&String::from(" d")).as_str(), "d");
-        assert!(DistinctId::from(" \r\n\t").is_blank());
-        assert!(DistinctId::from(String::new()).is_blank());
-        assert_eq!(" e ".into_distinct_id().to_string(), "e");
-    }
-
-    #[test]
-    fn distinct_ids_from_integers_are_decimal_text() {
-        assert_eq!(DistinctId::from(0_u8).as_str(), "0");
-        assert_eq!(DistinctId::from(-1_i8).as_str(), "-1");
-        assert_eq!(DistinctId::from(i64::MIN).as_str(), "-9223372036854775808");
-        assert_eq!(
-            DistinctId::from(u128::MAX).as_str(),
-            "340282366920938463463374607431768211455"
-        );
-        assert_eq!(
-            isize::MAX.into_distinct_id().as_str(),
-            isize::MAX.to_string()
-        );
-    }
-
-    #[test]
     fn null_custom_data_means_empty_data() {
         let hit = client()
             .new_event("Signup")
@@ -968,16 +792,5 @@ mod tests {
             .prepare()
             .unwrap();
         assert_eq!(hit.data(), Some(&Map::new()));
-    }
-
-    #[test]
-    fn disabled_response_is_empty() {
-        let resp = SendResponse::disabled();
-        assert!(resp.is_disabled());
-        assert_eq!(resp.json(), &json!({}));
-        assert_eq!(
-            (resp.cache(), resp.session_id(), resp.visit_id()),
-            (None, None, None)
-        );
     }
 }

@@ -1,0 +1,224 @@
+//! [`DispatcherBuilder`]: a dispatcher's settings, each with its default, checked once, and
+//! the start of its worker.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::client::Client;
+use crate::error::{Error, ValidationError};
+use crate::retry::RetryPolicy;
+
+use super::batch::MAX_BATCH_ITEMS;
+use super::dispatcher::Dispatcher;
+use super::settings::{OverflowPolicy, Settings};
+use super::shared::Shared;
+use super::worker;
+
+/// The most requests a dispatcher may have under way at once (a tokio semaphore's limit).
+const MAX_CONCURRENCY: usize = tokio::sync::Semaphore::MAX_PERMITS;
+
+/// Builds a [`Dispatcher`]; every setter documents its default.
+///
+/// ```no_run
+/// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
+/// use std::time::Duration;
+/// use umami::dispatch::{OverflowPolicy, RetryPolicy};
+///
+/// let dispatcher = umami::Dispatcher::builder(client)
+///     .capacity(50_000)
+///     .max_batch_size(200)
+///     .flush_interval(Duration::from_millis(500))
+///     .overflow_policy(OverflowPolicy::DropNewest)
+///     .retry_policy(RetryPolicy::default().max_retries(10))
+///     .build()?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+#[must_use = "a builder does nothing until `.build()`"]
+pub struct DispatcherBuilder {
+    client: Client,
+    settings: Settings,
+}
+
+impl Dispatcher {
+    /// A builder for a dispatcher sending with `client` (its URL, User-Agent and connection
+    /// pool).
+    pub fn builder(client: Client) -> DispatcherBuilder {
+        DispatcherBuilder {
+            client,
+            settings: Settings::default(),
+        }
+    }
+}
+
+impl DispatcherBuilder {
+    /// How many events the dispatcher holds at most, queued or being sent; default 10 000.
+    /// This bounds its memory. When full, [`track`](Dispatcher::track) follows the
+    /// [`overflow_policy`](Self::overflow_policy).
+    pub fn capacity(mut self, events: usize) -> Self {
+        self.settings.capacity = events;
+        self
+    }
+
+    /// What a full queue does to a new event; default [`OverflowPolicy::Reject`].
+    pub fn overflow_policy(mut self, policy: OverflowPolicy) -> Self {
+        self.settings.overflow = policy;
+        self
+    }
+
+    /// The most events per `/api/batch` request, 1 to [`MAX_BATCH_ITEMS`] (500, Umami's
+    /// limit); default 100. Umami stores a batch item by item (about 70 events/s on a small
+    /// server), so smaller batches answer sooner.
+    pub fn max_batch_size(mut self, events: usize) -> Self {
+        self.settings.max_batch_size = events;
+        self
+    }
+
+    /// The largest batch body in bytes; default 1 MiB (the default body limit of common
+    /// reverse proxies, e.g. nginx's `client_max_body_size`). A single larger event is sent
+    /// alone. When the server answers 413 (too large) to a batch anyway, the batch is split in
+    /// halves and later batches are kept under half its size.
+    pub fn max_batch_bytes(mut self, bytes: usize) -> Self {
+        self.settings.max_batch_bytes = bytes;
+        self
+    }
+
+    /// How long an event may wait for more to fill its batch; default 1 s. A full batch goes
+    /// at once; zero sends whatever is queued right away.
+    pub fn flush_interval(mut self, interval: Duration) -> Self {
+        self.settings.flush_interval = interval;
+        self
+    }
+
+    /// How many batch requests may be under way at once; default 2.
+    pub fn max_concurrent_requests(mut self, requests: usize) -> Self {
+        self.settings.max_concurrent_requests = requests;
+        self
+    }
+
+    /// On servers without `/api/batch`: how many `/api/send` calls each batch's events are
+    /// spread over at once; default 8.
+    pub fn single_send_concurrency(mut self, requests: usize) -> Self {
+        self.settings.single_send_concurrency = requests;
+        self
+    }
+
+    /// The timeout of one `/api/batch` request; default 30 s (a batch of 500 can take Umami
+    /// several seconds). Single sends use the client's timeout.
+    pub fn batch_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.batch_timeout = timeout;
+        self
+    }
+
+    /// When and how often to retry; default [`RetryPolicy::default`] (6 retries, 500 ms
+    /// doubling to at most 30 s, with jitter).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.settings.retry = policy;
+        self
+    }
+
+    /// The timeout of [`Dispatcher::close`]; default 10 s.
+    pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.shutdown_timeout = timeout;
+        self
+    }
+
+    /// How many visitors' cache tokens are remembered for single sends; default 10 000
+    /// (least recently used first out). Zero turns the cache off.
+    pub fn visitor_cache_capacity(mut self, visitors: usize) -> Self {
+        self.settings.visitor_cache_capacity = visitors;
+        self
+    }
+
+    /// Whether to try `/api/batch` first; default `true`. `false` sends every event with its
+    /// own `/api/send` call from the start (as happens anyway after a server answers 404 or
+    /// 405 to a batch).
+    pub fn use_batch_endpoint(mut self, enabled: bool) -> Self {
+        self.settings.use_batch_endpoint = enabled;
+        self
+    }
+
+    /// Whether hits with a distinct id skip the batch and go to `/api/send` one by one, each
+    /// with its visitor's cache token (a batch cannot carry per-item headers); default
+    /// `false`: everything is batched, and batched hits go without a token. Hits without a
+    /// distinct id are batched either way.
+    pub fn send_visitor_hits_singly(mut self, enabled: bool) -> Self {
+        self.settings.visitor_hits_singly = enabled;
+        self
+    }
+
+    /// Whether hits carrying their own User-Agent ([`user_agent`](crate::HitBuilder::user_agent), sent
+    /// as `userAgent`) may be batched; default `false`: they go to `/api/send` one by one.
+    ///
+    /// Umami's bot filter looks at each hit's `userAgent`. On `/api/send` a hit it drops is
+    /// answered `{"beep":"boop"}`, which the dispatcher reports as failed with
+    /// [`FailReason::BotFiltered`](super::FailReason::BotFiltered). `/api/batch` lists only items that failed validation, so a
+    /// batched hit dropped by the bot filter is counted as sent although nothing was stored.
+    /// Hits without a `userAgent` travel under the client's User-Agent, which passes the
+    /// filter, and are batched either way.
+    ///
+    /// `true` batches them too: fewer requests (one per [`max_batch_size`](Self::max_batch_size)
+    /// hits instead of one per hit), at the price of counting bot-filtered hits as sent.
+    /// Choose it when the User-Agents are known to be browsers', or when throughput matters
+    /// more than an exact count.
+    pub fn batch_user_agent_hits(mut self, enabled: bool) -> Self {
+        self.settings.batch_user_agent_hits = enabled;
+        self
+    }
+
+    /// Checks the settings and starts the worker task.
+    ///
+    /// # Errors
+    /// [`Error::Validation`](crate::Error::Validation) for a zero capacity, batch size, concurrency or timeout, a batch
+    /// size above 500, or a concurrency above tokio's semaphore limit (`usize::MAX >> 3`);
+    /// [`Error::OperationNotAllowed`](crate::Error::OperationNotAllowed) outside a tokio runtime (from synchronous code, enter
+    /// one first: `let _guard = runtime.enter();`).
+    pub fn build(self) -> Result<Dispatcher, Error> {
+        let s = &self.settings;
+        let positive = |field: &'static str, value: usize| {
+            if value == 0 {
+                Err(ValidationError::new(field, "must be at least 1"))
+            } else {
+                Ok(())
+            }
+        };
+        positive("capacity", s.capacity)?;
+        positive("max_batch_size", s.max_batch_size)?;
+        positive("max_batch_bytes", s.max_batch_bytes)?;
+        positive("max_concurrent_requests", s.max_concurrent_requests)?;
+        positive("single_send_concurrency", s.single_send_concurrency)?;
+        for (field, value) in [
+            ("max_concurrent_requests", s.max_concurrent_requests),
+            ("single_send_concurrency", s.single_send_concurrency),
+        ] {
+            if value > MAX_CONCURRENCY {
+                return Err(ValidationError::new(
+                    field,
+                    format!("{value} is above the limit of {MAX_CONCURRENCY} requests at once"),
+                )
+                .into());
+            }
+        }
+        if s.max_batch_size > MAX_BATCH_ITEMS {
+            return Err(ValidationError::new(
+                "max_batch_size",
+                format!(
+                    "{} is above Umami's limit of {MAX_BATCH_ITEMS} items per batch",
+                    s.max_batch_size
+                ),
+            )
+            .into());
+        }
+        if s.batch_timeout.is_zero() {
+            return Err(ValidationError::new("batch_timeout", "must be longer than zero").into());
+        }
+        let runtime = tokio::runtime::Handle::try_current().map_err(|_| {
+            Error::not_allowed(
+                "a Dispatcher runs its worker on tokio: build it inside a tokio runtime",
+            )
+        })?;
+        let shared = Arc::new(Shared::new(self.client, self.settings));
+        let worker = runtime.spawn(worker::run(shared.clone()));
+        Ok(Dispatcher::start(shared, worker))
+    }
+}

@@ -1,0 +1,228 @@
+//! The [`Dispatcher`] handle: `track`, `flush`, `shutdown`, `stats`.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::task::JoinHandle;
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::hit::IntoPreparedHit;
+use crate::typed::UmamiEvent;
+
+use super::queue::Admission;
+use super::settings::OverflowPolicy;
+use super::shared::Shared;
+use super::stats::{DispatcherStats, ShutdownReport};
+
+/// Completes "events not delivered ..." in the report of a shutdown that timed out.
+const TIMED_OUT: &str = "before the shutdown timeout";
+
+/// Why [`Dispatcher::track`] did not accept an event.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TrackError {
+    /// The hit is invalid (or no server is configured): nothing was queued.
+    #[error(transparent)]
+    Invalid(#[from] Error),
+    /// The queue holds `capacity` events already (counted in [`DispatcherStats::dropped`](super::DispatcherStats::dropped)).
+    #[error("the Umami dispatcher's queue is full ({capacity} events): event dropped")]
+    QueueFull {
+        /// The configured capacity.
+        capacity: usize,
+    },
+    /// [`Dispatcher::shutdown`] was called, or the worker stopped because the tokio runtime
+    /// it ran on shut down: no more events are accepted.
+    #[error("the Umami dispatcher is shut down: event not accepted")]
+    Closed,
+}
+
+/// Sends hits in the background, in batches, with retries: see the [module docs](super).
+///
+/// Cheap to clone (an `Arc` inside); clones share one queue and one worker.
+///
+/// # Threads and runtimes
+/// [`track`](Self::track) needs no runtime: it may be called from any thread, tokio's or not
+/// (it takes a short lock and wakes the worker). The worker runs on the runtime that was
+/// current at [`build`](super::DispatcherBuilder::build). If that runtime shuts down first, the
+/// worker stops: events not sent by then are counted as [`FailReason::Abandoned`](super::FailReason::Abandoned), `track`
+/// answers [`TrackError::Closed`], and [`flush`](Self::flush) and
+/// [`shutdown`](Self::shutdown) return at once.
+///
+/// # Drop
+/// Dropping the last clone without calling [`shutdown`](Self::shutdown) closes the queue
+/// (no blocking, no I/O in `drop`, so it is safe outside a runtime too); the worker keeps
+/// sending what was queued in the background for as long as its runtime runs. Nobody is left
+/// to read the report then, so call `shutdown` (or [`close`](Self::close)) before exiting to
+/// drain the queue and learn what was delivered.
+#[derive(Clone)]
+pub struct Dispatcher {
+    handle: Arc<Handle>,
+}
+
+impl fmt::Debug for Dispatcher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Dispatcher")
+            .field("client", &self.handle.shared.client)
+            .field("settings", &self.handle.shared.settings)
+            .field("stats", &self.stats())
+            .finish()
+    }
+}
+
+struct Handle {
+    shared: Arc<Shared>,
+    control: tokio::sync::Mutex<Control>,
+}
+
+struct Control {
+    worker: Option<JoinHandle<()>>,
+    report: Option<ShutdownReport>,
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        self.shared.close();
+    }
+}
+
+impl Dispatcher {
+    pub(crate) fn start(shared: Arc<Shared>, worker: JoinHandle<()>) -> Self {
+        Dispatcher {
+            handle: Arc::new(Handle {
+                shared,
+                control: tokio::sync::Mutex::new(Control {
+                    worker: Some(worker),
+                    report: None,
+                }),
+            }),
+        }
+    }
+
+    /// The client the dispatcher sends with.
+    pub fn client(&self) -> &Client {
+        &self.handle.shared.client
+    }
+
+    /// Validates a hit and queues it for sending; never waits for I/O.
+    ///
+    /// When the client is disabled the hit is validated, counted in
+    /// [`DispatcherStats::disabled`](super::DispatcherStats::disabled) and not queued.
+    ///
+    /// # Errors
+    /// [`TrackError::Invalid`] for bad input (nothing queued); [`TrackError::QueueFull`] when
+    /// the queue is full and the policy is [`OverflowPolicy::Reject`](super::OverflowPolicy::Reject);
+    /// [`TrackError::Closed`] after [`shutdown`](Self::shutdown) (or once the runtime running
+    /// the worker has shut down).
+    pub fn track(&self, hit: impl IntoPreparedHit) -> Result<(), TrackError> {
+        let hit = hit.into_prepared_hit()?;
+        let shared = &self.handle.shared;
+        match shared.enqueue(hit) {
+            Admission::Queued { .. } => Ok(()),
+            Admission::Closed => Err(TrackError::Closed),
+            Admission::Full => {
+                let capacity = shared.settings.capacity;
+                if shared.first_drop() {
+                    tracing::warn!(
+                        capacity,
+                        "umami dispatcher queue full: dropping events (counted in \
+                         stats().dropped; this warning is shown once)"
+                    );
+                }
+                match shared.settings.overflow {
+                    OverflowPolicy::Reject => Err(TrackError::QueueFull { capacity }),
+                    OverflowPolicy::DropNewest => Ok(()),
+                }
+            }
+        }
+    }
+
+    /// Tracks a typed event (see [`UmamiEvent`]), as `track(event.new_event(client))`.
+    ///
+    /// # Errors
+    /// As [`track`](Self::track).
+    pub fn track_event<E: UmamiEvent + ?Sized>(&self, event: &E) -> Result<(), TrackError> {
+        self.track(event.new_event(&self.handle.shared.client))
+    }
+
+    /// Waits until every event tracked before this call is delivered or has failed (sending
+    /// queued events right away instead of waiting for the flush interval). Events tracked
+    /// meanwhile are not waited for. See [`flush_timeout`](Self::flush_timeout) to bound the
+    /// wait.
+    pub async fn flush(&self) {
+        if let Some(waiter) = self.handle.shared.flush_waiter() {
+            // An error means the dispatcher finished (shutdown): nothing left to wait for.
+            let _ = waiter.await;
+        }
+    }
+
+    /// [`flush`](Self::flush), waiting at most `timeout`: `true` when every event tracked
+    /// before the call was settled (delivered or failed) in time, `false` when the time ran
+    /// out first (the events stay queued and keep being sent).
+    ///
+    /// ```no_run
+    /// # async fn demo(dispatcher: umami::Dispatcher) {
+    /// use std::time::Duration;
+    /// if !dispatcher.flush_timeout(Duration::from_secs(2)).await {
+    ///     eprintln!("umami: still sending after 2 s");
+    /// }
+    /// # }
+    /// ```
+    pub async fn flush_timeout(&self, timeout: Duration) -> bool {
+        tokio::time::timeout(timeout, self.flush()).await.is_ok()
+    }
+
+    /// Stops accepting events, sends what is queued (with retries) for at most `timeout`, and
+    /// reports. Events not settled by then are counted as
+    /// [`FailReason::Abandoned`](super::FailReason::Abandoned). Idempotent: later calls return the first report at once.
+    ///
+    /// Await it inside a tokio runtime (any one, not necessarily the worker's): the timeout
+    /// uses tokio's timer.
+    pub async fn shutdown(&self, timeout: Duration) -> ShutdownReport {
+        let started = Instant::now();
+        let shared = &self.handle.shared;
+        let mut control = self.handle.control.lock().await;
+        if let Some(report) = &control.report {
+            return report.clone();
+        }
+        shared.close();
+        let mut timed_out = false;
+        if let Some(mut worker) = control.worker.take() {
+            if tokio::time::timeout(timeout, &mut worker).await.is_err() {
+                timed_out = true;
+                // Counted before the abort, so that the report names the timeout.
+                shared.finish(TIMED_OUT);
+                // Dropping the worker drops its batch tasks; a late answer is ignored.
+                worker.abort();
+                let _ = worker.await;
+            }
+        }
+        let stats = shared.finish(TIMED_OUT);
+        let report = ShutdownReport {
+            stats,
+            timed_out,
+            elapsed: started.elapsed(),
+        };
+        tracing::debug!(%report, "umami dispatcher shut down");
+        control.report = Some(report.clone());
+        report
+    }
+
+    /// [`shutdown`](Self::shutdown) with the builder's
+    /// [`shutdown_timeout`](super::DispatcherBuilder::shutdown_timeout) (default 10 s).
+    pub async fn close(&self) -> ShutdownReport {
+        self.shutdown(self.handle.shared.settings.shutdown_timeout)
+            .await
+    }
+
+    #[cfg(test)]
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
+        &self.handle.shared
+    }
+
+    /// A snapshot of the counters.
+    pub fn stats(&self) -> DispatcherStats {
+        self.handle.shared.snapshot()
+    }
+}

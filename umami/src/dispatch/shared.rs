@@ -1,0 +1,181 @@
+//! What the [`Dispatcher`](super::Dispatcher) handles, the worker and its tasks share: the
+//! locked [`State`], the wake-up signal, the client and the settings.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Instant;
+
+use tokio::sync::{Notify, oneshot};
+
+use crate::client::Client;
+use crate::hit::PreparedHit;
+
+use super::queue::{Admission, Due, Item, State};
+use super::settings::Settings;
+use super::stats::{DispatcherStats, FailReason};
+use super::tokens::CacheTokens;
+
+/// State shared by the handles, the worker and its batch tasks.
+pub(crate) struct Shared {
+    pub(crate) client: Client,
+    pub(crate) settings: Settings,
+    state: Mutex<State>,
+    /// Wakes the worker: new events, flush, close, a settled batch.
+    pub(crate) wake: Notify,
+    /// False once the server answered 404/405 to a batch.
+    pub(crate) batch_endpoint: AtomicBool,
+    /// `max_batch_bytes`, lowered when the server answers 413.
+    batch_bytes: AtomicUsize,
+    tokens: Mutex<CacheTokens>,
+    warned_drop: AtomicBool,
+}
+
+impl Shared {
+    pub(crate) fn new(client: Client, settings: Settings) -> Self {
+        Shared {
+            batch_endpoint: AtomicBool::new(settings.use_batch_endpoint),
+            batch_bytes: AtomicUsize::new(settings.max_batch_bytes),
+            tokens: Mutex::new(CacheTokens::new(settings.visitor_cache_capacity)),
+            client,
+            settings,
+            state: Mutex::new(State::default()),
+            wake: Notify::new(),
+            warned_drop: AtomicBool::new(false),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock leaves counters that still add up (every update is
+        // a few plain assignments), so keep going.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Takes a hit into the queue (a disabled client counts it and queues nothing).
+    pub(crate) fn enqueue(&self, hit: PreparedHit) -> Admission {
+        if !self.client.is_enabled() {
+            self.lock().counters.disabled += 1;
+            return Admission::Queued { wake: false };
+        }
+        let hit = hit.into_wire();
+        let admission = self.lock().admit(
+            hit,
+            Instant::now(),
+            self.settings.capacity,
+            self.settings.max_batch_size,
+        );
+        if admission == (Admission::Queued { wake: true }) {
+            self.wake.notify_one();
+        }
+        admission
+    }
+
+    /// True the first time a full queue drops an event (to warn once).
+    pub(crate) fn first_drop(&self) -> bool {
+        !self.warned_drop.swap(true, Ordering::Relaxed)
+    }
+
+    pub(crate) fn close(&self) {
+        self.lock().close();
+        self.wake.notify_one();
+    }
+
+    pub(crate) fn due(&self, now: Instant) -> Due {
+        self.lock().due(
+            now,
+            self.settings.flush_interval,
+            self.settings.max_batch_size,
+        )
+    }
+
+    /// Moves the next batch from the queue to in flight.
+    pub(crate) fn take_batch(&self) -> Option<(u64, Vec<Item>)> {
+        self.lock().take_batch(
+            self.settings.max_batch_size,
+            self.batch_bytes.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Records the fate of `sent + failures` events of batch `batch`.
+    pub(crate) fn settle(&self, batch: u64, sent: u64, failures: Vec<(FailReason, u64, String)>) {
+        let idle = self.lock().settle(batch, sent, failures);
+        if idle {
+            self.wake.notify_one();
+        }
+    }
+
+    /// A waiter for every event tracked so far (see [`State::flush_waiter`]).
+    pub(crate) fn flush_waiter(&self) -> Option<oneshot::Receiver<()>> {
+        let waiter = self.lock().flush_waiter();
+        if waiter.is_some() {
+            self.wake.notify_one();
+        }
+        waiter
+    }
+
+    /// Lowers the batch byte limit to at most `bytes` (at least 1); returns the new limit.
+    pub(crate) fn lower_batch_bytes(&self, bytes: usize) -> usize {
+        let bytes = bytes.max(1);
+        let before = self.batch_bytes.fetch_min(bytes, Ordering::Relaxed);
+        before.min(bytes)
+    }
+
+    pub(crate) fn note_request(&self) {
+        self.lock().counters.requests += 1;
+    }
+
+    /// Counts `events` sent again (called when the re-send starts, not when it is decided).
+    pub(crate) fn note_resend(&self, events: u64, may_duplicate: bool) {
+        let mut state = self.lock();
+        state.counters.retried += events;
+        if may_duplicate {
+            state.counters.possible_duplicates += events;
+        }
+    }
+
+    pub(crate) fn cache_token(&self, visitor: &str) -> Option<String> {
+        self.tokens
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(visitor)
+    }
+
+    pub(crate) fn store_cache_token(&self, visitor: &str, token: &str) {
+        self.tokens
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .put(visitor, token);
+    }
+
+    /// After the worker stopped: counts whatever is left as abandoned, freezes the counters.
+    /// `when` completes "events not delivered ...".
+    pub(crate) fn finish(&self, when: &str) -> DispatcherStats {
+        let left = self.lock().finish(when);
+        if left > 0 {
+            tracing::warn!(
+                events = left,
+                "umami dispatcher stopped with events not delivered {when} (counted as \
+                 abandoned)"
+            );
+        }
+        self.snapshot()
+    }
+
+    pub(crate) fn snapshot(&self) -> DispatcherStats {
+        let state = self.lock();
+        let c = &state.counters;
+        DispatcherStats {
+            tracked: c.tracked,
+            queued: state.queued(),
+            in_flight: state.in_flight(),
+            sent: c.sent,
+            failed: c.failed,
+            dropped: c.dropped,
+            disabled: c.disabled,
+            retried: c.retried,
+            possible_duplicates: c.possible_duplicates,
+            requests: c.requests,
+            batch_endpoint: self.batch_endpoint.load(Ordering::Relaxed),
+            recent_failures: c.recent_failures.iter().cloned().collect(),
+        }
+    }
+}

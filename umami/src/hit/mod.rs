@@ -1,0 +1,27 @@
+//! Hits: what `/api/send` and `/api/batch` carry, and the builders that make them.
+//!
+//! | concept | file |
+//! |---|---|
+//! | [`HitBuilder`] and its aliases ([`NewEvent`], [`NewPageView`], [`NewRevenueEvent`], [`Identify`], [`NewPerformance`]), validation | `builder.rs` |
+//! | the one wire type (`{"type","payload"}`), serialized once | `payload.rs` |
+//! | [`PreparedHit`], [`IntoPreparedHit`]: a validated hit and its bytes | `prepared.rs` |
+//! | [`DistinctId`], [`IntoDistinctId`] | `distinct_id.rs` |
+//! | [`IntoIpAddress`] | `ip_address.rs` |
+//! | [`Visitor`]: direct sends that keep one user's cache token | `visitor.rs` |
+
+mod builder;
+mod distinct_id;
+mod ip_address;
+mod payload;
+mod prepared;
+mod visitor;
+
+pub use builder::{
+    HitBuilder, HitKind, Identify, NewEvent, NewPageView, NewPerformance, NewRevenueEvent, kind,
+};
+pub use distinct_id::{DistinctId, IntoDistinctId};
+pub use ip_address::IntoIpAddress;
+pub use prepared::{IntoPreparedHit, PreparedHit};
+pub use visitor::Visitor;
+
+pub(crate) use prepared::WireHit;

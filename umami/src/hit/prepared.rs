@@ -1,0 +1,153 @@
+//! A validated hit, serialized once: [`PreparedHit`], what the dispatcher queues and what
+//! [`Client::send_hit`](crate::Client::send_hit) posts.
+
+use serde_json::{Map, Value};
+
+use crate::error::Error;
+
+use super::builder::{HitBuilder, HitKind};
+use super::payload::Envelope;
+
+/// A validated hit, ready to send: what a builder's `prepare()` returns.
+///
+/// Useful to validate now and send later (the background dispatcher queues these), or to
+/// send the same hit through [`Client::send_hit`](crate::Client::send_hit). The JSON body is
+/// built once, here; sending posts those bytes.
+///
+/// ```
+/// # fn demo(client: &umami::Client) -> Result<(), umami::Error> {
+/// let hit = client.new_event("Signup").distinct_id("user-7").prepare()?;
+/// assert_eq!(hit.kind(), "event");
+/// assert_eq!(hit.distinct_id(), Some("user-7"));
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct PreparedHit {
+    envelope: Envelope<'static>,
+    body: Box<[u8]>,
+}
+
+impl PreparedHit {
+    pub(crate) fn new(envelope: Envelope<'_>) -> Self {
+        let body = envelope.to_bytes();
+        PreparedHit {
+            envelope: envelope.into_owned(),
+            body,
+        }
+    }
+
+    /// The hit's `type`: `"event"`, `"identify"` or `"performance"`.
+    pub fn kind(&self) -> &'static str {
+        self.envelope.kind
+    }
+
+    /// The event name; `None` for page views, identify and performance hits.
+    pub fn event_name(&self) -> Option<&str> {
+        self.envelope.payload.name.as_deref()
+    }
+
+    /// The website id the hit is for.
+    pub fn website_id(&self) -> &str {
+        &self.envelope.payload.website
+    }
+
+    /// The distinct id sent as `id`, if any.
+    pub fn distinct_id(&self) -> Option<&str> {
+        self.envelope.payload.id.as_deref()
+    }
+
+    /// The visitor IP sent as `ip`, if any.
+    pub fn ip_address(&self) -> Option<&str> {
+        self.envelope.payload.ip.as_deref()
+    }
+
+    /// The visitor User-Agent sent as `userAgent`, if any.
+    pub fn user_agent(&self) -> Option<&str> {
+        self.envelope.payload.user_agent.as_deref()
+    }
+
+    /// The custom data, for events and identify hits.
+    pub fn data(&self) -> Option<&Map<String, Value>> {
+        self.envelope.payload.data.as_deref()
+    }
+
+    /// The JSON body that `/api/send` receives.
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(&self.envelope)
+            .expect("a payload of strings, numbers and JSON values serializes")
+    }
+
+    /// The JSON body as sent: the exact bytes, serialized when the hit was prepared.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The same hit with `id` set to `distinct_id` (serialized again: a rare path).
+    pub(crate) fn with_distinct_id(mut self, distinct_id: &str) -> Self {
+        self.envelope.payload.id = Some(distinct_id.to_owned().into());
+        self.body = self.envelope.to_bytes();
+        self
+    }
+
+    /// The compact form a queue keeps: the wire bytes and what the sender needs to know.
+    pub(crate) fn into_wire(self) -> WireHit {
+        let payload = self.envelope.payload;
+        WireHit {
+            body: self.body,
+            distinct_id: payload.id.map(|id| id.into_owned().into_boxed_str()),
+            has_user_agent: payload.user_agent.is_some(),
+        }
+    }
+}
+
+/// A queued hit: its exact wire bytes plus the two facts the dispatcher's sender decides on.
+/// About the JSON's size in memory, nothing more.
+#[derive(Debug, Clone)]
+pub(crate) struct WireHit {
+    pub(crate) body: Box<[u8]>,
+    /// The visitor whose cache token a single send echoes.
+    pub(crate) distinct_id: Option<Box<str>>,
+    /// Whether the hit carries its own User-Agent (Umami's bot filter may drop it).
+    pub(crate) has_user_agent: bool,
+}
+
+/// Anything [`Dispatcher::track`](crate::Dispatcher::track) and
+/// [`Visitor::send`](crate::Visitor::send) accept: every hit builder
+/// ([`NewEvent`](crate::NewEvent), [`NewPageView`](crate::NewPageView), ...; a typed event's
+/// `event.new_event(&client)`), and an already [`PreparedHit`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a hit builder or a prepared hit",
+    label = "expected a hit builder (`client.new_event(..)`, ...) or a `PreparedHit`",
+    note = "for a `#[derive(UmamiEvent)]` type use `track_event(&event)`, or pass `event.new_event(&client)`"
+)]
+pub trait IntoPreparedHit {
+    /// Validates (no I/O) and returns the hit ready to send.
+    ///
+    /// # Errors
+    /// As [`HitBuilder::prepare`].
+    fn into_prepared_hit(self) -> Result<PreparedHit, Error>;
+}
+
+impl<K: HitKind> IntoPreparedHit for HitBuilder<K> {
+    fn into_prepared_hit(self) -> Result<PreparedHit, Error> {
+        self.prepare()
+    }
+}
+
+impl IntoPreparedHit for PreparedHit {
+    fn into_prepared_hit(self) -> Result<PreparedHit, Error> {
+        Ok(self)
+    }
+}
+
+impl IntoPreparedHit for &PreparedHit {
+    fn into_prepared_hit(self) -> Result<PreparedHit, Error> {
+        Ok(self.clone())
+    }
+}
+
+impl IntoPreparedHit for Result<PreparedHit, Error> {
+    fn into_prepared_hit(self) -> Result<PreparedHit, Error> {
+        self
+    }
+}

@@ -1,0 +1,148 @@
+//! [`Visitor`]: direct sends of one known user that keep the user's `x-umami-cache` token.
+//!
+//! A token belongs to one visitor: sending it with another visitor's hit merges their
+//! sessions, so a `Visitor` refuses hits that name another distinct id.
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use crate::client::Client;
+use crate::error::{Error, ValidationError};
+use crate::response::SendResponse;
+use crate::validate;
+
+use super::builder::{Identify, NewEvent, NewPageView};
+use super::distinct_id::{DistinctId, IntoDistinctId};
+use super::prepared::{IntoPreparedHit, PreparedHit};
+
+/// One visitor (user) of your site, identified by a distinct id, for direct sends that keep
+/// the visitor's `x-umami-cache` token from one hit to the next.
+///
+/// Made by [`Client::visitor`]. Clones share the token. Every hit sent through a `Visitor`
+/// carries its distinct id; a hit that names another distinct id is refused, so a token is
+/// never shared between visitors.
+///
+/// ```no_run
+/// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
+/// let visitor = client.visitor("user-42");
+/// visitor.send(visitor.new_page_view("Home", "/")).await?;
+/// // Sent with the token Umami returned for the page view: same visit.
+/// visitor.send(visitor.new_event("Signup")).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Visitor {
+    client: Client,
+    id: DistinctId,
+    token: Arc<Mutex<Option<String>>>,
+}
+
+impl fmt::Debug for Visitor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Visitor")
+            .field("distinct_id", &self.id)
+            .field("has_cache_token", &self.has_cache_token())
+            .finish()
+    }
+}
+
+impl Client {
+    /// A [`Visitor`] handle for `distinct_id`: direct sends that carry the id and reuse the
+    /// visitor's cache token.
+    pub fn visitor(&self, distinct_id: impl IntoDistinctId) -> Visitor {
+        Visitor {
+            client: self.clone(),
+            id: distinct_id.into_distinct_id(),
+            token: Arc::new(Mutex::new(None)),
+        }
+    }
+}
+
+impl Visitor {
+    /// The visitor's distinct id.
+    pub fn distinct_id(&self) -> &str {
+        self.id.as_str()
+    }
+
+    /// A custom event of this visitor (its distinct id already set).
+    pub fn new_event(&self, event_name: impl Into<String>) -> NewEvent {
+        self.client.new_event(event_name).distinct_id(&self.id)
+    }
+
+    /// A page view of this visitor (its distinct id already set).
+    pub fn new_page_view(
+        &self,
+        page_title: impl Into<String>,
+        url: impl Into<String>,
+    ) -> NewPageView {
+        self.client
+            .new_page_view(page_title, url)
+            .distinct_id(&self.id)
+    }
+
+    /// An identify hit for this visitor.
+    pub fn identify(&self) -> Identify {
+        self.client.identify(&self.id)
+    }
+
+    /// Whether a cache token from an earlier answer is held (the token itself is not exposed:
+    /// it identifies the visitor's session).
+    pub fn has_cache_token(&self) -> bool {
+        self.token.lock().map(|t| t.is_some()).unwrap_or(false)
+    }
+
+    /// Forgets the cache token, so that the next hit starts without one (for example after the
+    /// visitor logged out).
+    pub fn forget_cache_token(&self) {
+        if let Ok(mut token) = self.token.lock() {
+            *token = None;
+        }
+    }
+
+    /// Validates and sends a hit of this visitor through the visitor's client, with the
+    /// visitor's cache token; keeps the token of the answer for the next hit.
+    ///
+    /// A hit without a distinct id gets the visitor's.
+    ///
+    /// # Errors
+    /// [`Error::Validation`] when the visitor's id is blank or too long, or the hit names
+    /// another distinct id; otherwise as [`Client::send_hit`].
+    pub async fn send(&self, hit: impl IntoPreparedHit) -> Result<SendResponse, Error> {
+        let hit = self.adopt(hit.into_prepared_hit()?)?;
+        let token = self.token.lock().ok().and_then(|t| t.clone());
+        let response = self
+            .client
+            .send_hit_with_cache(&hit, token.as_deref())
+            .await?;
+        if let Some(new) = response.cache()
+            && let Ok(mut slot) = self.token.lock()
+        {
+            *slot = Some(new.to_owned());
+        }
+        Ok(response)
+    }
+
+    fn adopt(&self, hit: PreparedHit) -> Result<PreparedHit, Error> {
+        if self.id.is_blank() {
+            return Err(ValidationError::new(
+                "distinct_id",
+                "a visitor needs a non-blank distinct id",
+            )
+            .into());
+        }
+        validate::max_chars("distinct_id", self.id.as_str(), validate::MAX_DISTINCT_ID)?;
+        match hit.distinct_id() {
+            None => Ok(hit.with_distinct_id(self.id.as_str())),
+            Some(id) if id == self.id.as_str() => Ok(hit),
+            Some(other) => Err(ValidationError::new(
+                "distinct_id",
+                format!(
+                    "the hit is for visitor {other:?}, not {:?}: a visitor's cache token \
+                         must not be sent with another visitor's hits",
+                    self.id.as_str()
+                ),
+            )
+            .into()),
+        }
+    }
+}
