@@ -5,16 +5,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::header::HeaderValue;
 
 use crate::error::{Error, ValidationError};
-use crate::hit::{
-    Identify, IntoDistinctId, NewEvent, NewPageView, NewPerformance, NewRevenueEvent, PreparedHit,
-};
-use crate::response::{self, SendResponse};
 use crate::secret::Secret;
-use crate::transport::Request;
-use crate::typed::UmamiEvent;
 use crate::validate;
 
 /// The User-Agent sent by default: `Mozilla/5.0 umami-rs/<version>`.
@@ -167,87 +161,8 @@ impl Client {
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
     }
-
-    /// A custom event named `event_name` (e.g. `"Purchase-Course"`): at most 50 chars, not
-    /// blank, no leading `=`, `+`, `-`, `@`.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client
-    ///     .new_event("Purchase-Course")
-    ///     .url("/checkout")
-    ///     .custom_data(serde_json::json!({"plan": "pro"}))
-    ///     .distinct_id(42_u64)
-    ///     .send()
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn new_event(&self, event_name: impl Into<String>) -> NewEvent {
-        NewEvent::new(Some(self.clone()), event_name)
-    }
-
-    /// A page view of `url` titled `page_title` (no `name`, no `data` on the wire).
-    ///
-    /// ```no_run
-    /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.new_page_view("Checkout", "/checkout").send().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn new_page_view(
-        &self,
-        page_title: impl Into<String>,
-        url: impl Into<String>,
-    ) -> NewPageView {
-        NewPageView::new(Some(self.clone()), page_title, url)
-    }
-
-    /// A revenue event: `revenue` (finite, ≥ 0) and `currency` (e.g. `"USD"`) are merged into
-    /// the custom data, where Umami's revenue reports read them. Event name `revenue` unless
-    /// [`event_name`](NewRevenueEvent::event_name) says otherwise.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.new_revenue_event(19.99, "USD").event_name("checkout").send().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn new_revenue_event(&self, revenue: f64, currency: impl Into<String>) -> NewRevenueEvent {
-        NewRevenueEvent::new(Some(self.clone()), revenue, currency)
-    }
-
-    /// An `identify` hit: ties the visitor's session to `distinct_id` and stores session data.
-    /// A blank id makes `send` fail with [`Error::Validation`] (there would be nothing to tie).
-    ///
-    /// ```no_run
-    /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.identify("user-42").data(serde_json::json!({"plan": "pro"})).send().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn identify(&self, distinct_id: impl IntoDistinctId) -> Identify {
-        Identify::new(Some(self.clone()), distinct_id)
-    }
-
-    /// Builds a `performance` hit (Umami 3.1+): the web vitals of the page at `url`, stored
-    /// by Umami as event type 5 and shown in its performance report.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client
-    ///     .new_performance("/pricing")
-    ///     .lcp(1850.4)
-    ///     .inp(96.0)
-    ///     .cls(0.02)
-    ///     .fcp(820.1)
-    ///     .ttfb(180.3)
-    ///     .send()
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn new_performance(&self, url: impl Into<String>) -> NewPerformance {
-        NewPerformance::new(Some(self.clone()), url)
-    }
-
     /// Turns tracking off for this client and all its clones: hits are still validated, but
-    /// nothing is sent and [`SendResponse::is_disabled`] is true.
+    /// nothing is sent and [`SendResponse::is_disabled`](crate::SendResponse::is_disabled) is true.
     pub fn disable(&self) {
         self.inner.enabled.store(false, Ordering::Relaxed);
     }
@@ -297,72 +212,6 @@ impl Client {
         if let Ok(mut slot) = self.inner.token.write() {
             *slot = token;
         }
-    }
-
-    /// Sends a hit prepared earlier (see [`NewEvent::prepare`](crate::HitBuilder::prepare)).
-    /// When tracking is disabled, nothing is sent.
-    ///
-    /// # Errors
-    /// As [`HitBuilder::send`](crate::HitBuilder::send).
-    pub async fn send_hit(&self, hit: &PreparedHit) -> Result<SendResponse, Error> {
-        self.send_hit_with_cache(hit, None).await
-    }
-
-    /// Sends a hit, echoing `cache` (the same visitor's previous [`SendResponse::cache`]) as
-    /// the `x-umami-cache` header so Umami keeps the visit and skips a lookup. Never pass one
-    /// visitor's token with another visitor's hit: it merges their sessions.
-    ///
-    /// # Errors
-    /// As [`HitBuilder::send`](crate::HitBuilder::send).
-    pub async fn send_hit_with_cache(
-        &self,
-        hit: &PreparedHit,
-        cache: Option<&str>,
-    ) -> Result<SendResponse, Error> {
-        if !self.is_enabled() {
-            return Ok(SendResponse::disabled());
-        }
-        self.post_send(hit.body().to_vec(), cache).await
-    }
-
-    /// Sends a typed event ([`UmamiEvent`], usually `#[derive(UmamiEvent)]`):
-    /// `event.send(&client)`, as a method of the client.
-    ///
-    /// ```no_run
-    /// # use umami::UmamiEvent;
-    /// #[derive(UmamiEvent)]
-    /// struct AppStarted;
-    ///
-    /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.send_event(&AppStarted).await?;
-    /// # Ok(()) }
-    /// ```
-    ///
-    /// # Errors
-    /// As [`HitBuilder::send`](crate::HitBuilder::send).
-    pub async fn send_event<E: UmamiEvent + ?Sized>(
-        &self,
-        event: &E,
-    ) -> Result<SendResponse, Error> {
-        event.new_event(self).send().await
-    }
-
-    /// Posts one serialized hit to `/api/send`, with the visitor's cache token if given, and
-    /// reads the answer: the single path of every direct send.
-    pub(crate) async fn post_send(
-        &self,
-        body: Vec<u8>,
-        cache: Option<&str>,
-    ) -> Result<SendResponse, Error> {
-        let mut request = Request::post_json(&self.config().send_url, body);
-        if let Some(token) = cache {
-            let value = HeaderValue::from_str(token).map_err(|_| {
-                ValidationError::new("cache", "must be visible ASCII text usable as a header")
-            })?;
-            request = request.header(HeaderName::from_static("x-umami-cache"), value);
-        }
-        let body = self.exchange(request).await?.into_success()?;
-        response::parse_send_success(&body)
     }
 }
 

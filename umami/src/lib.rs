@@ -11,6 +11,7 @@ pub mod api;
 #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
 pub mod blocking;
 pub mod client;
+mod default_client;
 pub mod dispatch;
 pub mod error;
 pub mod global;

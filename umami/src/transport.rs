@@ -9,8 +9,8 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGE
 use reqwest::{Method, StatusCode};
 
 use crate::client::Client;
-use crate::error::Error;
-use crate::response;
+use crate::error::{Error, ValidationError};
+use crate::response::{self, SendResponse};
 
 /// One request: everything but what every request carries (User-Agent, timeout default).
 #[derive(Debug)]
@@ -109,5 +109,23 @@ impl Client {
             retry_after,
             body: body.into(),
         })
+    }
+
+    /// Posts one serialized hit to `/api/send`, with the visitor's cache token if given, and
+    /// reads the answer: the single path of every direct send.
+    pub(crate) async fn post_send(
+        &self,
+        body: Vec<u8>,
+        cache: Option<&str>,
+    ) -> Result<SendResponse, Error> {
+        let mut request = Request::post_json(&self.config().send_url, body);
+        if let Some(token) = cache {
+            let value = HeaderValue::from_str(token).map_err(|_| {
+                ValidationError::new("cache", "must be visible ASCII text usable as a header")
+            })?;
+            request = request.header(HeaderName::from_static("x-umami-cache"), value);
+        }
+        let body = self.exchange(request).await?.into_success()?;
+        response::parse_send_success(&body)
     }
 }

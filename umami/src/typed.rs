@@ -6,8 +6,8 @@ use std::future::Future;
 use serde_json::{Map, Value};
 
 use crate::client::Client;
+use crate::default_client::default_client;
 use crate::error::{Error, ValidationError};
-use crate::global::default_client;
 use crate::hit::{DistinctId, NewEvent};
 use crate::response::SendResponse;
 
@@ -235,6 +235,30 @@ impl<E: UmamiEvent + ?Sized> UmamiEvent for Box<E> {
     }
     fn distinct_id(&self) -> Option<DistinctId> {
         (**self).distinct_id()
+    }
+}
+
+impl Client {
+    /// Sends a typed event ([`UmamiEvent`], usually `#[derive(UmamiEvent)]`):
+    /// `event.send(&client)`, as a method of the client.
+    ///
+    /// ```no_run
+    /// # use umami::UmamiEvent;
+    /// #[derive(UmamiEvent)]
+    /// struct AppStarted;
+    ///
+    /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
+    /// client.send_event(&AppStarted).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`HitBuilder::send`](crate::HitBuilder::send).
+    pub async fn send_event<E: UmamiEvent + ?Sized>(
+        &self,
+        event: &E,
+    ) -> Result<SendResponse, Error> {
+        event.new_event(self).send().await
     }
 }
 

@@ -7,7 +7,7 @@ use crate::hit::{
 use crate::response::SendResponse;
 use crate::typed::UmamiEvent;
 
-use super::state::default_client;
+use crate::default_client::default_client;
 
 /// A custom event on the default client; see [`Client::new_event`](crate::Client::new_event).
 ///

@@ -22,9 +22,9 @@
 use std::sync::RwLock;
 use std::time::SystemTime;
 
-use super::state::default_client;
 use crate::api::{User, Website, WebsiteStatsRequest, WebsitesPage, WebsitesQuery, no_client};
 use crate::client::Client;
+use crate::default_client::default_client;
 use crate::error::Error;
 use crate::secret::Secret;
 

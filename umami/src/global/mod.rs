@@ -30,6 +30,7 @@ mod hits;
 mod management;
 mod state;
 
+pub use crate::default_client::default_client;
 pub use hits::{
     identify, new_event, new_page_view, new_performance, new_revenue_event, send_event,
 };
@@ -38,8 +39,8 @@ pub use management::{
     websites_page, websites_query,
 };
 pub use state::{
-    clear_cloud_api_key, default_client, disable, enable, is_enabled, set_cloud_api_key,
-    set_hostname, set_url_base, set_website_id,
+    clear_cloud_api_key, disable, enable, is_enabled, set_cloud_api_key, set_hostname,
+    set_url_base, set_website_id,
 };
 
 /// Restores the module-level API to its initial state (nothing configured, enabled, logged

@@ -1,9 +1,10 @@
 //! The process-wide default client and its setters.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::client::{Client, ClientBuilder, CloudRegion, normalize_base};
+use crate::default_client;
 use crate::error::{Error, ValidationError};
 use crate::secret::Secret;
 
@@ -35,7 +36,6 @@ impl Default for Settings {
 /// The settings, and the client built from them (rebuilt by each setter, so that a send only
 /// clones an `Arc`).
 static SETTINGS: Mutex<Option<Settings>> = Mutex::new(None);
-static CURRENT: RwLock<Option<Client>> = RwLock::new(None);
 
 fn settings() -> MutexGuard<'static, Option<Settings>> {
     // A panic while the lock was held cannot leave the settings half-written: every setter
@@ -51,7 +51,7 @@ fn update(change: impl FnOnce(&mut Settings)) -> Result<(), Error> {
     let s = guard.get_or_insert_with(Settings::default);
     change(s);
     let client = rebuild(s)?;
-    *CURRENT.write().unwrap_or_else(|p| p.into_inner()) = client;
+    default_client::set(client);
     Ok(())
 }
 
@@ -87,18 +87,6 @@ fn rebuild(s: &mut Settings) -> Result<Option<Client>, Error> {
         builder = builder.hostname(host.clone());
     }
     builder.build().map(Some)
-}
-
-/// The default client the module-level functions use, once [`set_url_base`] or
-/// [`set_cloud_api_key`] has been called.
-///
-/// ```
-/// umami::set_url_base("https://umami.example.com").unwrap();
-/// let client = umami::default_client().expect("configured");
-/// assert_eq!(client.send_url(), "https://umami.example.com/api/send");
-/// ```
-pub fn default_client() -> Option<Client> {
-    CURRENT.read().unwrap_or_else(|p| p.into_inner()).clone()
 }
 
 /// Sets the root of the self-hosted Umami server, e.g. `https://umami.example.com`.
@@ -183,5 +171,5 @@ pub fn is_enabled() -> bool {
 /// Forgets the configuration (see [`reset`](super::reset)).
 pub(crate) fn clear() {
     *settings() = None;
-    *CURRENT.write().unwrap_or_else(|p| p.into_inner()) = None;
+    default_client::set(None);
 }

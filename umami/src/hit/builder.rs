@@ -21,7 +21,7 @@ use crate::validate;
 use super::distinct_id::{DistinctId, IntoDistinctId};
 use super::ip_address::IntoIpAddress;
 use super::payload::{Envelope, Payload};
-use super::prepared::PreparedHit;
+use super::prepared::{IntoPreparedHit, PreparedHit};
 
 /// Marker types that tell the [`HitBuilder`]s apart.
 pub mod kind {
@@ -583,6 +583,92 @@ fn vital(field: &'static str, value: Option<f64>, max: f64) -> Result<(), Valida
             format!("{v} is outside Umami's range 0 to {max}"),
         )),
         _ => Ok(()),
+    }
+}
+
+impl Client {
+    /// A custom event named `event_name` (e.g. `"Purchase-Course"`): at most 50 chars, not
+    /// blank, no leading `=`, `+`, `-`, `@`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
+    /// client
+    ///     .new_event("Purchase-Course")
+    ///     .url("/checkout")
+    ///     .custom_data(serde_json::json!({"plan": "pro"}))
+    ///     .distinct_id(42_u64)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn new_event(&self, event_name: impl Into<String>) -> NewEvent {
+        NewEvent::new(Some(self.clone()), event_name)
+    }
+
+    /// A page view of `url` titled `page_title` (no `name`, no `data` on the wire).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
+    /// client.new_page_view("Checkout", "/checkout").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn new_page_view(
+        &self,
+        page_title: impl Into<String>,
+        url: impl Into<String>,
+    ) -> NewPageView {
+        NewPageView::new(Some(self.clone()), page_title, url)
+    }
+
+    /// A revenue event: `revenue` (finite, ≥ 0) and `currency` (e.g. `"USD"`) are merged into
+    /// the custom data, where Umami's revenue reports read them. Event name `revenue` unless
+    /// [`event_name`](NewRevenueEvent::event_name) says otherwise.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
+    /// client.new_revenue_event(19.99, "USD").event_name("checkout").send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn new_revenue_event(&self, revenue: f64, currency: impl Into<String>) -> NewRevenueEvent {
+        NewRevenueEvent::new(Some(self.clone()), revenue, currency)
+    }
+
+    /// An `identify` hit: ties the visitor's session to `distinct_id` and stores session data.
+    /// A blank id makes `send` fail with [`Error::Validation`] (there would be nothing to tie).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
+    /// client.identify("user-42").data(serde_json::json!({"plan": "pro"})).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn identify(&self, distinct_id: impl IntoDistinctId) -> Identify {
+        Identify::new(Some(self.clone()), distinct_id)
+    }
+
+    /// Builds a `performance` hit (Umami 3.1+): the web vitals of the page at `url`, stored
+    /// by Umami as event type 5 and shown in its performance report.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
+    /// client
+    ///     .new_performance("/pricing")
+    ///     .lcp(1850.4)
+    ///     .inp(96.0)
+    ///     .cls(0.02)
+    ///     .fcp(820.1)
+    ///     .ttfb(180.3)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn new_performance(&self, url: impl Into<String>) -> NewPerformance {
+        NewPerformance::new(Some(self.clone()), url)
+    }
+}
+
+impl<K: HitKind> IntoPreparedHit for HitBuilder<K> {
+    fn into_prepared_hit(self) -> Result<PreparedHit, Error> {
+        self.prepare()
     }
 }
 

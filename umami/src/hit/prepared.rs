@@ -3,9 +3,10 @@
 
 use serde_json::{Map, Value};
 
+use crate::client::Client;
 use crate::error::Error;
+use crate::response::SendResponse;
 
-use super::builder::{HitBuilder, HitKind};
 use super::payload::Envelope;
 
 /// A validated hit, ready to send: what a builder's `prepare()` returns.
@@ -100,6 +101,34 @@ impl PreparedHit {
     }
 }
 
+impl Client {
+    /// Sends a hit prepared earlier (see [`NewEvent::prepare`](crate::HitBuilder::prepare)).
+    /// When tracking is disabled, nothing is sent.
+    ///
+    /// # Errors
+    /// As [`HitBuilder::send`](crate::HitBuilder::send).
+    pub async fn send_hit(&self, hit: &PreparedHit) -> Result<SendResponse, Error> {
+        self.send_hit_with_cache(hit, None).await
+    }
+
+    /// Sends a hit, echoing `cache` (the same visitor's previous [`SendResponse::cache`]) as
+    /// the `x-umami-cache` header so Umami keeps the visit and skips a lookup. Never pass one
+    /// visitor's token with another visitor's hit: it merges their sessions.
+    ///
+    /// # Errors
+    /// As [`HitBuilder::send`](crate::HitBuilder::send).
+    pub async fn send_hit_with_cache(
+        &self,
+        hit: &PreparedHit,
+        cache: Option<&str>,
+    ) -> Result<SendResponse, Error> {
+        if !self.is_enabled() {
+            return Ok(SendResponse::disabled());
+        }
+        self.post_send(hit.body().to_vec(), cache).await
+    }
+}
+
 /// A queued hit: its exact wire bytes plus the two facts the dispatcher's sender decides on.
 /// About the JSON's size in memory, nothing more.
 #[derive(Debug, Clone)]
@@ -124,14 +153,8 @@ pub trait IntoPreparedHit {
     /// Validates (no I/O) and returns the hit ready to send.
     ///
     /// # Errors
-    /// As [`HitBuilder::prepare`].
+    /// As [`HitBuilder::prepare`](crate::HitBuilder::prepare).
     fn into_prepared_hit(self) -> Result<PreparedHit, Error>;
-}
-
-impl<K: HitKind> IntoPreparedHit for HitBuilder<K> {
-    fn into_prepared_hit(self) -> Result<PreparedHit, Error> {
-        self.prepare()
-    }
 }
 
 impl IntoPreparedHit for PreparedHit {
