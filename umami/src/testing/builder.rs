@@ -9,7 +9,7 @@ use tokio::sync::{oneshot, watch};
 
 use super::server::{Collector, Shared, State, serve};
 use super::tokens::random_uuid;
-use super::{DEFAULT_PASSWORD, DEFAULT_USERNAME, MAX_BATCH_ITEMS};
+use super::{DEFAULT_PASSWORD, DEFAULT_USERNAME};
 
 /// Options of a [`Collector`]; every setter documents its default.
 ///
@@ -40,7 +40,7 @@ impl Default for CollectorBuilder {
         CollectorBuilder {
             websites: None,
             batch: true,
-            max_batch_items: Some(MAX_BATCH_ITEMS),
+            max_batch_items: None,
             bot_check: true,
             ignored_ips: HashSet::new(),
             username: DEFAULT_USERNAME.to_owned(),
@@ -80,7 +80,9 @@ impl CollectorBuilder {
     }
 
     /// The most items one `/api/batch` request may carry; longer arrays are answered with a
-    /// 400 in zod's words. Default [`MAX_BATCH_ITEMS`] (500).
+    /// 400 in zod's words (`Too big: expected array to have <=500 items`), as servers after
+    /// 3.1.0 answer. Default: no cap, as Umami 3.1.0 (it stored all 501 items of a 501-item
+    /// batch); pass [`MAX_BATCH_ITEMS`](super::MAX_BATCH_ITEMS) to emulate a newer server.
     pub fn max_batch_items(mut self, max: usize) -> Self {
         self.max_batch_items = Some(max);
         self

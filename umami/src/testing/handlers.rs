@@ -8,6 +8,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::bot;
+use super::columns::{self, ServerError};
 use super::records::{Headers, Hit, find_header};
 use super::rules::{self, ErrorTree, ValidSend};
 use super::server::{Reply, Shared, State, parse_json};
@@ -36,6 +37,10 @@ pub(super) enum SendAnswer {
     },
     Error {
         error: ApiError,
+    },
+    /// A 500 of a database column that overflowed, with Prisma's error as 3.1.0 leaks it.
+    ServerError {
+        error: ServerError,
     },
 }
 
@@ -124,7 +129,21 @@ pub(super) fn send(
         );
     }
 
-    let created_at = match hit.timestamp {
+    // The session, event, data and revenue rows, in Umami's order: a value too long for its
+    // column fails its insert with a 500, after the rows before it were written.
+    let overflow = columns::check(hit.payload);
+    if let Some(overflow) = overflow.as_ref().filter(|o| !o.event_stored()) {
+        return (
+            500,
+            SendAnswer::ServerError {
+                error: ServerError::new(overflow),
+            },
+        );
+    }
+
+    // `timestamp: 0` is falsy: the server's time is used (recorded 064).
+    let timestamp = hit.timestamp.filter(|secs| *secs != 0);
+    let created_at = match timestamp {
         Some(secs) if secs >= 0 => UNIX_EPOCH + Duration::from_secs(secs.unsigned_abs()),
         Some(secs) => UNIX_EPOCH
             .checked_sub(Duration::from_secs(secs.unsigned_abs()))
@@ -148,7 +167,7 @@ pub(super) fn send(
     // otherwise (Umami salts visit ids with the hour).
     let (visit_id, iat) = match &cache {
         Some(claims)
-            if hit.timestamp.is_some() || now_secs.saturating_sub(claims.iat) <= VISIT_MAX_SECS =>
+            if timestamp.is_some() || now_secs.saturating_sub(claims.iat) <= VISIT_MAX_SECS =>
         {
             (claims.visit_id.clone(), claims.iat)
         }
@@ -162,21 +181,6 @@ pub(super) fn send(
         }
     };
 
-    let token = cache_token(
-        shared.token_key,
-        website.unwrap_or_default(),
-        &session_id,
-        &visit_id,
-        iat,
-    );
-    state.tokens.insert(
-        token.clone(),
-        CacheClaims {
-            website: website.unwrap_or_default().to_owned(),
-            visit_id: visit_id.clone(),
-            iat,
-        },
-    );
     state.event_serial += 1;
     let event_id = Uuid::new_v5(
         &shared.token_key,
@@ -196,7 +200,32 @@ pub(super) fn send(
         ip,
         created_at,
         received_at: now,
+        data_stored: overflow.as_ref().is_none_or(columns::Overflow::data_stored),
     });
+    if let Some(overflow) = &overflow {
+        return (
+            500,
+            SendAnswer::ServerError {
+                error: ServerError::new(overflow),
+            },
+        );
+    }
+
+    let token = cache_token(
+        shared.token_key,
+        website.unwrap_or_default(),
+        &session_id,
+        &visit_id,
+        iat,
+    );
+    state.tokens.insert(
+        token.clone(),
+        CacheClaims {
+            website: website.unwrap_or_default().to_owned(),
+            visit_id: visit_id.clone(),
+            iat,
+        },
+    );
     (
         200,
         SendAnswer::Stored {

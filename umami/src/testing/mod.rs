@@ -35,6 +35,7 @@
 //! | request | answer |
 //! |---|---|
 //! | valid hit | `200 {"cache":"<JWT>","sessionId":"<uuid>","visitId":"<uuid>"}`, stored |
+//! | a value over its database column (`id` > 50, `browser`/`os`/`device` > 20, `utm_*` or click id in the url > 255, data key or string > 500 characters, number beyond DECIMAL(19,4), `currency` > 10) | `500 {"error":{"message":"Server error","code":"server-error","status":500,"errorObject":{...}}}` (Prisma's error); for custom data the event is stored without its data first, for the revenue row with it, as 3.1.0 does |
 //! | invalid hit | `400 {"error":{"message":"Bad request","code":"bad-request","status":400,"errors":[],"properties":{"payload":{...}}}}` |
 //! | body that is not JSON | `400`, `"errors":["Invalid input: expected object, received undefined"]` |
 //! | unknown website (see [`CollectorBuilder::website`]) | `400 {"error":{"message":"Website not found.","code":"bad-request","status":400}}` |
@@ -53,7 +54,7 @@
 //! |---|---|
 //! | `POST /api/auth/login` `{"username","password"}` ([`CollectorBuilder::credentials`]) | `{"token","user":{"id","username","role","createdAt","isAdmin"}}`; `401` for other credentials |
 //! | `POST /api/auth/verify` | the user object |
-//! | `GET /api/websites/{id}/events?startAt&endAt[&page&pageSize&search]` | `{"data":[{id, websiteId, sessionId, createdAt, hostname, urlPath, urlQuery, referrerPath, referrerQuery, referrerDomain, pageTitle, eventType, eventName, hasData, ...}],"count","page","pageSize"}`, newest first; `eventType` 1 page view, 2 custom event |
+//! | `GET /api/websites/{id}/events?startAt&endAt[&page&pageSize&search]` | `{"data":[{id, websiteId, sessionId, createdAt, hostname, urlPath, urlQuery, referrerPath, referrerQuery, referrerDomain, pageTitle, eventType, eventName, hasData, ...}],"count","page","pageSize"}`, newest first; `eventType` 1 page view, 2 custom event, 5 performance |
 //! | `GET /api/websites/{id}/metrics?type=event&startAt&endAt` | `[{"x":"<event name>","y":<count>}]` |
 //! | `GET /api/websites/{id}/stats?startAt&endAt` | `{"pageviews","visitors","visits","bounces","totaltime","comparison":{...}}` |
 //! | `GET /api/websites/{id}/event-data/properties?startAt&endAt` | `[{"eventName","propertyName","total"}]` |
@@ -66,7 +67,9 @@
 //! value typed (`dataType` 1 string, 2 number, 3 boolean, 4 date, 5 array as JSON text),
 //! numbers with 4 decimals. Filters `path`, `hostname`, `title`, `event` and `tag` (plain
 //! value, or `eq.`/`neq.`/`c.`/`dnc.` before it) narrow events, metrics and stats. Browser,
-//! OS, device and location are not derived (always `null`).
+//! OS, device and location are not derived from the User-Agent or the IP: `browser`, `os` and
+//! `device` are the hit's overrides (Umami 3.0.2+ payload keys) or `null`, location is always
+//! `null`.
 //!
 //! Session ids are deterministic: derived from the website and the distinct id (`id`) when
 //! one is sent, else from the website, the IP and the User-Agent, so a test can check that
@@ -75,6 +78,7 @@
 mod api;
 pub mod bot;
 mod builder;
+mod columns;
 mod handlers;
 mod records;
 mod rules;
@@ -96,5 +100,7 @@ pub const DEFAULT_USERNAME: &str = "admin";
 /// The password a collector's `POST /api/auth/login` accepts by default (a fresh Umami's).
 pub const DEFAULT_PASSWORD: &str = "umami";
 
-/// How many items one `/api/batch` request may carry, as the protocol documents.
+/// How many items one `/api/batch` request may carry on servers after 3.1.0 (upstream PR
+/// #4316). Umami 3.1.0 itself has no cap, and neither has a collector unless
+/// [`CollectorBuilder::max_batch_items`] sets one.
 pub const MAX_BATCH_ITEMS: usize = 500;

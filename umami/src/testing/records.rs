@@ -31,6 +31,8 @@ pub struct Hit {
     pub(super) ip: String,
     pub(super) created_at: SystemTime,
     pub(super) received_at: SystemTime,
+    /// `false` when the data insert failed (a column overflowed) after the event was stored.
+    pub(super) data_stored: bool,
 }
 
 impl Hit {
@@ -151,6 +153,134 @@ impl Hit {
     /// `payload.id`: the distinct id.
     pub fn distinct_id(&self) -> Option<&str> {
         self.text("id")
+    }
+
+    /// `payload.link`: the link id, for hits of a tracked link (instead of `website`).
+    pub fn link_id(&self) -> Option<&str> {
+        self.text("link")
+    }
+
+    /// `payload.pixel`: the pixel id, for hits of a tracking pixel (instead of `website`).
+    pub fn pixel_id(&self) -> Option<&str> {
+        self.text("pixel")
+    }
+
+    /// `payload.language`, e.g. `en-US`.
+    pub fn language(&self) -> Option<&str> {
+        self.text("language")
+    }
+
+    /// `payload.screen`, e.g. `1920x1080`.
+    pub fn screen(&self) -> Option<&str> {
+        self.text("screen")
+    }
+
+    /// `payload.ip` as sent (see [`ip`](Self::ip) for the IP Umami reads).
+    pub fn payload_ip(&self) -> Option<&str> {
+        self.text("ip")
+    }
+
+    /// `payload.userAgent` as sent (see [`user_agent`](Self::user_agent) for the one Umami
+    /// reads).
+    pub fn payload_user_agent(&self) -> Option<&str> {
+        self.text("userAgent")
+    }
+
+    /// `payload.timestamp` as sent: a number, or a string Umami coerces (see
+    /// [`created_at`](Self::created_at) for the time stored).
+    pub fn timestamp(&self) -> Option<&Value> {
+        self.payload().get("timestamp")
+    }
+
+    /// `payload.browser`: the browser override (v3.0.2+), stored on the session instead of
+    /// the one parsed from the User-Agent.
+    pub fn browser(&self) -> Option<&str> {
+        self.text("browser")
+    }
+
+    /// `payload.os`: the operating-system override (v3.0.2+); see [`browser`](Self::browser).
+    pub fn os(&self) -> Option<&str> {
+        self.text("os")
+    }
+
+    /// `payload.device`: the device override (v3.0.2+); see [`browser`](Self::browser).
+    pub fn device(&self) -> Option<&str> {
+        self.text("device")
+    }
+
+    fn number(&self, key: &str) -> Option<f64> {
+        self.payload().get(key).and_then(Value::as_f64)
+    }
+
+    /// `payload.lcp`: Largest Contentful Paint in milliseconds (`performance` hits).
+    pub fn lcp(&self) -> Option<f64> {
+        self.number("lcp")
+    }
+
+    /// `payload.inp`: Interaction to Next Paint in milliseconds (`performance` hits).
+    pub fn inp(&self) -> Option<f64> {
+        self.number("inp")
+    }
+
+    /// `payload.fcp`: First Contentful Paint in milliseconds (`performance` hits).
+    pub fn fcp(&self) -> Option<f64> {
+        self.number("fcp")
+    }
+
+    /// `payload.ttfb`: Time to First Byte in milliseconds (`performance` hits).
+    pub fn ttfb(&self) -> Option<f64> {
+        self.number("ttfb")
+    }
+
+    /// `payload.cls`: Cumulative Layout Shift, unitless (`performance` hits).
+    pub fn cls(&self) -> Option<f64> {
+        self.number("cls")
+    }
+
+    /// A `performance` hit (web vitals).
+    pub fn is_performance(&self) -> bool {
+        self.kind() == "performance"
+    }
+
+    /// The `event_type` of the `website_event` row Umami writes: 1 page view, 2 custom
+    /// event, 3 link hit, 4 pixel hit, 5 performance; `None` for `identify` (which writes
+    /// session data, no event).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let collector = umami::testing::Collector::start().await?;
+    /// let client = collector
+    ///     .client_builder()
+    ///     .website_id("978435e2-7ba1-4337-9860-ec31ece2db60")
+    ///     .hostname("example.com")
+    ///     .build()?;
+    /// client.new_event("Signup").send().await?;
+    /// assert_eq!(collector.hits()[0].event_type(), Some(2));
+    /// # Ok(()) }
+    /// ```
+    pub fn event_type(&self) -> Option<u8> {
+        match self.kind() {
+            "performance" => Some(5),
+            "event" if self.link_id().is_some_and(|l| !l.is_empty()) => Some(3),
+            "event" if self.pixel_id().is_some_and(|p| !p.is_empty()) => Some(4),
+            "event" if self.is_page_view() => Some(1),
+            "event" => Some(2),
+            _ => None,
+        }
+    }
+
+    /// Whether the hit's custom data (or an identify hit's session data) was stored. `false`
+    /// when a value overflowed its column (a string over 500 characters, a number beyond
+    /// DECIMAL(19,4)): Umami 3.1.0 then stores the event without its data and answers 500.
+    pub fn data_stored(&self) -> bool {
+        self.data_stored
+    }
+
+    /// The custom data as stored: [`data`](Self::data), unless [`data_stored`](Self::data_stored)
+    /// is `false`.
+    pub fn stored_data(&self) -> Option<&Map<String, Value>> {
+        self.data().filter(|_| self.data_stored)
     }
 
     /// The session id the collector answered: derived from the website and the distinct id
