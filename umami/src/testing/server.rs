@@ -284,18 +284,34 @@ pub(super) struct Reply {
     pub(super) status: u16,
     /// `None`: an empty body.
     pub(super) json: Option<String>,
+    /// The `Allow` header of a CORS preflight answer.
+    pub(super) allow: Option<&'static str>,
 }
+
+/// The CORS headers Umami puts on every `/api/*` answer (its `next.config` headers).
+const CORS_HEADERS: [(&str, &str); 5] = [
+    ("access-control-allow-origin", "*"),
+    ("access-control-allow-headers", "*"),
+    ("access-control-allow-methods", "GET, DELETE, POST, PUT"),
+    ("access-control-max-age", "86400"),
+    ("cache-control", "no-cache"),
+];
 
 impl Reply {
     pub(super) fn json(status: u16, body: &impl Serialize) -> Reply {
         Reply {
             status,
             json: Some(serde_json::to_string(body).expect("answers serialize")),
+            allow: None,
         }
     }
 
     pub(super) fn empty(status: u16) -> Reply {
-        Reply { status, json: None }
+        Reply {
+            status,
+            json: None,
+            allow: None,
+        }
     }
 }
 
@@ -352,6 +368,14 @@ async fn handle(shared: &Shared, request: Request<Incoming>) -> Response<Full<By
 
     let mut response = Response::builder()
         .status(StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    if path.starts_with("/api/") {
+        for (name, value) in CORS_HEADERS {
+            response = response.header(name, value);
+        }
+    }
+    if let Some(allow) = reply.allow {
+        response = response.header("allow", allow);
+    }
     let body = match reply.json {
         Some(json) => {
             response = response.header("content-type", "application/json");
@@ -404,6 +428,12 @@ fn route(
         }
         ("/api/batch", _) if !shared.options.batch => Reply::empty(404),
         ("/api/batch", "POST") => batch(shared, state, body, headers),
+        // Next.js answers a preflight itself: 204, the route's methods (recorded 052).
+        ("/api/send" | "/api/batch", "OPTIONS") => Reply {
+            status: 204,
+            json: None,
+            allow: Some("OPTIONS, POST"),
+        },
         ("/api/send" | "/api/batch", _) => Reply::empty(405),
         ("/api/heartbeat", "GET") => Reply::json(200, &serde_json::json!({"ok": true})),
         _ => api::route(shared, state, method, path, query, headers, body)
