@@ -75,6 +75,8 @@
 //! one is sent, else from the website, the IP and the User-Agent, so a test can check that
 //! two hits landed in the same session.
 
+#[cfg(test)]
+mod agreement;
 mod api;
 pub mod bot;
 mod builder;
