@@ -184,10 +184,10 @@ async fn the_collector_answers_every_recorded_send_and_batch_like_umami_3_1_0() 
                 "content-type {recorded_type:?} != {content_type:?}"
             ));
         }
-        if let Some(recorded_allow) = recorded["headers"]["allow"].as_str() {
-            if allow.as_deref() != Some(recorded_allow) {
-                diffs.push(format!("allow {recorded_allow:?} != {allow:?}"));
-            }
+        if let Some(recorded_allow) = recorded["headers"]["allow"].as_str()
+            && allow.as_deref() != Some(recorded_allow)
+        {
+            diffs.push(format!("allow {recorded_allow:?} != {allow:?}"));
         }
         match &recorded["body"] {
             Value::String(empty) if empty.is_empty() => {

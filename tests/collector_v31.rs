@@ -69,9 +69,19 @@ async fn performance_hits_are_stored_as_event_type_5() {
     assert_eq!(hit.event_type(), Some(5));
     assert_eq!(
         (hit.lcp(), hit.inp(), hit.cls(), hit.fcp(), hit.ttfb()),
-        (Some(1850.4), Some(96.0), Some(0.02), Some(820.1), Some(180.3))
+        (
+            Some(1850.4),
+            Some(96.0),
+            Some(0.02),
+            Some(820.1),
+            Some(180.3)
+        )
     );
-    let events = read(&collector, &format!("/api/websites/{SITE}/events?{}", range())).await;
+    let events = read(
+        &collector,
+        &format!("/api/websites/{SITE}/events?{}", range()),
+    )
+    .await;
     let row = &events["data"][0];
     // As recorded 323: no hostname, query or referrer on a performance row.
     assert_eq!(row["eventType"], 5);
@@ -89,7 +99,11 @@ async fn performance_hits_are_stored_as_event_type_5() {
     }
     assert_eq!(row["hasData"], false);
     // Performance rows are neither page views nor custom events.
-    let stats = read(&collector, &format!("/api/websites/{SITE}/stats?{}", range())).await;
+    let stats = read(
+        &collector,
+        &format!("/api/websites/{SITE}/stats?{}", range()),
+    )
+    .await;
     assert_eq!(stats["pageviews"], 0, "{stats}");
 }
 
@@ -97,7 +111,11 @@ async fn performance_hits_are_stored_as_event_type_5() {
 async fn web_vitals_out_of_range_are_refused_in_zods_words() {
     let collector = Collector::start().await.unwrap();
     for (key, value, text) in [
-        ("lcp", json!(60_000.5), "Too big: expected number to be <=60000"),
+        (
+            "lcp",
+            json!(60_000.5),
+            "Too big: expected number to be <=60000",
+        ),
         ("ttfb", json!(-1), "Too small: expected number to be >=0"),
         ("cls", json!(100.01), "Too big: expected number to be <=100"),
     ] {
@@ -131,12 +149,20 @@ async fn browser_os_device_overrides_are_stored_on_the_session() {
         (Some("brave"), Some("Chrome OS"), Some("tablet"))
     );
     let session_id = answer["sessionId"].as_str().unwrap();
-    let session = read(&collector, &format!("/api/websites/{SITE}/sessions/{session_id}")).await;
+    let session = read(
+        &collector,
+        &format!("/api/websites/{SITE}/sessions/{session_id}"),
+    )
+    .await;
     assert_eq!(
         (&session["browser"], &session["os"], &session["device"]),
         (&json!("brave"), &json!("Chrome OS"), &json!("tablet"))
     );
-    let events = read(&collector, &format!("/api/websites/{SITE}/events?{}", range())).await;
+    let events = read(
+        &collector,
+        &format!("/api/websites/{SITE}/events?{}", range()),
+    )
+    .await;
     assert_eq!(events["data"][0]["browser"], "brave");
     // 20 characters fit the column, astral ones included (20 code points, 40 UTF-16 units).
     let at_limit = json!({"type": "event", "payload": {"website": SITE, "os": "😀".repeat(20)}});
@@ -269,7 +295,10 @@ async fn column_overflows_answer_500_and_store_what_umami_stores() {
     )
     .await;
     assert_eq!(status, 500);
-    assert_eq!(answer["error"]["errorObject"]["meta"]["modelName"], "Revenue");
+    assert_eq!(
+        answer["error"]["errorObject"]["meta"]["modelName"],
+        "Revenue"
+    );
     let hits = collector.hits();
     assert_eq!(hits.len(), 3);
     assert!(hits[2].data_stored());
@@ -279,6 +308,10 @@ async fn column_overflows_answer_500_and_store_what_umami_stores() {
     let hits = collector.hits();
     assert_eq!(hits.len(), 4);
     assert!(!hits[3].data_stored());
-    let events = read(&collector, &format!("/api/websites/{SITE}/events?{}", range())).await;
+    let events = read(
+        &collector,
+        &format!("/api/websites/{SITE}/events?{}", range()),
+    )
+    .await;
     assert_eq!(events["data"][0]["hasData"], false, "{events}");
 }

@@ -526,11 +526,8 @@ mod tests {
     /// Every varchar limit counts code points: an astral character is one.
     #[test]
     fn column_limits_count_code_points_with_astral_characters() {
-        let limits: [(
-            &str,
-            usize,
-            fn(&'static str, &str) -> Result<(), ValidationError>,
-        ); 3] = [
+        type Check = fn(&'static str, &str) -> Result<(), ValidationError>;
+        let limits: [(&str, usize, Check); 3] = [
             ("distinct_id", MAX_DISTINCT_ID, distinct_id),
             ("browser", MAX_SESSION_FIELD, session_field),
             ("currency", MAX_CURRENCY, currency),
