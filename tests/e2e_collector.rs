@@ -47,7 +47,7 @@ e2e_cases! {
     bot_user_agent_is_reported_and_nothing_is_stored,
     unknown_website_is_a_status_error_saying_not_found,
     server_validation_error_names_the_field,
-    server_validation_error_reaches_the_caller_with_the_field_text,
+    versionless_website_id_is_refused_before_io_as_the_server_would,
     login_with_a_wrong_password_is_unauthorized,
     login_token_passes_verify,
     reads_without_a_token_are_unauthorized,

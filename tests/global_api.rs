@@ -368,7 +368,7 @@ fn disabled_module_level_api_still_validates() {
         let err = validation(umami::new_event("n".repeat(51)).send().await);
         assert_eq!(
             (err.field(), err.problem()),
-            ("event_name", "51 characters, at most 50 allowed")
+            ("event_name", "51 UTF-16 code units, at most 50 allowed")
         );
     });
 }

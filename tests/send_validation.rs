@@ -41,8 +41,8 @@ fn assert_problem(err: &umami::ValidationError, field: &str, problem: &str) {
     assert_eq!(err.problem(), problem, "{err}");
 }
 
-const LEADING_CHAR_RULE: &str =
-    "(Umami rejects a leading `=`, `+`, `-`, `@`, tab or carriage return)";
+const LEADING_CHAR_RULE: &str = "(this crate's CSV-injection guard refuses a leading `=`, `+`, `-`, `@`, tab or carriage \
+     return; Umami 3.1 itself accepts them)";
 
 // ---- event name ----
 
@@ -61,13 +61,21 @@ async fn empty_event_name_is_rejected() {
 #[tokio::test]
 async fn event_name_of_51_chars_is_rejected() {
     let err = rejected!(|c| c.new_event("n".repeat(51)));
-    assert_problem(&err, "event_name", "51 characters, at most 50 allowed");
+    assert_problem(
+        &err,
+        "event_name",
+        "51 UTF-16 code units, at most 50 allowed",
+    );
 }
 
 #[tokio::test]
 async fn event_name_limit_counts_characters_not_bytes() {
     let err = rejected!(|c| c.new_event("é".repeat(51)));
-    assert_problem(&err, "event_name", "51 characters, at most 50 allowed");
+    assert_problem(
+        &err,
+        "event_name",
+        "51 UTF-16 code units, at most 50 allowed",
+    );
 }
 
 #[tokio::test]
@@ -182,7 +190,11 @@ async fn blank_hostname_is_rejected() {
 #[tokio::test]
 async fn hostname_of_101_chars_is_rejected() {
     let err = rejected!(|c| c.new_event("Signup").hostname("h".repeat(101)));
-    assert_problem(&err, "hostname", "101 characters, at most 100 allowed");
+    assert_problem(
+        &err,
+        "hostname",
+        "101 UTF-16 code units, at most 100 allowed",
+    );
 }
 
 // ---- other payload keys ----
@@ -190,19 +202,19 @@ async fn hostname_of_101_chars_is_rejected() {
 #[tokio::test]
 async fn language_of_36_chars_is_rejected() {
     let err = rejected!(|c| c.new_event("Signup").language("l".repeat(36)));
-    assert_problem(&err, "language", "36 characters, at most 35 allowed");
+    assert_problem(&err, "language", "36 UTF-16 code units, at most 35 allowed");
 }
 
 #[tokio::test]
 async fn screen_of_12_chars_is_rejected() {
     let err = rejected!(|c| c.new_event("Signup").screen("123456x12345"));
-    assert_problem(&err, "screen", "12 characters, at most 11 allowed");
+    assert_problem(&err, "screen", "12 UTF-16 code units, at most 11 allowed");
 }
 
 #[tokio::test]
 async fn tag_of_51_chars_is_rejected() {
     let err = rejected!(|c| c.new_event("Signup").tag("t".repeat(51)));
-    assert_problem(&err, "tag", "51 characters, at most 50 allowed");
+    assert_problem(&err, "tag", "51 UTF-16 code units, at most 50 allowed");
 }
 
 #[tokio::test]
@@ -218,7 +230,11 @@ async fn tag_with_leading_at_sign_is_rejected() {
 #[tokio::test]
 async fn distinct_id_of_51_chars_is_rejected() {
     let err = rejected!(|c| c.new_event("Signup").distinct_id("d".repeat(51)));
-    assert_problem(&err, "distinct_id", "51 characters, at most 50 allowed");
+    assert_problem(
+        &err,
+        "distinct_id",
+        "51 UTF-16 code units, at most 50 allowed",
+    );
 }
 
 #[tokio::test]
@@ -364,7 +380,9 @@ async fn custom_data_key_of_501_chars_is_rejected() {
     assert_problem(
         &err,
         "custom_data",
-        &format!("key {key:?} has 501 characters, at most 500 allowed"),
+        &format!(
+            "key {key:?} has 501 characters (code points), at most 500 allowed (Umami stores it in a varchar(500) column)"
+        ),
     );
 }
 
@@ -379,7 +397,9 @@ async fn nested_custom_data_key_counts_the_flattened_path() {
     assert_problem(
         &err,
         "custom_data",
-        &format!("key \"{outer}.{inner}\" has 501 characters, at most 500 allowed"),
+        &format!(
+            "key \"{outer}.{inner}\" has 501 characters (code points), at most 500 allowed (Umami stores it in a varchar(500) column)"
+        ),
     );
 }
 
@@ -391,7 +411,7 @@ async fn custom_data_string_value_of_501_chars_is_rejected() {
     assert_problem(
         &err,
         "custom_data",
-        "value of \"note\" has 501 characters, at most 500 allowed",
+        "value of \"note\" has 501 characters (code points), at most 500 allowed (Umami stores it in a varchar(500) column)",
     );
 }
 
@@ -482,7 +502,7 @@ async fn validation_error_displays_field_and_problem() {
     let err = rejected!(|c| c.new_event("n".repeat(51)));
     assert_eq!(
         umami::Error::Validation(err).to_string(),
-        "invalid `event_name`: 51 characters, at most 50 allowed"
+        "invalid `event_name`: 51 UTF-16 code units, at most 50 allowed"
     );
 }
 
@@ -525,7 +545,11 @@ async fn disabled_client_still_validates_inputs() {
     let server = silent_server().await;
     let client = builder(&server).enabled(false).build().unwrap();
     let err = validation(client.new_event("n".repeat(51)).send().await);
-    assert_problem(&err, "event_name", "51 characters, at most 50 allowed");
+    assert_problem(
+        &err,
+        "event_name",
+        "51 UTF-16 code units, at most 50 allowed",
+    );
     let err = validation(client.new_revenue_event(-5.0, "USD").send().await);
     assert_eq!(err.field(), "revenue");
     assert_no_request(&server).await;

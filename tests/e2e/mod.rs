@@ -817,10 +817,11 @@ pub async fn server_validation_error_names_the_field(b: &Backend) {
     );
 }
 
-/// A server-side validation failure the client cannot foresee (a website id that parses as
-/// a UUID but has no version, which the server's schema refuses) reaches the caller with the
-/// field-level text, not just "Bad request".
-pub async fn server_validation_error_reaches_the_caller_with_the_field_text(b: &Backend) {
+/// A website id that is hyphenated hex but no RFC 9562 UUID (version digit 0), which the
+/// server's `z.uuid()` refuses, is refused by the client too, before any I/O, naming the
+/// field and the rule (issue 11: one UUID rule). The server's field texts reaching the
+/// caller are covered in `tests/send_responses.rs`.
+pub async fn versionless_website_id_is_refused_before_io_as_the_server_would(b: &Backend) {
     let tag = Tag::new();
     let err = b
         .client()
@@ -829,15 +830,14 @@ pub async fn server_validation_error_reaches_the_caller_with_the_field_text(b: &
         .website_id("978435e2-7ba1-0337-9860-ec31ece2db60")
         .send()
         .await
-        .expect_err("the server refuses a UUID without a version");
+        .expect_err("a UUID without a version is refused");
     match &err {
-        Error::Status {
-            status, message, ..
-        } => {
-            assert_eq!(*status, 400, "{err}");
-            assert!(message.contains("website: Invalid UUID"), "{message}");
+        Error::Validation(v) => {
+            assert_eq!(v.field(), "website_id", "{err}");
+            assert!(v.problem().contains("version digit '0'"), "{err}");
+            assert!(v.problem().contains("RFC 9562"), "{err}");
         }
-        other => panic!("expected Error::Status, got {other:?}"),
+        other => panic!("expected Error::Validation, got {other:?}"),
     }
 }
 

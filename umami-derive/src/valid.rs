@@ -11,8 +11,13 @@ use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
 use crate::template::Template;
 
-/// Umami's limit on event names.
+/// Umami's limit on event names: zod's `max(50)`, in UTF-16 code units (JavaScript's
+/// `length`), as the runtime crate's `validate::event_name` counts them.
 const MAX_NAME: usize = 50;
+
+/// The leading characters the runtime crate's CSV-injection guard refuses (its own rule:
+/// Umami 3.1 accepts them), so that a derived name never fails at run time.
+const CSV_GUARD: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 pub(crate) fn check(cx: &Ctxt, input: &Input) {
     let rename_all = input.attrs.rename_all.as_ref().map(|a| a.value);
@@ -108,16 +113,17 @@ fn check_variant(cx: &Ctxt, input: &Input, variant: &Variant, rename_all: Option
 fn check_event_name(cx: &Ctxt, name: &str, span: Span, from_type_name: bool) {
     let problem = if name.trim().is_empty() {
         Some("must not be empty or blank".to_owned())
-    } else if name.chars().count() > MAX_NAME {
+    } else if name.encode_utf16().count() > MAX_NAME {
         Some(format!(
-            "is {} characters long; Umami accepts at most {MAX_NAME}",
-            name.chars().count()
+            "is {} UTF-16 code units long; Umami accepts at most {MAX_NAME}",
+            name.encode_utf16().count()
         ))
     } else {
         match name.chars().next() {
-            Some(first @ ('=' | '+' | '-' | '@' | '\t' | '\r')) => Some(format!(
-                "must not start with {first:?}: Umami rejects names starting with `=`, `+`, \
-                 `-`, `@`, a tab or a carriage return"
+            Some(first) if CSV_GUARD.contains(&first) => Some(format!(
+                "must not start with {first:?}: this crate's CSV-injection guard refuses names \
+                 starting with `=`, `+`, `-`, `@`, a tab or a carriage return (Umami 3.1 itself \
+                 accepts them)"
             )),
             _ => None,
         }

@@ -348,15 +348,6 @@ impl HitKind for kind::Identify {
     const REQUIRES_ID: bool = true;
 }
 
-/// The largest `timestamp` Umami accepts: JavaScript's `Number.MAX_SAFE_INTEGER` (2^53 − 1).
-const MAX_TIMESTAMP_SECS: u64 = (1 << 53) - 1;
-
-/// Umami's range for `lcp`, `inp`, `fcp` and `ttfb`, in milliseconds.
-const MAX_VITAL_MS: f64 = 60_000.0;
-
-/// Umami's range for `cls`.
-const MAX_CLS: f64 = 100.0;
-
 impl<K: HitKind> HitBuilder<K> {
     /// Validates every input, as the server would, and returns the hit ready to send. No I/O.
     ///
@@ -413,6 +404,7 @@ impl<K: HitKind> HitBuilder<K> {
 
         let url = this.url.as_deref().unwrap_or("/");
         validate::url_or_path("url", url)?;
+        validate::url_query_params("url", url)?;
         let referrer = this.referrer.as_deref().unwrap_or("");
         validate::url_or_path("referrer", referrer)?;
         let invented = |default| (!this.server_side).then_some(default);
@@ -431,7 +423,7 @@ impl<K: HitKind> HitBuilder<K> {
 
         let id = match &this.distinct_id {
             Some(id) if !id.is_blank() => {
-                validate::max_chars("distinct_id", id.as_str(), validate::MAX_DISTINCT_ID)?;
+                validate::distinct_id("distinct_id", id.as_str())?;
                 Some(id.as_str())
             }
             // An identify hit without an id would only attach data to an anonymous session:
@@ -469,15 +461,9 @@ impl<K: HitKind> HitBuilder<K> {
         let device = client_detail("device", this.device.as_deref())?;
 
         if let Some((revenue, currency)) = &this.revenue {
-            if !revenue.is_finite() || *revenue < 0.0 {
-                return Err(ValidationError::new(
-                    "revenue",
-                    format!("{revenue} is not a finite number >= 0"),
-                )
-                .into());
-            }
+            validate::revenue("revenue", *revenue)?;
             validate::not_blank("currency", currency)?;
-            validate::max_chars("currency", currency.trim(), validate::MAX_CURRENCY)?;
+            validate::currency("currency", currency.trim())?;
         }
         let data = match &this.data {
             Data::Unset => None,
@@ -489,11 +475,11 @@ impl<K: HitKind> HitBuilder<K> {
         };
 
         let vitals = &this.vitals;
-        vital("lcp", vitals.lcp, MAX_VITAL_MS)?;
-        vital("inp", vitals.inp, MAX_VITAL_MS)?;
-        vital("fcp", vitals.fcp, MAX_VITAL_MS)?;
-        vital("ttfb", vitals.ttfb, MAX_VITAL_MS)?;
-        vital("cls", vitals.cls, MAX_CLS)?;
+        vital("lcp", vitals.lcp, validate::web_vital_ms)?;
+        vital("inp", vitals.inp, validate::web_vital_ms)?;
+        vital("fcp", vitals.fcp, validate::web_vital_ms)?;
+        vital("ttfb", vitals.ttfb, validate::web_vital_ms)?;
+        vital("cls", vitals.cls, validate::cls)?;
 
         let borrowed = |s: Option<&'a str>| s.map(Cow::Borrowed);
         Ok(Envelope {
@@ -549,15 +535,7 @@ fn unix_seconds(at: SystemTime) -> Result<u64, ValidationError> {
         .duration_since(UNIX_EPOCH)
         .map_err(|_| ValidationError::new("timestamp", "is before 1970-01-01 (Unix epoch)"))?
         .as_secs();
-    if secs > MAX_TIMESTAMP_SECS {
-        return Err(ValidationError::new(
-            "timestamp",
-            format!(
-                "{secs} s after the Unix epoch is above Umami's limit of {MAX_TIMESTAMP_SECS} s \
-                 (2^53 − 1, JavaScript's largest safe integer)"
-            ),
-        ));
-    }
+    validate::timestamp_secs("timestamp", secs)?;
     Ok(secs)
 }
 
@@ -568,22 +546,20 @@ fn client_detail<'a>(
 ) -> Result<Option<&'a str>, ValidationError> {
     match value.map(str::trim) {
         Some(value) if !value.is_empty() => {
-            validate::max_chars(field, value, validate::MAX_CLIENT_DETAIL)?;
+            validate::session_field(field, value)?;
             Ok(Some(value))
         }
         _ => Ok(None),
     }
 }
 
-/// A web-vital within Umami's range `0..=max`.
-fn vital(field: &'static str, value: Option<f64>, max: f64) -> Result<(), ValidationError> {
-    match value {
-        Some(v) if !(v.is_finite() && (0.0..=max).contains(&v)) => Err(ValidationError::new(
-            field,
-            format!("{v} is outside Umami's range 0 to {max}"),
-        )),
-        _ => Ok(()),
-    }
+/// A web vital within Umami's range, if set.
+fn vital(
+    field: &'static str,
+    value: Option<f64>,
+    check: fn(&'static str, f64) -> Result<(), ValidationError>,
+) -> Result<(), ValidationError> {
+    value.map_or(Ok(()), |v| check(field, v))
 }
 
 impl Client {

@@ -292,22 +292,26 @@ impl EventRow<'_> {
     }
 
     fn json(&self) -> Value {
+        // Performance rows keep only the path and title of the page (recorded 323).
+        let performance = self.event_type == event_type::PERFORMANCE;
+        let unless_performance = |value: Value| if performance { Value::Null } else { value };
+        let session = |key: &str| self.hit.payload().get(key).cloned().unwrap_or(Value::Null);
         json!({
             "id": self.hit.event_id,
             "websiteId": website_of(self.hit),
             "sessionId": self.hit.session_id,
             "createdAt": store::iso_from_millis(self.created_ms),
-            "hostname": self.url.hostname,
+            "hostname": unless_performance(self.url.hostname.clone().into()),
             "urlPath": self.url.url_path,
-            "urlQuery": self.url.url_query,
-            "referrerPath": self.url.referrer_path,
-            "referrerQuery": self.url.referrer_query,
-            "referrerDomain": self.url.referrer_domain,
+            "urlQuery": unless_performance(self.url.url_query.clone().into()),
+            "referrerPath": unless_performance(json!(self.url.referrer_path)),
+            "referrerQuery": unless_performance(json!(self.url.referrer_query)),
+            "referrerDomain": unless_performance(json!(self.url.referrer_domain)),
             "country": null,
             "city": null,
-            "device": null,
-            "os": null,
-            "browser": null,
+            "device": session("device"),
+            "os": session("os"),
+            "browser": session("browser"),
             "pageTitle": self.title,
             "eventType": self.event_type,
             "eventName": self.name(),
@@ -363,14 +367,10 @@ impl<'a> View<'a> {
         }
         let mut events: Vec<EventRow<'a>> = hits
             .iter()
-            .filter(|hit| hit.kind() == "event")
-            .map(|hit| EventRow {
+            .filter_map(|hit| Some((hit, hit.event_type()?)))
+            .map(|(hit, event_type)| EventRow {
                 hit,
-                event_type: if hit.is_page_view() {
-                    event_type::PAGE_VIEW
-                } else {
-                    event_type::CUSTOM_EVENT
-                },
+                event_type,
                 url: store::parse_url(
                     hit.hostname(),
                     hit.url().unwrap_or_default(),
@@ -378,7 +378,7 @@ impl<'a> View<'a> {
                 ),
                 title: store::page_title(hit.title()),
                 created_ms: store::unix_millis(hit.created_at),
-                data: hit.data().map(store::flatten).unwrap_or_default(),
+                data: hit.stored_data().map(store::flatten).unwrap_or_default(),
             })
             .collect();
         // `order by created_at desc`; ties: the later arrival first.
@@ -627,9 +627,9 @@ impl<'a> View<'a> {
             "id": session_id,
             "distinctId": distinct_id,
             "websiteId": self.website,
-            "browser": null,
-            "os": null,
-            "device": null,
+            "browser": text("browser"),
+            "os": text("os"),
+            "device": text("device"),
             "screen": text("screen"),
             "language": text("language"),
             "country": null,
@@ -655,7 +655,7 @@ impl<'a> View<'a> {
                 && hit.session_id == session_id
                 && website_of(hit) == self.website
         }) {
-            for row in hit.data().map(store::flatten).unwrap_or_default() {
+            for row in hit.stored_data().map(store::flatten).unwrap_or_default() {
                 latest.insert(row.key.clone(), (row, hit.created_at));
             }
         }

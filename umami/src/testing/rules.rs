@@ -9,9 +9,6 @@ use serde_json::{Map, Value};
 /// The `type`s `/api/send` accepts.
 const TYPES: [&str; 3] = ["event", "identify", "performance"];
 
-/// The message of the CSV-injection guard on `name` and `tag`.
-pub(crate) const FORMULA_MESSAGE: &str =
-    "Value must not start with =, +, -, @, tab, or carriage return";
 /// The message of the "one source" refinement on the payload.
 pub(crate) const ONE_SOURCE_MESSAGE: &str =
     "Exactly one of website, link, or pixel must be provided";
@@ -21,14 +18,12 @@ pub(crate) const ONE_SOURCE_MESSAGE: &str =
 enum Rule {
     /// `z.uuid()`.
     Uuid,
-    /// `z.object({}).passthrough()`.
-    Object,
+    /// `z.record(...)`: zod names it "record" in its errors (recorded 039, 040).
+    Record,
     /// `z.string()`, with `.max(n)` when given.
     Str(Option<usize>),
     /// `z.string().refine(new URL(value, "https://localhost"))`.
     UrlOrPath,
-    /// `z.string().max(n)` refined by the CSV-injection guard.
-    Safe(usize),
     /// `z.coerce.number().int()`.
     Timestamp,
     /// `z.number().nonnegative().max(n)` (web-vitals metrics).
@@ -40,15 +35,16 @@ const PAYLOAD: &[(&str, Rule)] = &[
     ("website", Rule::Uuid),
     ("link", Rule::Uuid),
     ("pixel", Rule::Uuid),
-    ("data", Rule::Object),
+    ("data", Rule::Record),
     ("hostname", Rule::Str(Some(100))),
     ("language", Rule::Str(Some(35))),
     ("referrer", Rule::UrlOrPath),
     ("screen", Rule::Str(Some(11))),
     ("title", Rule::Str(None)),
     ("url", Rule::UrlOrPath),
-    ("name", Rule::Safe(50)),
-    ("tag", Rule::Safe(50)),
+    // 3.1.0 has no CSV-injection guard: `=SUM(A1:A9)` is stored (recorded 067).
+    ("name", Rule::Str(Some(50))),
+    ("tag", Rule::Str(Some(50))),
     ("ip", Rule::Str(None)),
     ("userAgent", Rule::Str(None)),
     ("timestamp", Rule::Timestamp),
@@ -241,9 +237,9 @@ fn validate_payload(payload: &Map<String, Value>, issues: &mut Issues) -> Option
             continue;
         };
         match rule {
-            Rule::Object => {
+            Rule::Record => {
                 if !value.is_object() {
-                    issues.payload(key, expected("object", Some(value)), false);
+                    issues.payload(key, expected("record", Some(value)), false);
                 }
             }
             Rule::Metric(max) => match value.as_f64() {
@@ -287,7 +283,7 @@ fn validate_payload(payload: &Map<String, Value>, issues: &mut Issues) -> Option
                 // Exact: |n| < 2^53 and integral.
                 n => timestamp = Some(n as i64),
             },
-            Rule::Uuid | Rule::Str(_) | Rule::UrlOrPath | Rule::Safe(_) => {
+            Rule::Uuid | Rule::Str(_) | Rule::UrlOrPath => {
                 let Some(text) = value.as_str() else {
                     issues.payload(key, expected("string", Some(value)), false);
                     continue;
@@ -299,12 +295,6 @@ fn validate_payload(payload: &Map<String, Value>, issues: &mut Issues) -> Option
                     Rule::Str(Some(max)) => check_max(issues, key, text, max),
                     Rule::UrlOrPath if !parses_as_url_or_path(text) => {
                         issues.payload(key, "Invalid URL.", true);
-                    }
-                    Rule::Safe(max) => {
-                        check_max(issues, key, text, max);
-                        if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-                            issues.payload(key, FORMULA_MESSAGE, true);
-                        }
                     }
                     _ => {}
                 }
@@ -342,7 +332,8 @@ fn check_max(issues: &mut Issues, key: &str, text: &str, max: usize) {
     }
 }
 
-/// Validates a `/api/batch` body: a JSON array of objects, at most `max_items` long.
+/// Validates a `/api/batch` body: a JSON array of objects, at most `max_items` long (`None`:
+/// no cap, as 3.1.0 stored all 501 items of recorded 091).
 pub(crate) fn validate_batch(
     body: Option<&Value>,
     max_items: Option<usize>,
@@ -354,7 +345,8 @@ pub(crate) fn validate_batch(
     };
     for (index, item) in items.iter().enumerate() {
         if !item.is_object() {
-            tree.add(&[Seg::Index(index)], expected("object", Some(item)));
+            // Items are `z.record(...)` too (recorded 055).
+            tree.add(&[Seg::Index(index)], expected("record", Some(item)));
         }
     }
     // The length check is a refinement: skipped when an element had the wrong type.
@@ -391,21 +383,9 @@ fn js_type(value: Option<&Value>) -> &'static str {
     }
 }
 
-/// zod 4's `z.uuid()`: RFC 9562 versions 1–8 with the RFC variant, or the nil/max UUID.
+/// zod 4's `z.uuid()`: the rule of [`crate::validate::uuid`], shared.
 pub(crate) fn is_zod_uuid(text: &str) -> bool {
-    if text == "00000000-0000-0000-0000-000000000000"
-        || text == "ffffffff-ffff-ffff-ffff-ffffffffffff"
-    {
-        return true;
-    }
-    let bytes = text.as_bytes();
-    bytes.len() == 36
-        && bytes.iter().enumerate().all(|(i, b)| match i {
-            8 | 13 | 18 | 23 => *b == b'-',
-            _ => b.is_ascii_hexdigit(),
-        })
-        && (b'1'..=b'8').contains(&bytes[14])
-        && matches!(bytes[19], b'8' | b'9' | b'a' | b'b' | b'A' | b'B')
+    crate::validate::is_uuid(text)
 }
 
 /// `new URL(value, "https://localhost")` does not throw.
@@ -545,11 +525,12 @@ mod tests {
 
     #[test]
     fn issues_keep_zod_order() {
-        let body = json!({"type": "nope", "payload": {"screen": "x".repeat(12), "name": "=1"}});
+        let body =
+            json!({"type": "nope", "payload": {"screen": "x".repeat(12), "name": "n".repeat(51)}});
         assert_eq!(
             serde_json::to_string(&validate_send(Some(&body)).unwrap_err()).unwrap(),
             format!(
-                r#"{{"errors":[],"properties":{{"type":{{"errors":["Invalid option: expected one of \"event\"|\"identify\"|\"performance\""]}},"payload":{{"errors":[],"properties":{{"screen":{{"errors":["Too big: expected string to have <=11 characters"]}},"name":{{"errors":["{FORMULA_MESSAGE}"]}},"website":{{"errors":["{ONE_SOURCE_MESSAGE}"]}}}}}}}}}}"#
+                r#"{{"errors":[],"properties":{{"type":{{"errors":["Invalid option: expected one of \"event\"|\"identify\"|\"performance\""]}},"payload":{{"errors":[],"properties":{{"screen":{{"errors":["Too big: expected string to have <=11 characters"]}},"name":{{"errors":["Too big: expected string to have <=50 characters"]}},"website":{{"errors":["{ONE_SOURCE_MESSAGE}"]}}}}}}}}}}"#
             )
         );
     }
@@ -600,7 +581,7 @@ mod tests {
         let tree = validate_batch(Some(&json!([{}, 1])), Some(500)).unwrap_err();
         assert_eq!(
             serde_json::to_string(&tree).unwrap(),
-            r#"{"errors":[],"items":[null,{"errors":["Invalid input: expected object, received number"]}]}"#
+            r#"{"errors":[],"items":[null,{"errors":["Invalid input: expected record, received number"]}]}"#
         );
         let long = Value::Array(vec![json!({}); 3]);
         assert_eq!(

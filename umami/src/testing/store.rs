@@ -20,6 +20,7 @@ pub(crate) mod data_type {
 pub(crate) mod event_type {
     pub(crate) const PAGE_VIEW: u8 = 1;
     pub(crate) const CUSTOM_EVENT: u8 = 2;
+    pub(crate) const PERFORMANCE: u8 = 5;
 }
 
 /// Column widths Umami cuts stored values to (`FIELD_LENGTH`, `URL_LENGTH`).
