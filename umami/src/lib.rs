@@ -16,6 +16,7 @@ pub mod error;
 pub mod event;
 pub mod global;
 mod global_api;
+pub mod plan;
 mod response;
 mod secret;
 #[cfg(feature = "testing")]
