@@ -20,7 +20,6 @@ use crate::case::RenameRule;
 /// The `Describe` and `DataKind` impls and the registry entry, for a checked input.
 pub(crate) fn expand(input: &Input, krate: &Path) -> TokenStream {
     let ident = input.ident;
-    let type_name = ident.unraw().to_string();
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let rename_all = input.attrs.rename_all.as_ref().map(|a| a.value);
     let mut uses_kind = false;
@@ -33,7 +32,8 @@ pub(crate) fn expand(input: &Input, krate: &Path) -> TokenStream {
             let keys = keys(fields, rename_all, krate, &mut uses_kind);
             let url = input.attrs.url.as_ref().map(|t| t.value.lit.value());
             let title = input.attrs.title.as_ref().map(|t| t.value.lit.value());
-            let head = event_head(&name, &type_name, url, title, fields, krate);
+            let source = quote!(::core::any::type_name::<Self>());
+            let head = event_head(&name, &source, url, title, fields, krate);
             events.push(quote!(schema.events.push(#head #keys .finish());));
             let nested_use = uses_kind
                 .then(|| quote!(use #krate::__private::{ViaDataKind as _, ViaUnknown as _};));
@@ -49,7 +49,12 @@ pub(crate) fn expand(input: &Input, krate: &Path) -> TokenStream {
         }
         Data::Enum(variants) => {
             for variant in variants {
-                let source = format!("{type_name}::{}", variant.ident.unraw());
+                let variant_name = variant.ident.unraw().to_string();
+                let source = quote!(&::std::format!(
+                    "{}::{}",
+                    ::core::any::type_name::<Self>(),
+                    #variant_name
+                ));
                 let fields: &[Field] = match &variant.shape {
                     Shape::Newtype(field) => {
                         uses_describe = true;
@@ -95,7 +100,7 @@ pub(crate) fn expand(input: &Input, krate: &Path) -> TokenStream {
             fn schema() -> #krate::plan::TypeSchema {
                 #kind_use
                 #describe_use
-                let mut schema = #krate::__private::type_schema(#type_name);
+                let mut schema = #krate::__private::type_schema(::core::any::type_name::<Self>());
                 #(#events)*
                 schema
             }
@@ -108,7 +113,7 @@ pub(crate) fn expand(input: &Input, krate: &Path) -> TokenStream {
 /// `EventBuilder::new(name, source)` with the url, title and distinct id.
 fn event_head(
     name: &str,
-    source: &str,
+    source: &TokenStream,
     url: Option<String>,
     title: Option<String>,
     fields: &[Field],

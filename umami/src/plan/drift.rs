@@ -196,6 +196,34 @@ impl StoredData {
         Ok(self)
     }
 
+    /// Adds one stored event's data from the body of `GET
+    /// /api/websites/{id}/event-data/{eventId}` (`[{"eventName", "dataKey", "dataType",
+    /// ...}]`, one row per key): each key counts once, with its kind. The event's count comes
+    /// from `metrics` ([`from_answers`](StoredData::from_answers)) and is not changed.
+    ///
+    /// # Errors
+    /// A [`StoredDataError`] naming the row and the field.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use umami::plan::{Kind, StoredData};
+    /// let rows = json!([{"eventName": "signup", "dataKey": "seats", "dataType": 2,
+    ///                    "stringValue": "2.0000", "numberValue": "2", "dateValue": null}]);
+    /// let stored = StoredData::new().with_event("signup", 1).with_event_rows(&rows)?;
+    /// assert_eq!(stored.event("signup").unwrap().keys["seats"].kinds, [Kind::Number].into());
+    /// # Ok::<(), umami::plan::StoredDataError>(())
+    /// ```
+    pub fn with_event_rows(mut self, rows_of_event: &Value) -> Result<Self, StoredDataError> {
+        for (i, row) in rows(rows_of_event, "event-data/{eventId}")?.iter().enumerate() {
+            let at = format!("event-data/{{eventId}}[{i}]");
+            let event = string(row, &at, "eventName")?;
+            let key = string(row, &at, "dataKey")?;
+            let kind = data_type(row, &at)?;
+            self.add_key(event, key, Some(kind), 1);
+        }
+        Ok(self)
+    }
+
     /// Adds the kinds from the body of `GET /api/websites/{id}/event-data/fields`
     /// (`[{"propertyName", "dataType", "value", "total"}]`). Its rows do not name the event,
     /// so each kind goes to every stored event that has the key and no kind from
