@@ -625,9 +625,10 @@ impl fmt::Display for DriftReport {
         if !self.unplanned_keys.is_empty() {
             writeln!(f, "keys stored but not planned:")?;
             for k in &self.unplanned_keys {
+                let s = if k.total == 1 { "" } else { "s" };
                 writeln!(
                     f,
-                    "  - {}.{} ({}, on {} events)",
+                    "  - {}.{} ({}, on {} event{s})",
                     k.event,
                     k.key,
                     kinds(&k.kinds),
