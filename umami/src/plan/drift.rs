@@ -54,6 +54,10 @@ pub struct StoredKey {
     /// The kinds it was stored as; empty when the input did not say (`event-data/properties`
     /// has no `dataType`).
     pub kinds: BTreeSet<Kind>,
+    /// Whether `total` was counted from value rows (`event-data/events`, `event-data/{id}`)
+    /// rather than given by `event-data/properties`, which then stays authoritative.
+    #[serde(skip)]
+    from_rows: bool,
 }
 
 impl StoredData {
@@ -92,15 +96,36 @@ impl StoredData {
     }
 
     fn add_key(&mut self, event: &str, key: &str, kind: Option<Kind>, total: u64) {
-        let stored = self
+        let stored = self.key_mut(event, key);
+        stored.total = stored.total.saturating_add(total);
+        stored.kinds.extend(kind);
+    }
+
+    /// A key's kind from a value row; the row's count is added unless the key's total came
+    /// from `event-data/properties`.
+    fn add_row(&mut self, event: &str, key: &str, kind: Kind, total: u64) {
+        let existed = self
+            .events
+            .get(event)
+            .is_some_and(|e| e.keys.contains_key(key));
+        let stored = self.key_mut(event, key);
+        if !existed {
+            stored.from_rows = true;
+        }
+        if stored.from_rows {
+            stored.total = stored.total.saturating_add(total);
+        }
+        stored.kinds.insert(kind);
+    }
+
+    fn key_mut(&mut self, event: &str, key: &str) -> &mut StoredKey {
+        self
             .events
             .entry(event.to_owned())
             .or_default()
             .keys
             .entry(key.to_owned())
-            .or_default();
-        stored.total = stored.total.saturating_add(total);
-        stored.kinds.extend(kind);
+            .or_default()
     }
 
     /// The stored event `name`.
@@ -157,8 +182,8 @@ impl StoredData {
 
     /// Adds the kinds from the body of `GET /api/websites/{id}/event-data/events?event=NAME`
     /// (`[{"eventName", "propertyName", "dataType", "propertyValue", "total"}]`, one row per
-    /// value): each key of that event gets the kinds it was stored as. Keys not yet known are
-    /// added with the rows' totals.
+    /// value): each key of that event gets the kinds it was stored as. Keys not known from
+    /// `event-data/properties` are added, counted from the rows' totals.
     ///
     /// # Errors
     /// A [`StoredDataError`] naming the row and the field, e.g. a `dataType` Umami 3.1 does
@@ -182,24 +207,16 @@ impl StoredData {
             let key = string(row, &at, "propertyName")?;
             let kind = data_type(row, &at)?;
             let total = count(row, &at, "total")?;
-            let known = self
-                .events
-                .get(event)
-                .and_then(|e| e.keys.get(key))
-                .is_some();
-            if known {
-                self.add_key(event, key, Some(kind), 0);
-            } else {
-                self.add_key(event, key, Some(kind), total);
-            }
+            self.add_row(event, key, kind, total);
         }
         Ok(self)
     }
 
     /// Adds one stored event's data from the body of `GET
     /// /api/websites/{id}/event-data/{eventId}` (`[{"eventName", "dataKey", "dataType",
-    /// ...}]`, one row per key): each key counts once, with its kind. The event's count comes
-    /// from `metrics` ([`from_answers`](StoredData::from_answers)) and is not changed.
+    /// ...}]`, one row per key): each key gets its kind, and counts once unless its total came
+    /// from `event-data/properties`. The event's count comes from `metrics`
+    /// ([`from_answers`](StoredData::from_answers)) and is not changed.
     ///
     /// # Errors
     /// A [`StoredDataError`] naming the row and the field.
@@ -219,7 +236,7 @@ impl StoredData {
             let event = string(row, &at, "eventName")?;
             let key = string(row, &at, "dataKey")?;
             let kind = data_type(row, &at)?;
-            self.add_key(event, key, Some(kind), 1);
+            self.add_row(event, key, kind, 1);
         }
         Ok(self)
     }
