@@ -185,7 +185,7 @@ async fn every_planned_kind_is_the_kind_the_collector_stores() {
     let stored = stored(&collector, 5).await;
 
     // What the collector stored, key by key (so that the clean report below is not empty).
-    use Kind::{Array, Boolean, Date, Number, String};
+    use Kind::{Array, Boolean, Date, Number, Text};
     let k = |key: &str, kinds: &[Kind]| (key.to_owned(), kinds.to_vec());
     assert_eq!(
         kinds(&stored, "video-play"),
@@ -195,22 +195,22 @@ async fn every_planned_kind_is_the_kind_the_collector_stores() {
             k("muted", &[Boolean]),
             k("playedAt.nanos_since_epoch", &[Number]),
             k("playedAt.secs_since_epoch", &[Number]),
-            k("player.label", &[String, Array]),
+            k("player.label", &[Text, Array]),
             k("player.muted", &[Boolean]),
             k("player.width", &[Number]),
             k("position", &[Number]),
-            k("quality", &[String]),
+            k("quality", &[Text]),
             k("startedAt", &[Date]),
             k("tags", &[Array]),
-            k("videoId", &[String]),
+            k("videoId", &[Text]),
             k("width", &[Number]),
         ]
     );
     assert_eq!(
         kinds(&stored, "search"),
-        [k("queryText", &[String]), k("resultCount", &[Number])]
+        [k("queryText", &[Text]), k("resultCount", &[Number])]
     );
-    assert_eq!(kinds(&stored, "signup"), [k("plan", &[String]), k("seats", &[Number])]);
+    assert_eq!(kinds(&stored, "signup"), [k("plan", &[Text]), k("seats", &[Number])]);
     assert_eq!(stored.event("app-opened").unwrap().count, 1);
     assert_eq!(stored.event("video-play").unwrap().count, 2);
 

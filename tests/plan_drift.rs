@@ -118,11 +118,11 @@ fn recorded_answers_parse_into_events_keys_counts_and_kinds() {
     assert_eq!(
         kinds,
         [
-            ("plan", 13, vec![Kind::String]),
+            ("plan", 13, vec![Kind::Text]),
             ("seats", 13, vec![Kind::Number]),
             ("signedUpAt", 13, vec![Kind::Date]),
-            ("source.campaign", 13, vec![Kind::String]),
-            ("source.medium", 13, vec![Kind::String]),
+            ("source.campaign", 13, vec![Kind::Text]),
+            ("source.medium", 13, vec![Kind::Text]),
             ("source.position.x", 13, vec![Kind::Number]),
             ("source.position.y", 13, vec![Kind::Number]),
             ("trial", 13, vec![Kind::Boolean]),
@@ -292,17 +292,17 @@ fn maps_nulls_unknown_kinds_and_optional_keys_are_not_drift() {
         .with_key("checkout", "cart.items", Some(Kind::Number), 2)
         // `None` inside the nested cart: Umami stores the `null` as an array.
         .with_key("checkout", "cart.coupon", Some(Kind::Array), 1)
-        .with_key("checkout", "cart.coupon", Some(Kind::String), 1)
+        .with_key("checkout", "cart.coupon", Some(Kind::Text), 1)
         .with_key("checkout", "flags.beta", Some(Kind::Boolean), 2)
         .with_key("checkout", "flags.dark", Some(Kind::Boolean), 1)
-        .with_key("checkout", "anything.deep.er", Some(Kind::String), 1)
+        .with_key("checkout", "anything.deep.er", Some(Kind::Text), 1)
         .with_key("checkout", "anything", Some(Kind::Number), 1);
     // `note` is optional and never stored.
     plan.drift(&stored).assert_clean();
 
     let drifted = stored
         .with_key("checkout", "flags.count", Some(Kind::Number), 1)
-        .with_key("checkout", "cart.items.extra", Some(Kind::String), 1);
+        .with_key("checkout", "cart.items.extra", Some(Kind::Text), 1);
     let report = plan.drift(&drifted);
     assert_eq!(
         report.to_string(),

@@ -58,12 +58,12 @@ fn struct_keys_have_kinds_renames_and_optionality() {
     assert_eq!(
         keys(&event),
         [
-            ("course", Kind::String, false, false, "course"),
+            ("course", Kind::Text, false, false, "course"),
             ("priceCents", Kind::Number, false, false, "price_cents"),
             ("isGift", Kind::Boolean, false, false, "is_gift"),
-            ("coupon", Kind::String, true, false, "coupon"),
+            ("coupon", Kind::Text, true, false, "coupon"),
             ("tags", Kind::Array, false, false, "tags"),
-            ("type", Kind::String, false, false, "type"),
+            ("type", Kind::Text, false, false, "type"),
         ]
     );
 }
@@ -117,15 +117,15 @@ fn nested_flattened_dates_maps_and_unknown_types() {
     assert_eq!(
         keys(&event),
         [
-            ("video_id", Kind::String, false, false, "video_id"),
+            ("video_id", Kind::Text, false, false, "video_id"),
             ("player.width", Kind::Number, false, false, "player"),
             ("player.muted", Kind::Boolean, false, false, "player"),
             // `None` inside a nested object is sent as `null`: stored as an array.
-            ("player.label", Kind::String, false, true, "player"),
+            ("player.label", Kind::Text, false, true, "player"),
             ("width", Kind::Number, false, false, "extra"),
             ("muted", Kind::Boolean, false, false, "extra"),
             // The first level of a flattened object drops `null`s, as the top level does.
-            ("label", Kind::String, true, false, "extra"),
+            ("label", Kind::Text, true, false, "extra"),
             // serde's `SystemTime` is {secs_since_epoch, nanos_since_epoch}: two numbers.
             ("played_at.secs_since_epoch", Kind::Number, false, false, "played_at"),
             ("played_at.nanos_since_epoch", Kind::Number, false, false, "played_at"),
@@ -136,8 +136,8 @@ fn nested_flattened_dates_maps_and_unknown_types() {
             ("attrs.*", Kind::Boolean, true, true, "attrs"),
             ("maybe_player.width", Kind::Number, true, false, "maybe_player"),
             ("maybe_player.muted", Kind::Boolean, true, false, "maybe_player"),
-            ("maybe_player.label", Kind::String, true, true, "maybe_player"),
-            ("label", Kind::String, false, false, "label"),
+            ("maybe_player.label", Kind::Text, true, true, "maybe_player"),
+            ("label", Kind::Text, false, false, "label"),
         ]
     );
 }
@@ -157,7 +157,7 @@ fn flattening_an_undescribed_type_says_its_keys_are_unknown() {
     assert_eq!(
         keys(&event),
         [
-            ("plan", Kind::String, false, false, "plan"),
+            ("plan", Kind::Text, false, false, "plan"),
             ("*", Kind::Unknown, false, false, "rest"),
             ("*", Kind::Unknown, true, false, "map"),
         ]
@@ -241,7 +241,7 @@ fn enums_describe_every_variant() {
     assert_eq!(
         keys(searched),
         [
-            ("query-text", Kind::String, false, false, "query_text"),
+            ("query-text", Kind::Text, false, false, "query_text"),
             ("result-count", Kind::Number, true, false, "result_count"),
         ]
     );

@@ -4,7 +4,7 @@ use umami::UmamiEvent;
 use umami::plan::{Describe, Kind, Plan};
 
 #[derive(UmamiEvent)]
-struct Generic<'a, T: Clone> {
+struct Generic<'a, T: Clone + serde::Serialize> {
     borrowed: &'a str,
     value: T,
     #[umami(kind = "date")]
@@ -12,7 +12,7 @@ struct Generic<'a, T: Clone> {
 }
 
 #[derive(UmamiEvent)]
-enum Wrapper<'a, T: Clone> {
+enum Wrapper<'a, T: Clone + serde::Serialize> {
     Inner(Generic<'a, T>),
     Plain,
 }

@@ -27,7 +27,7 @@ use super::{Kind, Plan};
 ///                    "propertyValue": "pro", "total": 13}]);
 /// let stored = StoredData::from_answers(&metrics, &properties)?.with_event_data(&rows)?;
 /// assert_eq!(stored.event("signup").unwrap().count, 13);
-/// assert_eq!(stored.event("signup").unwrap().keys["plan"].kinds, [Kind::String].into());
+/// assert_eq!(stored.event("signup").unwrap().keys["plan"].kinds, [Kind::Text].into());
 /// # Ok::<(), umami::plan::StoredDataError>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -87,7 +87,7 @@ impl StoredData {
     ///
     /// ```
     /// use umami::plan::{Kind, StoredData};
-    /// let stored = StoredData::new().with_key("signup", "plan", Some(Kind::String), 4);
+    /// let stored = StoredData::new().with_key("signup", "plan", Some(Kind::Text), 4);
     /// assert_eq!(stored.event("signup").unwrap().keys["plan"].total, 4);
     /// ```
     pub fn with_key(mut self, event: &str, key: &str, kind: Option<Kind>, total: u64) -> Self {
@@ -410,8 +410,8 @@ impl std::error::Error for StoredDataError {}
 /// let plan = Plan::new().event::<Signup>()?;
 /// let stored = StoredData::new()
 ///     .with_event("signup", 3)
-///     .with_key("signup", "plan", Some(Kind::String), 3)
-///     .with_key("signup", "seats", Some(Kind::String), 1);
+///     .with_key("signup", "plan", Some(Kind::Text), 3)
+///     .with_key("signup", "seats", Some(Kind::Text), 1);
 /// let report = plan.drift(&stored);
 /// assert!(!report.is_clean());
 /// assert_eq!(report.kind_mismatches[0].key, "seats");

@@ -229,7 +229,7 @@ impl Member<'_> {
             Member::Object(node) => node.schema(),
             Member::Leaf(key) => {
                 let (kind, format) = match key.kind {
-                    Kind::String => ("string", None),
+                    Kind::Text => ("string", None),
                     Kind::Number => ("number", None),
                     Kind::Boolean => ("boolean", None),
                     Kind::Date => ("string", Some("date-time")),

@@ -28,8 +28,11 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
-    /// `dataType` 1: a string (that Umami did not read as a date).
-    String,
+    /// `dataType` 1, "string" in Umami: a string it did not read as a date. (Named `Text`
+    /// so that no item called `String` makes the compiler spell `std::string::String` in
+    /// the diagnostics of every crate using this one.)
+    #[serde(rename = "string")]
+    Text,
     /// `dataType` 2: a number (Umami keeps 4 decimals).
     Number,
     /// `dataType` 3: `true` or `false`.
@@ -47,11 +50,11 @@ impl Kind {
     /// Umami's `dataType` number; `None` for [`Kind::Unknown`].
     ///
     /// ```
-    /// assert_eq!(umami::plan::Kind::String.data_type(), Some(1));
+    /// assert_eq!(umami::plan::Kind::Text.data_type(), Some(1));
     /// ```
     pub fn data_type(self) -> Option<u8> {
         match self {
-            Kind::String => Some(1),
+            Kind::Text => Some(1),
             Kind::Number => Some(2),
             Kind::Boolean => Some(3),
             Kind::Date => Some(4),
@@ -69,7 +72,7 @@ impl Kind {
     /// ```
     pub fn from_data_type(data_type: u64) -> Option<Kind> {
         match data_type {
-            1 => Some(Kind::String),
+            1 => Some(Kind::Text),
             2 => Some(Kind::Number),
             3 => Some(Kind::Boolean),
             4 => Some(Kind::Date),
@@ -85,7 +88,7 @@ impl Kind {
     /// ```
     pub fn as_str(self) -> &'static str {
         match self {
-            Kind::String => "string",
+            Kind::Text => "string",
             Kind::Number => "number",
             Kind::Boolean => "boolean",
             Kind::Date => "date",
@@ -102,7 +105,7 @@ impl Kind {
     /// ```
     pub fn from_name(name: &str) -> Option<Kind> {
         [
-            Kind::String,
+            Kind::Text,
             Kind::Number,
             Kind::Boolean,
             Kind::Date,
@@ -132,7 +135,7 @@ impl fmt::Display for Kind {
 ///
 /// let schema = Signup::schema();
 /// let keys = &schema.events[0].keys;
-/// assert_eq!((keys[0].key.as_str(), keys[0].kind, keys[0].optional), ("plan", Kind::String, false));
+/// assert_eq!((keys[0].key.as_str(), keys[0].kind, keys[0].optional), ("plan", Kind::Text, false));
 /// assert_eq!((keys[1].key.as_str(), keys[1].optional), ("coupon", true));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -436,7 +439,7 @@ macro_rules! leaf {
     };
 }
 
-leaf!(String: String, str, char, std::net::IpAddr, std::net::Ipv4Addr, std::net::Ipv6Addr,
+leaf!(Text: String, str, char, std::net::IpAddr, std::net::Ipv4Addr, std::net::Ipv6Addr,
     std::net::SocketAddr, std::path::Path, std::path::PathBuf);
 leaf!(Number: u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize, f32, f64,
     NonZeroU8, NonZeroU16, NonZeroU32, NonZeroU64, NonZeroU128, NonZeroUsize, NonZeroI8,
