@@ -28,7 +28,7 @@ impl Site {
             Site::Struct => &["name", "url", "title", "rename_all", "crate"],
             Site::Enum => &["url", "title", "rename_all", "crate"],
             Site::Variant => &["name", "url", "title", "rename_all"],
-            Site::Field => &["rename", "skip", "distinct_id", "flatten"],
+            Site::Field => &["rename", "skip", "distinct_id", "flatten", "kind"],
         }
     }
 
@@ -60,7 +60,12 @@ pub(crate) struct Attrs {
     pub(crate) skip: Option<Attr<()>>,
     pub(crate) distinct_id: Option<Attr<()>>,
     pub(crate) flatten: Option<Attr<()>>,
+    /// The stored kind of a data key, for tracking plans: one of [`KINDS`].
+    pub(crate) kind: Option<Attr<LitStr>>,
 }
+
+/// The values `kind = "..."` takes: Umami's data types.
+pub(crate) const KINDS: [&str; 5] = ["string", "number", "boolean", "date", "array"];
 
 impl Attrs {
     /// Whether any of the event-level keys (`name`, `url`, `title`, `rename_all`) is set.
@@ -82,6 +87,7 @@ impl Attrs {
             ("skip", self.skip.as_ref().map(|a| a.key)),
             ("distinct_id", self.distinct_id.as_ref().map(|a| a.key)),
             ("flatten", self.flatten.as_ref().map(|a| a.key)),
+            ("kind", self.kind.as_ref().map(|a| a.key)),
         ];
         keys.into_iter()
             .filter_map(|(name, span)| span.map(|span| (name, span)))
@@ -199,6 +205,23 @@ fn parse_key(cx: &Ctxt, site: Site, out: &mut Attrs, meta: &ParseNestedMeta) -> 
                             lit.value()
                         ),
                     ),
+                }
+            }
+        }
+        "kind" => {
+            if let Some(lit) = string_value(cx, meta, "kind")? {
+                if KINDS.contains(&lit.value().as_str()) {
+                    set(cx, &mut out.kind, "kind", key_span, lit);
+                } else {
+                    cx.error(
+                        lit.span(),
+                        format!(
+                            "unknown kind {:?} for `kind`; expected one of {} (the types Umami \
+                             stores custom data as)",
+                            lit.value(),
+                            list(&KINDS)
+                        ),
+                    );
                 }
             }
         }

@@ -17,7 +17,7 @@ use crate::attr::Attr;
 use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
 use crate::template::Template;
-use crate::{fallback, valid};
+use crate::{describe, fallback, valid};
 
 /// Expands `#[derive(UmamiEvent)]` on `input`: the impl, or every error and a fallback impl.
 pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
@@ -46,12 +46,14 @@ fn impl_event(input: &Input, krate: &Path) -> TokenStream {
         Data::Struct(fields) => struct_methods(input, fields, krate),
         Data::Enum(variants) => enum_methods(input, variants, krate),
     };
+    let describe = describe::expand(input, krate);
     quote! {
         const _: () = {
             #[automatically_derived]
             impl #impl_generics #krate::UmamiEvent for #ident #ty_generics #where_clause {
                 #methods
             }
+            #describe
         };
     }
 }

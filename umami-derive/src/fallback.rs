@@ -21,6 +21,12 @@ pub(crate) fn expand(input: &DeriveInput, krate: &Path, errors: &syn::Error) -> 
                     ::core::unreachable!()
                 }
             }
+            #[automatically_derived]
+            impl #impl_generics #krate::plan::Describe for #ident #ty_generics #where_clause {
+                fn schema() -> #krate::plan::TypeSchema {
+                    ::core::unreachable!()
+                }
+            }
         };
     }
 }

@@ -18,6 +18,7 @@ mod ast;
 mod attr;
 mod case;
 mod ctxt;
+mod describe;
 mod expand;
 mod fallback;
 mod template;

@@ -154,6 +154,7 @@ fn check_fields(cx: &Ctxt, fields: &[Field], rename_all: Option<RenameRule>) {
             "distinct_id" => key_of(&attrs.distinct_id),
             "rename" => key_of(&attrs.rename),
             "flatten" => key_of(&attrs.flatten),
+            "kind" => key_of(&attrs.kind),
             _ => None,
         };
         for (first, second) in CONFLICTS {
@@ -211,13 +212,16 @@ fn check_fields(cx: &Ctxt, fields: &[Field], rename_all: Option<RenameRule>) {
 }
 
 /// Field keys that cannot be combined, each pair in the order they are reported.
-const CONFLICTS: [(&str, &str); 6] = [
+const CONFLICTS: [(&str, &str); 9] = [
     ("skip", "distinct_id"),
     ("skip", "rename"),
     ("skip", "flatten"),
     ("flatten", "rename"),
     ("flatten", "distinct_id"),
     ("distinct_id", "rename"),
+    ("skip", "kind"),
+    ("flatten", "kind"),
+    ("distinct_id", "kind"),
 ];
 
 fn key_of<T>(attr: &Option<Attr<T>>) -> Option<Span> {
@@ -235,6 +239,14 @@ fn conflict_message(first: &str, second: &str) -> String {
         ("flatten", "distinct_id") => "the distinct id is one value, not a set of keys",
         ("distinct_id", "rename") => {
             "the distinct id is sent as the payload's `id`, not as a custom-data key"
+        }
+        ("skip", "kind") => "a skipped field is not sent, so it has no stored kind",
+        ("flatten", "kind") => {
+            "a flattened field is a set of keys, each with its own kind: set `kind` on the \
+             fields of the flattened type"
+        }
+        ("distinct_id", "kind") => {
+            "the distinct id is sent as the payload's `id`, not as a custom-data key with a kind"
         }
         _ => "",
     };

@@ -16,6 +16,7 @@ pub mod dispatch;
 pub mod error;
 pub mod global;
 pub mod hit;
+pub mod plan;
 mod response;
 mod retry;
 mod secret;

@@ -71,6 +71,7 @@ use crate::response::SendResponse;
 /// | `skip` | not sent |
 /// | `distinct_id` | sent as the payload's `id` instead of as data; the type must implement [`IntoDistinctId`](crate::IntoDistinctId) and `Clone` (strings and integers, not `bool`) |
 /// | `flatten` | the field's own keys (it must serialize to an object) are merged into the data |
+/// | `kind = "..."` | for [tracking plans](crate::plan): the kind Umami stores the key as (`string`, `number`, `boolean`, `date`, `array`), when the field's type does not say (a `String` holding ISO-8601 dates); default: from the type |
 ///
 /// Every other field is a custom-data key; its type must implement `serde::Serialize`.
 /// Values that serialize to `null` (an `Option` that is `None`) are left out.
