@@ -548,3 +548,19 @@ async fn admin_writes_send_exact_json_bodies() {
     assert_eq!(member.role, "team-view-only");
     assert!(client.delete_segment("w9", "s9").await.unwrap().ok);
 }
+
+#[tokio::test]
+async fn a_server_that_ignores_page_does_not_loop_or_repeat() {
+    let server = MockServer::start().await;
+    Mock::given(path("/api/teams"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "data": [{"id": "t1", "name": "A"}, {"id": "t2", "name": "B"}],
+            "count": 10, "page": 1, "pageSize": 2
+        })))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let teams = keyed(&server).teams().page_size(2).all().await.unwrap();
+    let ids: Vec<&str> = teams.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, ["t1", "t2"]);
+}

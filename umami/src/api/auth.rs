@@ -72,6 +72,9 @@ impl Client {
                 ));
             }
         };
+        if let Some(previous) = self.token() {
+            super::pacing::forget_login(&previous);
+        }
         super::pacing::remember_login(&token, username, password);
         self.set_token(Some(token));
         tracing::debug!(username = %user.username, "logged in to Umami");

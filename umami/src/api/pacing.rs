@@ -278,7 +278,44 @@ impl Client {
         auth: Auth,
         body: Option<Vec<u8>>,
     ) -> Result<Answer, Error> {
-        let mut renewed = false;
+        self.paced(method, url, auth, body, true).await
+    }
+
+    /// [`api_call_paced`](Self::api_call_paced) without the token renewal: for the calls
+    /// that predate it (`website_stats`, `websites`, `active_users`), whose 401 stays the
+    /// caller's to handle.
+    pub(crate) async fn api_json_limited<T: serde::de::DeserializeOwned>(
+        &self,
+        method: Method,
+        url: url::Url,
+        auth: Auth,
+        body: Option<Vec<u8>>,
+    ) -> Result<T, Error> {
+        let answer = self.paced(method, url, auth, body, false).await?;
+        super::parse_json(&answer.body)
+    }
+
+    /// [`api_call`](Self::api_call) without the token renewal, see
+    /// [`api_json_limited`](Self::api_json_limited).
+    pub(crate) async fn api_call_limited(
+        &self,
+        method: Method,
+        url: url::Url,
+        auth: Auth,
+        body: Option<Vec<u8>>,
+    ) -> Result<Answer, Error> {
+        self.paced(method, url, auth, body, false).await
+    }
+
+    async fn paced(
+        &self,
+        method: Method,
+        url: url::Url,
+        auth: Auth,
+        body: Option<Vec<u8>>,
+        renew: bool,
+    ) -> Result<Answer, Error> {
+        let mut renewed = !renew;
         let mut throttled = 0;
         loop {
             let guard = self.take_slot().await;

@@ -590,13 +590,13 @@ impl<E: Paged> Request<E> {
             call.set("page", page.to_string());
             let answer: Page<E::Item> = call.clone().send(&self.client).await?;
             let skipped = *skipped.get_or_insert((first - 1).saturating_mul(answer.page_size));
-            if answer.data.is_empty() {
+            // An empty page ends the list; so does a server that answers another page
+            // than the one asked for (it ignores `page` and would repeat itself).
+            if answer.data.is_empty() || page != first && answer.page != page {
                 return Ok(items);
             }
             items.extend(answer.data);
-            if skipped.saturating_add(items.len() as u64) >= answer.count
-                || answer.page != page && page != first
-            {
+            if skipped.saturating_add(items.len() as u64) >= answer.count {
                 return Ok(items);
             }
         }
