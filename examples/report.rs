@@ -1,187 +1,193 @@
-//! Prints your Umami websites and today's numbers (since 00:00 UTC) as a small table, with the
-//! blocking API: no async runtime in sight.
+//! A weekly report of one website: totals, top pages, top events, revenue and a
+//! pricing → checkout funnel, over the last 7 days, through the read API.
 //!
 //! ```text
-//! # self-hosted
-//! UMAMI_URL=https://umami.example.com UMAMI_USERNAME=admin UMAMI_PASSWORD=... \
+//! # self-hosted, with a login or an API key (umami_...)
+//! UMAMI_URL=https://umami.example.com UMAMI_WEBSITE_ID=... \
+//!     UMAMI_USERNAME=admin UMAMI_PASSWORD=... cargo run --example report
+//! UMAMI_URL=https://umami.example.com UMAMI_WEBSITE_ID=... UMAMI_API_TOKEN=umami_... \
 //!     cargo run --example report
-//! # Umami Cloud (UMAMI_REGION is optional: us or eu)
-//! UMAMI_API_KEY=api_... UMAMI_REGION=eu cargo run --example report
+//! # Umami Cloud
+//! UMAMI_API_KEY=api_... UMAMI_WEBSITE_ID=... cargo run --example report
 //! ```
 //!
-//! Without any of these variables it prints this usage and exits with status 0 (so that
-//! running every example is harmless); with an incomplete set it says what is missing and
-//! exits with status 2. Errors from the server exit with status 1. Stats are fetched for at
-//! most 25 websites (Umami Cloud allows 50 calls per 15 s).
+//! With none of these set it starts the embedded collector (`umami::testing`), sends a few
+//! hits and reports on those; sections whose route the collector does not answer say so.
+//! An incomplete set of variables exits with status 2, a failed login with status 1.
 
 use std::process::ExitCode;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
-use umami::blocking::Client;
-use umami::{CloudRegion, WebsiteStats};
+use umami::api::{FunnelStep, MetricType};
+use umami::testing::Collector;
 
-const USAGE: &str = "\
-report: prints your Umami websites and today's stats.
-
-Set either (self-hosted)
-    UMAMI_URL        root of your Umami, e.g. https://umami.example.com
-    UMAMI_USERNAME   a user allowed to read the websites
-    UMAMI_PASSWORD   its password
-or (Umami Cloud)
-    UMAMI_API_KEY    an API key from Settings > API keys
-    UMAMI_REGION     optional: us or eu
-
-then: cargo run --example report";
-
-/// How many websites get a stats call.
-const MAX_STATS: usize = 25;
+/// The website of the embedded collector's run.
+const EXAMPLE_WEBSITE_ID: &str = "978435e2-7ba1-4337-9860-ec31ece2db60";
 
 fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
-fn connect() -> Result<Option<Client>, String> {
+/// A client for the configured server, or `None` when nothing is configured.
+async fn connect() -> Result<Option<umami::Client>, (u8, String)> {
+    let website = var("UMAMI_WEBSITE_ID");
     if let Some(key) = var("UMAMI_API_KEY") {
-        let mut builder = Client::builder().cloud_api_key(key);
-        match var("UMAMI_REGION")
-            .map(|r| r.trim().to_ascii_lowercase())
-            .as_deref()
-        {
-            None => {}
-            Some("us") => builder = builder.cloud_region(CloudRegion::Us),
-            Some("eu") => builder = builder.cloud_region(CloudRegion::Eu),
-            Some(other) => return Err(format!("UMAMI_REGION must be us or eu, not {other:?}")),
-        }
-        return builder.build().map(Some).map_err(|e| e.to_string());
+        let website =
+            website.ok_or((2, "UMAMI_API_KEY is set but UMAMI_WEBSITE_ID is not".into()))?;
+        let client = umami::Client::builder()
+            .cloud_api_key(key)
+            .website_id(website)
+            .build()
+            .map_err(|e| (2, e.to_string()))?;
+        return Ok(Some(client));
     }
-    let (url, username, password) = (
-        var("UMAMI_URL"),
-        var("UMAMI_USERNAME"),
-        var("UMAMI_PASSWORD"),
-    );
-    if url.is_none() && username.is_none() && password.is_none() {
+    let Some(url) = var("UMAMI_URL") else {
         return Ok(None);
-    }
-    let missing: Vec<&str> = [
-        ("UMAMI_URL", url.is_none()),
-        ("UMAMI_USERNAME", username.is_none()),
-        ("UMAMI_PASSWORD", password.is_none()),
-    ]
-    .into_iter()
-    .filter_map(|(name, absent)| absent.then_some(name))
-    .collect();
-    let (Some(url), Some(username), Some(password)) = (url, username, password) else {
-        return Err(format!("missing {}\n\n{USAGE}", missing.join(", ")));
     };
-    let client = Client::builder()
+    let website = website.ok_or((2, "UMAMI_URL is set but UMAMI_WEBSITE_ID is not".into()))?;
+    let client = umami::Client::builder()
         .url_base(url)
+        .website_id(website)
         .build()
-        .map_err(|e| e.to_string())?;
-    let user = client
-        .login(&username, &password)
-        .map_err(|e| format!("login failed: {e}"))?;
-    eprintln!("logged in as {}", user.username);
+        .map_err(|e| (2, e.to_string()))?;
+    if let Some(token) = var("UMAMI_API_TOKEN") {
+        client
+            .set_bearer_token(&token)
+            .map_err(|e| (2, e.to_string()))?;
+    } else {
+        let (Some(user), Some(password)) = (var("UMAMI_USERNAME"), var("UMAMI_PASSWORD")) else {
+            return Err((
+                2,
+                "set UMAMI_API_TOKEN, or UMAMI_USERNAME and UMAMI_PASSWORD".into(),
+            ));
+        };
+        client
+            .login(&user, &password)
+            .await
+            .map_err(|e| (1, format!("login failed: {e}")))?;
+    }
     Ok(Some(client))
 }
 
-fn start_of_today_utc(now: SystemTime) -> SystemTime {
-    let secs = now.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
-    UNIX_EPOCH + Duration::from_secs(secs - secs % 86_400)
+/// Starts the embedded collector and sends it a small week of traffic.
+async fn embedded() -> Result<(Collector, umami::Client), Box<dyn std::error::Error>> {
+    let collector = Collector::start().await?;
+    let client = collector
+        .client_builder()
+        .website_id(EXAMPLE_WEBSITE_ID)
+        .hostname("shop.example")
+        .build()?;
+    for (title, url) in [
+        ("Home", "/"),
+        ("Pricing", "/pricing"),
+        ("Checkout", "/checkout"),
+        ("Pricing", "/pricing"),
+    ] {
+        client.new_page_view(title, url).send().await?;
+    }
+    client.new_event("signup").url("/pricing").send().await?;
+    client
+        .new_revenue_event(49.0, "USD")
+        .event_name("purchase")
+        .send()
+        .await?;
+    collector.wait_for_hits(6, Duration::from_secs(5)).await?;
+    client
+        .login(
+            umami::testing::DEFAULT_USERNAME,
+            umami::testing::DEFAULT_PASSWORD,
+        )
+        .await?;
+    println!(
+        "UMAMI_URL is not set: reporting on the embedded collector at {}\n",
+        collector.url()
+    );
+    Ok((collector, client))
 }
 
-fn cells(stats: &WebsiteStats) -> [String; 5] {
-    let per_visit = |total: u64| match stats.visits {
-        0 => "-".to_owned(),
-        visits => format!("{}", total / visits),
-    };
-    let bounce = match stats.visits {
-        0 => "-".to_owned(),
-        visits => format!("{:.0}%", stats.bounces as f64 * 100.0 / visits as f64),
-    };
-    [
-        stats.pageviews.to_string(),
-        stats.visitors.to_string(),
-        stats.visits.to_string(),
-        bounce,
-        per_visit(stats.totaltime),
-    ]
+fn section(title: &str) {
+    println!("\n{title}\n{}", "-".repeat(title.chars().count()));
 }
 
-fn clip(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        text.to_owned()
-    } else {
-        let mut clipped: String = text.chars().take(width - 1).collect();
-        clipped.push('…');
-        clipped
+async fn report(client: &umami::Client) {
+    let end = SystemTime::now();
+    let start = end - Duration::from_secs(7 * 86_400);
+    section("Last 7 days");
+    match client.website_stats(start, end).send().await {
+        Ok(s) => println!(
+            "{} page views, {} visitors, {} visits, {} bounces",
+            s.pageviews, s.visitors, s.visits, s.bounces
+        ),
+        Err(e) => println!("(not available: {e})"),
+    }
+    section("Top pages");
+    match client
+        .metrics(start, end, MetricType::Path)
+        .limit(10)
+        .send()
+        .await
+    {
+        Ok(rows) => rows.iter().for_each(|r| println!("{:>6}  {}", r.y, r.x)),
+        Err(e) => println!("(not available: {e})"),
+    }
+    section("Top events");
+    match client
+        .metrics(start, end, MetricType::Event)
+        .limit(10)
+        .send()
+        .await
+    {
+        Ok(rows) => rows.iter().for_each(|r| println!("{:>6}  {}", r.y, r.x)),
+        Err(e) => println!("(not available: {e})"),
+    }
+    section("Revenue (USD)");
+    match client
+        .revenue_report(start, end, "USD")
+        .timezone("UTC")
+        .send()
+        .await
+    {
+        Ok(r) => println!(
+            "{:.2} from {} purchases, {:.2} per buyer",
+            r.total.sum, r.total.count, r.total.average
+        ),
+        Err(e) => println!("(not available: {e})"),
+    }
+    section("Funnel: /pricing -> /checkout (within 60 min)");
+    let steps = [FunnelStep::path("/pricing"), FunnelStep::path("/checkout")];
+    match client.funnel_report(start, end, &steps, 60).send().await {
+        Ok(steps) => steps.iter().for_each(|s| {
+            println!(
+                "{:>6}  {} {} ({:.0}% remaining)",
+                s.visitors,
+                s.kind,
+                s.value,
+                s.remaining * 100.0
+            )
+        }),
+        Err(e) => println!("(not available: {e})"),
     }
 }
 
-fn run(client: &Client) -> Result<(), String> {
-    if !client.heartbeat() {
-        return Err(format!(
-            "{} does not answer the heartbeat",
-            client.management_api_root()
-        ));
-    }
-    let websites = client.websites().map_err(|e| e.to_string())?;
-    let now = SystemTime::now();
-    let start = start_of_today_utc(now);
-    println!(
-        "{} website(s); today's stats since 00:00 UTC\n",
-        websites.len()
-    );
-    println!(
-        "{:<24} {:<28} {:>8} {:>8} {:>7} {:>7} {:>10}",
-        "website", "domain", "views", "visitors", "visits", "bounce", "s/visit"
-    );
-    println!("{}", "-".repeat(98));
-    for (index, site) in websites.iter().enumerate() {
-        let numbers = if index < MAX_STATS {
-            match client.website_stats(start, now).website_id(&site.id).send() {
-                Ok(stats) => cells(&stats),
-                Err(e) => {
-                    eprintln!("stats of {}: {e}", site.name);
-                    std::array::from_fn(|_| "?".to_owned())
-                }
+#[tokio::main]
+async fn main() -> ExitCode {
+    let (collector, client) = match connect().await {
+        Ok(Some(client)) => (None, client),
+        Ok(None) => match embedded().await {
+            Ok((collector, client)) => (Some(collector), client),
+            Err(e) => {
+                eprintln!("report: the embedded collector failed: {e}");
+                return ExitCode::FAILURE;
             }
-        } else {
-            std::array::from_fn(|_| "…".to_owned())
-        };
-        println!(
-            "{:<24} {:<28} {:>8} {:>8} {:>7} {:>7} {:>10}",
-            clip(&site.name, 24),
-            clip(site.domain.as_deref().unwrap_or("-"), 28),
-            numbers[0],
-            numbers[1],
-            numbers[2],
-            numbers[3],
-            numbers[4],
-        );
-    }
-    if websites.len() > MAX_STATS {
-        println!("\n(stats shown for the first {MAX_STATS} websites)");
-    }
-    Ok(())
-}
-
-fn main() -> ExitCode {
-    let client = match connect() {
-        Ok(Some(client)) => client,
-        Ok(None) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(message) => {
+        },
+        Err((code, message)) => {
             eprintln!("report: {message}");
-            return ExitCode::from(2);
+            return ExitCode::from(code);
         }
     };
-    match run(&client) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("report: {message}");
-            ExitCode::FAILURE
-        }
+    report(&client).await;
+    if let Some(collector) = collector {
+        collector.shutdown().await;
     }
+    ExitCode::SUCCESS
 }

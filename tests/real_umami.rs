@@ -66,3 +66,108 @@ e2e_cases! {
     typed_struct_is_stored_with_its_name_data_and_distinct_id,
     typed_enum_variants_are_stored_as_their_own_events,
 }
+
+/// Reads back through the typed read API (`umami::api`): events, sessions, metrics, event
+/// data and a funnel, for hits this test sends with a unique tag.
+#[tokio::test]
+#[ignore = "needs a real Umami: see README"]
+async fn the_read_api_reads_back_events_sessions_metrics_event_data_and_a_funnel() {
+    use std::time::{Duration, SystemTime};
+    use umami::api::{FunnelStep, MetricType};
+
+    let [url, username, password, website_id] = VARIABLES.map(variable);
+    let client = umami::Client::builder()
+        .url_base(url)
+        .website_id(website_id)
+        .hostname("e2e.umami-rs.test")
+        .build()
+        .unwrap();
+    client.login(&username, &password).await.unwrap();
+    let tag = format!(
+        "{:x}",
+        SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    );
+    let (pricing, checkout) = (
+        format!("/e2e-{tag}/pricing"),
+        format!("/e2e-{tag}/checkout"),
+    );
+    let name = format!("e2e-read-{tag}");
+    let start = SystemTime::now() - Duration::from_secs(60);
+    client
+        .new_page_view("Pricing", &pricing)
+        .send()
+        .await
+        .unwrap();
+    client
+        .new_page_view("Checkout", &checkout)
+        .send()
+        .await
+        .unwrap();
+    let sent = client
+        .new_event(&name)
+        .url(&checkout)
+        .custom_data(serde_json::json!({"plan": "pro", "seats": 3}))
+        .send()
+        .await
+        .unwrap();
+
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let events = loop {
+        let end = SystemTime::now() + Duration::from_secs(60);
+        let found = client.events(start, end).search(&name).all().await.unwrap();
+        if !found.is_empty() || tokio::time::Instant::now() >= deadline {
+            break found;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    let end = SystemTime::now() + Duration::from_secs(60);
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0].event_name.as_deref(), Some(name.as_str()));
+    assert_eq!(events[0].url_path.as_deref(), Some(checkout.as_str()));
+
+    let data = client.event_data_of(&events[0].id).send().await.unwrap();
+    let seats = data
+        .iter()
+        .find(|d| d.property.data_key == "seats")
+        .expect("seats stored");
+    assert_eq!(seats.property.number_value, Some(3.0));
+
+    let session = client
+        .session(sent.session_id().expect("a session id"))
+        .send()
+        .await
+        .unwrap();
+    assert!(session.views >= 2, "{session:?}");
+
+    let pages = client
+        .metrics(start, end, MetricType::Path)
+        .search(&tag)
+        .send()
+        .await
+        .unwrap();
+    let paths: Vec<&str> = pages.iter().map(|p| p.x.as_str()).collect();
+    assert!(
+        paths.contains(&pricing.as_str()) && paths.contains(&checkout.as_str()),
+        "{paths:?}"
+    );
+
+    let funnel = client
+        .funnel_report(
+            start,
+            end,
+            &[FunnelStep::path(&pricing), FunnelStep::path(&checkout)],
+            60,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(funnel.len(), 2);
+    assert_eq!(
+        (funnel[0].visitors, funnel[1].visitors),
+        (1, 1),
+        "{funnel:?}"
+    );
+}

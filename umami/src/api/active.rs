@@ -65,7 +65,7 @@ impl Client {
         let id = self.resolve_website_id(website_id)?;
         let url = self.api_url(&["websites", &id, "active"], &[]);
         let answer = self
-            .api_call(Method::GET, url, Auth::Required, None)
+            .api_call_limited(Method::GET, url, Auth::Required, None)
             .await?;
         let value: Value = if answer.body.iter().all(u8::is_ascii_whitespace) {
             Value::Null

@@ -72,6 +72,10 @@ impl Client {
                 ));
             }
         };
+        if let Some(previous) = self.token() {
+            super::pacing::forget_login(&previous);
+        }
+        super::pacing::remember_login(&token, username, password);
         self.set_token(Some(token));
         tracing::debug!(username = %user.username, "logged in to Umami");
         Ok(user)
@@ -79,6 +83,9 @@ impl Client {
 
     /// Forgets the login token (for this client and its clones). No I/O.
     pub fn logout(&self) {
+        if let Some(token) = self.token() {
+            super::pacing::forget_login(&token);
+        }
         self.set_token(None);
     }
 

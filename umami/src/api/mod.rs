@@ -44,14 +44,42 @@ use crate::transport::Request;
 use crate::{text, validate};
 
 mod active;
+pub mod admin;
+pub mod analytics;
 mod auth;
+mod call;
+mod coverage;
+mod de;
 mod models;
+mod operations;
+mod pacing;
+pub mod reports;
+mod request;
 mod stats;
 mod websites;
+
+/// The contract table the builders use, and which Rust call covers each operation: for
+/// the contract test. Not a stable API.
+#[doc(hidden)]
+pub mod __contract {
+    pub use super::call::Operation;
+    pub use super::coverage::{COVERED, Coverage, OUT_OF_SCOPE};
+    pub use super::operations::*;
+}
 
 pub use models::{ComparisonStats, User, Website, WebsiteOwner, WebsiteStats, WebsitesPage};
 pub use stats::{ServerGeneration, WebsiteStatsRequest};
 pub use websites::{DEFAULT_WEBSITES_PAGE_SIZE, WebsitesQuery};
+
+pub use admin::*;
+pub use analytics::*;
+pub use de::Page;
+pub use pacing::{CloudRateLimit, MAX_429_RETRIES, MAX_RETRY_AFTER};
+pub use reports::*;
+pub use request::{
+    Compare, Compared, Endpoint, EventType, Filtered, Filters, Limited, Match, Offset, Paged,
+    Request, Searched, Unit, Unitized, Zoned,
+};
 
 /// The longest piece of a 2xx body quoted in an [`Error::UnexpectedResponse`].
 const MAX_QUOTE: usize = 300;

@@ -191,7 +191,7 @@ impl WebsiteStatsRequest {
         let query = self.query_pairs()?;
         let url = client.api_url(&["websites", &id, "stats"], &query);
         client
-            .api_json(Method::GET, url, Auth::Required, None)
+            .api_json_limited(Method::GET, url, Auth::Required, None)
             .await
     }
 }

@@ -90,7 +90,7 @@ impl WebsitesQuery {
         }
         let url = client.api_url(&["websites"], &query);
         client
-            .api_json(Method::GET, url, Auth::Required, None)
+            .api_json_limited(Method::GET, url, Auth::Required, None)
             .await
     }
 
