@@ -41,9 +41,12 @@ fn main() -> Result<(), PlanError> {
     let plan = Plan::new().event::<AppEvent>()?;
     println!("# Tracking plan\n\n{}", plan.to_markdown());
     for event in plan.events() {
-        let schema = serde_json::to_string_pretty(&event.json_schema())
-            .expect("a JSON value serializes");
-        println!("## JSON Schema of `{}`\n\n```json\n{schema}\n```\n", event.name);
+        let schema =
+            serde_json::to_string_pretty(&event.json_schema()).expect("a JSON value serializes");
+        println!(
+            "## JSON Schema of `{}`\n\n```json\n{schema}\n```\n",
+            event.name
+        );
     }
     Ok(())
 }

@@ -40,7 +40,7 @@ use serde::de::DeserializeOwned;
 
 use crate::client::{Client, Target};
 use crate::error::{Error, ValidationError};
-use crate::transport::Request;
+use crate::transport::Request as HttpRequest;
 use crate::{text, validate};
 
 mod active;
@@ -151,7 +151,7 @@ impl Client {
         json_body: Option<Vec<u8>>,
     ) -> Result<Answer, Error> {
         let config = self.config();
-        let mut request = Request::new(method.clone(), url.as_str());
+        let mut request = HttpRequest::new(method.clone(), url.as_str());
         match &config.target {
             Target::Cloud { api_key, .. } => {
                 request = request.header(
@@ -183,18 +183,6 @@ impl Client {
             .into_success()
             .map_err(|e| self.scrub(e))?;
         Ok(Answer { body })
-    }
-
-    /// [`api_call`](Self::api_call) and the answer read as JSON into `T`.
-    pub(crate) async fn api_json<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        url: url::Url,
-        auth: Auth,
-        json_body: Option<Vec<u8>>,
-    ) -> Result<T, Error> {
-        let answer = self.api_call(method, url, auth, json_body).await?;
-        parse_json(&answer.body)
     }
 
     /// The website id of a management call: the argument, else the client's default; it must
