@@ -23,6 +23,9 @@ mod secret;
 pub mod testing;
 mod typed;
 mod validate;
+#[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
+pub mod web;
 
 pub use api::{
     ComparisonStats, ServerGeneration, User, Website, WebsiteOwner, WebsiteStats,
