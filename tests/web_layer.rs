@@ -230,8 +230,8 @@ async fn route_templates_are_sent_when_asked() {
     app.get("/products/42?utm_source=x", &[]).await;
     let hits = app.hits().await;
     assert_eq!(hits.len(), 1);
-    assert_eq!(hits[0].url(), Some("/products/{id}"));
-    assert_eq!(hits[0].title(), Some("/products/{id}"));
+    assert_eq!(hits[0].url(), Some("/products/{id}?utm_source=x"));
+    assert_eq!(hits[0].title(), Some("/products/{id}?utm_source=x"));
 }
 
 #[tokio::test]

@@ -253,7 +253,8 @@ impl UmamiLayer {
     }
 
     /// Send axum's route template (`/products/{id}`, from `MatchedPath`) as the `url`
-    /// instead of the path, to keep the number of distinct urls low (default `false`).
+    /// instead of the path, to keep the number of distinct urls low (default `false`). The
+    /// [`QueryMode`] applies after it (by default the `utm_*` parameters follow the template).
     /// `MatchedPath` exists only inside the router: add the layer with `Router::layer`.
     /// Requests without one (no route matched) send their path. Without feature `axum`,
     /// this setting has no effect.
@@ -422,13 +423,7 @@ where
 
 fn page_url<B>(request: &Request<B>, config: &Config) -> String {
     let uri = request.uri();
-    #[cfg(feature = "axum")]
-    if config.route_templates {
-        if let Some(route) = request.extensions().get::<axum::extract::MatchedPath>() {
-            return route.as_str().to_owned();
-        }
-    }
-    let path = uri.path();
+    let path = route(request, config).unwrap_or(uri.path());
     let Some(query) = uri.query().filter(|q| !q.is_empty()) else {
         return path.to_owned();
     };
@@ -439,7 +434,7 @@ fn page_url<B>(request: &Request<B>, config: &Config) -> String {
             let mut url = path.to_owned();
             let mut first = true;
             for pair in query.split('&') {
-                if pair.len() > 4 && pair[..4].eq_ignore_ascii_case("utm_") {
+                if pair.len() > 4 && pair.as_bytes()[..4].eq_ignore_ascii_case(b"utm_") {
                     url.push(if first { '?' } else { '&' });
                     url.push_str(pair);
                     first = false;
@@ -448,6 +443,23 @@ fn page_url<B>(request: &Request<B>, config: &Config) -> String {
             url
         }
     }
+}
+
+/// axum's route template, when asked for and known.
+#[cfg(feature = "axum")]
+fn route<'a, B>(request: &'a Request<B>, config: &Config) -> Option<&'a str> {
+    if !config.route_templates {
+        return None;
+    }
+    request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|route| route.as_str())
+}
+
+#[cfg(not(feature = "axum"))]
+fn route<'a, B>(_request: &'a Request<B>, _config: &Config) -> Option<&'a str> {
+    None
 }
 
 impl Pending {

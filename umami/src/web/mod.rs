@@ -38,8 +38,9 @@
 //!     .route("/", get(|| async { "hello" }))
 //!     .route("/checkout", axum::routing::post(checkout))
 //!     .layer(UmamiLayer::new(dispatcher.clone()));
-//! let listener = tokio::net::TcpListener::bind("0.0.0.0:3000").await?;
-//! axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await?;
+//! // Serve with the peer address, so that the layer knows the visitor's IP:
+//! // axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await?;
+//! # let _ = app.into_make_service_with_connect_info::<SocketAddr>();
 //! dispatcher.shutdown(std::time::Duration::from_secs(5)).await;
 //! # Ok(()) }
 //! ```
