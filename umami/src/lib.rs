@@ -27,6 +27,9 @@ mod text;
 mod transport;
 mod typed;
 mod validate;
+#[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
+pub mod web;
 
 pub use api::{
     ComparisonStats, ServerGeneration, User, Website, WebsiteOwner, WebsiteStats,

@@ -1,0 +1,240 @@
+//! The cost of `umami::web::UmamiLayer` on an axum hello-world, side by side in one run.
+//!
+//! ```text
+//! cargo run --release --example bench_web -- [seconds per round] [rounds] [connections]
+//! ```
+//!
+//! Three servers on 127.0.0.1, measured in interleaved rounds (bare, layer, stalled, bare,
+//! ...) by a Rust load loop of keep-alive HTTP/1.1 connections (hyper's client), each sending
+//! `GET /` with a browser User-Agent, `Accept-Language` and `Referer` as fast as it can:
+//!
+//! - `bare`: the app without the layer;
+//! - `layer`: with the layer, its page views queued on a dispatcher that sends them to the
+//!   in-process collector (which runs on the same cores as the app and the load loop);
+//! - `stalled`: with the layer, the receiver stalled (it answers after an hour): the queue
+//!   fills up, `track` refuses the rest at once, the requests must not notice.
+//!
+//! Prints throughput and p50/p99 latency per server and the ratios to `bare`.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::routing::get;
+use http_body_util::{BodyExt, Empty};
+use hyper::body::Bytes;
+use umami::testing::Collector;
+use umami::web::UmamiLayer;
+use umami::{Dispatcher, web::WebStats};
+
+const UA: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
+
+struct Server {
+    name: &'static str,
+    addr: SocketAddr,
+    layer: Option<UmamiLayer>,
+    dispatcher: Option<Dispatcher>,
+    served: u64,
+    elapsed: Duration,
+    latencies: Vec<u32>,
+}
+
+async fn serve(app: Router) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .expect("serve");
+    });
+    addr
+}
+
+fn hello() -> Router {
+    Router::new().route("/", get(|| async { "Hello, World!" }))
+}
+
+async fn with_layer(collector: &Collector) -> (SocketAddr, UmamiLayer, Dispatcher) {
+    let client = collector
+        .client_builder()
+        .website_id("978435e2-7ba1-4337-9860-ec31ece2db60")
+        .hostname("bench.example.com")
+        .build()
+        .expect("client");
+    let dispatcher = Dispatcher::builder(client).build().expect("dispatcher");
+    let layer = UmamiLayer::new(dispatcher.clone());
+    let addr = serve(hello().layer(layer.clone())).await;
+    (addr, layer, dispatcher)
+}
+
+/// `connections` keep-alive connections hammering `addr` for `duration`: requests done and
+/// their latencies in microseconds.
+async fn load(addr: SocketAddr, connections: usize, duration: Duration) -> (u64, Vec<u32>) {
+    let deadline = Instant::now() + duration;
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        tasks.push(tokio::spawn(async move {
+            let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+            stream.set_nodelay(true).expect("nodelay");
+            let (mut sender, conn) =
+                hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+                    .await
+                    .expect("handshake");
+            tokio::spawn(conn);
+            let mut latencies = Vec::with_capacity(64 * 1024);
+            while Instant::now() < deadline {
+                let request = http::Request::get("/")
+                    .header("host", "bench.example.com")
+                    .header("user-agent", UA)
+                    .header("accept-language", "de-CH,de;q=0.9")
+                    .header("referer", "https://search.example/")
+                    .body(Empty::<Bytes>::new())
+                    .expect("request");
+                let started = Instant::now();
+                let response = sender.send_request(request).await.expect("send");
+                let body = response.into_body().collect().await.expect("body");
+                std::hint::black_box(body);
+                latencies.push(started.elapsed().as_micros().min(u32::MAX as u128) as u32);
+            }
+            latencies
+        }));
+    }
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await.expect("load task"));
+    }
+    (all.len() as u64, all)
+}
+
+fn percentile(sorted: &[u32], p: f64) -> u32 {
+    if sorted.is_empty() {
+        return 0;
+    }
+    let rank = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<u64> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let seconds = args.first().copied().unwrap_or(3);
+    let rounds = args.get(1).copied().unwrap_or(5);
+    let connections = args.get(2).copied().unwrap_or(32) as usize;
+    let round = Duration::from_secs(seconds);
+
+    let live = Collector::start().await.expect("collector");
+    let stalled = Collector::start().await.expect("collector");
+    stalled.set_delay(Duration::from_secs(3600));
+
+    let (layer_addr, layer, layer_dispatcher) = with_layer(&live).await;
+    let (stalled_addr, stalled_layer, stalled_dispatcher) = with_layer(&stalled).await;
+    let mut servers = vec![
+        Server {
+            name: "bare",
+            addr: serve(hello()).await,
+            layer: None,
+            dispatcher: None,
+            served: 0,
+            elapsed: Duration::ZERO,
+            latencies: Vec::new(),
+        },
+        Server {
+            name: "layer",
+            addr: layer_addr,
+            layer: Some(layer),
+            dispatcher: Some(layer_dispatcher),
+            served: 0,
+            elapsed: Duration::ZERO,
+            latencies: Vec::new(),
+        },
+        Server {
+            name: "stalled",
+            addr: stalled_addr,
+            layer: Some(stalled_layer),
+            dispatcher: Some(stalled_dispatcher),
+            served: 0,
+            elapsed: Duration::ZERO,
+            latencies: Vec::new(),
+        },
+    ];
+
+    println!(
+        "{rounds} rounds x {seconds} s per server, {connections} connections, {} cores",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    // Warm-up: one short round each, not counted.
+    for server in &servers {
+        load(server.addr, connections, Duration::from_millis(500)).await;
+    }
+    for r in 0..rounds {
+        for server in servers.iter_mut() {
+            let started = Instant::now();
+            let (served, latencies) = load(server.addr, connections, round).await;
+            server.elapsed += started.elapsed();
+            server.served += served;
+            println!(
+                "round {}: {:<8} {:>9.0} req/s",
+                r + 1,
+                server.name,
+                served as f64 / started.elapsed().as_secs_f64()
+            );
+            server.latencies.extend(latencies);
+        }
+    }
+
+    println!();
+    println!(
+        "{:<8} {:>10} {:>8} {:>8} {:>12} {:>10} {:>10}",
+        "server", "req/s", "p50 µs", "p99 µs", "vs bare", "p50 +µs", "p99 +µs"
+    );
+    let mut bare = None;
+    for server in servers.iter_mut() {
+        server.latencies.sort_unstable();
+        let rps = server.served as f64 / server.elapsed.as_secs_f64();
+        let p50 = percentile(&server.latencies, 0.50);
+        let p99 = percentile(&server.latencies, 0.99);
+        let (base_rps, base_p50, base_p99) = *bare.get_or_insert((rps, p50, p99));
+        println!(
+            "{:<8} {:>10.0} {:>8} {:>8} {:>11.1}% {:>10} {:>10}",
+            server.name,
+            rps,
+            p50,
+            p99,
+            100.0 * rps / base_rps,
+            i64::from(p50) - i64::from(base_p50),
+            i64::from(p99) - i64::from(base_p99),
+        );
+    }
+    println!();
+    for server in &servers {
+        if let (Some(layer), Some(dispatcher)) = (&server.layer, &server.dispatcher) {
+            let WebStats {
+                page_views,
+                track_errors,
+                ..
+            } = layer.stats();
+            let stats = dispatcher.stats();
+            println!(
+                "{}: {page_views} page views queued, {track_errors} refused by track (queue full), dispatcher sent {} failed {} queued {} in flight {}",
+                server.name,
+                stats.sent,
+                stats.failed.total(),
+                stats.queued,
+                stats.in_flight
+            );
+        }
+    }
+    for server in &servers {
+        if let Some(dispatcher) = &server.dispatcher {
+            dispatcher.shutdown(Duration::from_millis(200)).await;
+        }
+    }
+}

@@ -1,0 +1,510 @@
+//! The visitor's IP address: the socket peer by default, proxy headers only from trusted
+//! proxies.
+
+use std::fmt;
+use std::net::{IpAddr, SocketAddr};
+
+use http::HeaderMap;
+use http::header::HeaderName;
+
+use crate::error::ValidationError;
+
+/// The most proxy-header entries looked at, from the right, before giving up (and falling back
+/// to the peer address): a header of 10,000 entries costs no more than one of 64.
+pub const MAX_PROXY_HOPS: usize = 64;
+
+/// The socket address of the connection's peer, as a request extension.
+///
+/// axum's `ConnectInfo<SocketAddr>` is read too (feature `axum`); with plain hyper or tower,
+/// insert this one per connection (see [`crate::web`]).
+///
+/// ```
+/// use umami::web::PeerAddr;
+///
+/// let mut request = http::Request::new(());
+/// request.extensions_mut().insert(PeerAddr("203.0.113.7:51234".parse().unwrap()));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeerAddr(pub SocketAddr);
+
+/// A network in CIDR notation, e.g. `10.0.0.0/8` or `2001:db8::/32` (a bare address is a /32
+/// or /128).
+///
+/// ```
+/// let net: umami::web::IpNet = "10.0.0.0/8".parse()?;
+/// assert!(net.contains("10.1.2.3".parse()?));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct IpNet {
+    addr: IpAddr,
+    prefix: u8,
+}
+
+impl IpNet {
+    /// The network of `addr` with `prefix` leading bits.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] on `trusted_proxies` when `prefix` is longer than the address.
+    pub fn new(addr: IpAddr, prefix: u8) -> Result<IpNet, ValidationError> {
+        let addr = addr.to_canonical();
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        if prefix > max {
+            return Err(ValidationError::new(
+                "trusted_proxies",
+                format!("prefix /{prefix} of {addr} is longer than {max} bits"),
+            ));
+        }
+        Ok(IpNet { addr, prefix })
+    }
+
+    /// Whether `ip` (IPv4-mapped IPv6 counts as IPv4) is in the network.
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        match (self.addr, ip.to_canonical()) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Debug for IpNet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.addr, self.prefix)
+    }
+}
+
+impl fmt::Display for IpNet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.addr, self.prefix)
+    }
+}
+
+impl std::str::FromStr for IpNet {
+    type Err = ValidationError;
+
+    fn from_str(s: &str) -> Result<IpNet, ValidationError> {
+        let s = s.trim();
+        let bad = |why: &str| {
+            ValidationError::new(
+                "trusted_proxies",
+                format!("{s:?} is not a network in CIDR notation (e.g. 10.0.0.0/8): {why}"),
+            )
+        };
+        let (addr, prefix) = match s.split_once('/') {
+            Some((addr, prefix)) => (addr, Some(prefix)),
+            None => (s, None),
+        };
+        let addr: IpAddr = addr.parse().map_err(|_| bad("bad address"))?;
+        let prefix = match prefix {
+            Some(p) => p.parse::<u8>().map_err(|_| bad("bad prefix length"))?,
+            None if addr.to_canonical().is_ipv4() => 32,
+            None => 128,
+        };
+        IpNet::new(addr, prefix)
+    }
+}
+
+/// The proxy header a trusted proxy sets (one per deployment: the one your proxy writes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProxyHeader {
+    /// `X-Forwarded-For: client, proxy1, proxy2` (the default): read from the right.
+    XForwardedFor,
+    /// RFC 7239 `Forwarded: for=client;proto=https, for="[2001:db8::1]:4711"`: read from the
+    /// right.
+    Forwarded,
+    /// `X-Real-IP` (nginx), one address.
+    XRealIp,
+    /// `CF-Connecting-IP` (Cloudflare), one address.
+    CfConnectingIp,
+    /// `True-Client-IP` (Akamai, Cloudflare Enterprise), one address.
+    TrueClientIp,
+    /// `Fly-Client-IP` (Fly.io), one address.
+    FlyClientIp,
+    /// Any other header holding one address.
+    Single(HeaderName),
+}
+
+impl ProxyHeader {
+    fn name(&self) -> HeaderName {
+        match self {
+            ProxyHeader::XForwardedFor => HeaderName::from_static("x-forwarded-for"),
+            ProxyHeader::Forwarded => http::header::FORWARDED,
+            ProxyHeader::XRealIp => HeaderName::from_static("x-real-ip"),
+            ProxyHeader::CfConnectingIp => HeaderName::from_static("cf-connecting-ip"),
+            ProxyHeader::TrueClientIp => HeaderName::from_static("true-client-ip"),
+            ProxyHeader::FlyClientIp => HeaderName::from_static("fly-client-ip"),
+            ProxyHeader::Single(name) => name.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Trust {
+    None,
+    Networks(Vec<IpNet>),
+    Hops(usize),
+}
+
+/// Where the visitor's IP comes from.
+///
+/// By default, the socket peer address only ([`PeerAddr`], or axum's `ConnectInfo`): no
+/// header is trusted, so a visitor cannot choose the IP recorded for it by sending
+/// `X-Forwarded-For`. Behind a proxy, say which peers are proxies
+/// ([`trust_networks`](Self::trust_networks)) or how many stand in front of the service
+/// ([`trust_hops`](Self::trust_hops)), and which header they write
+/// ([`header`](Self::header), default `X-Forwarded-For`).
+///
+/// With trusted networks, a proxy header is read only when the peer is in one of them; a
+/// list header (`X-Forwarded-For`, `Forwarded`) is walked from the right, skipping trusted
+/// addresses, and the first untrusted one is the visitor's. Anything malformed on the way
+/// (garbage, an `unknown` or obfuscated node, a zone id, more than [`MAX_PROXY_HOPS`]
+/// entries) means the header cannot be relied on: the peer address is used.
+///
+/// ```
+/// use umami::web::{ClientIpConfig, ProxyHeader};
+///
+/// // Behind a load balancer in 10.0.0.0/8 writing X-Forwarded-For:
+/// let behind_lb = ClientIpConfig::default().trust_networks(["10.0.0.0/8"])?;
+/// // On Fly.io:
+/// let fly = ClientIpConfig::default().trust_hops(1).header(ProxyHeader::FlyClientIp);
+/// # Ok::<(), umami::ValidationError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientIpConfig {
+    trust: Trust,
+    header: ProxyHeader,
+}
+
+impl Default for ClientIpConfig {
+    fn default() -> Self {
+        ClientIpConfig {
+            trust: Trust::None,
+            header: ProxyHeader::XForwardedFor,
+        }
+    }
+}
+
+impl ClientIpConfig {
+    /// Trust the proxy header from peers in these networks (CIDR strings), and skip addresses
+    /// in them when walking a list header from the right.
+    ///
+    /// ```
+    /// let config = umami::web::ClientIpConfig::default()
+    ///     .trust_networks(["10.0.0.0/8", "fd00::/8", "192.0.2.1"])?;
+    /// # Ok::<(), umami::ValidationError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A [`ValidationError`] on `trusted_proxies` naming the first string that is not a
+    /// network.
+    pub fn trust_networks<I, S>(mut self, networks: I) -> Result<Self, ValidationError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let nets = networks
+            .into_iter()
+            .map(|n| n.as_ref().parse())
+            .collect::<Result<Vec<IpNet>, _>>()?;
+        self.trust = Trust::Networks(nets);
+        Ok(self)
+    }
+
+    /// Trust exactly `hops` proxies in front of the service, whatever the peer: the visitor
+    /// is the `hops`-th address from the right of a list header (or the single header's
+    /// address). Use it only when nothing but the proxies can reach the service. `0` trusts
+    /// no header.
+    ///
+    /// ```
+    /// let config = umami::web::ClientIpConfig::default().trust_hops(2);
+    /// ```
+    pub fn trust_hops(mut self, hops: usize) -> Self {
+        self.trust = if hops == 0 {
+            Trust::None
+        } else {
+            Trust::Hops(hops)
+        };
+        self
+    }
+
+    /// The header the trusted proxies write; default [`ProxyHeader::XForwardedFor`].
+    ///
+    /// ```
+    /// use umami::web::{ClientIpConfig, ProxyHeader};
+    /// let config = ClientIpConfig::default().trust_hops(1).header(ProxyHeader::CfConnectingIp);
+    /// ```
+    pub fn header(mut self, header: ProxyHeader) -> Self {
+        self.header = header;
+        self
+    }
+
+    fn trusted(&self, ip: IpAddr) -> bool {
+        match &self.trust {
+            Trust::Networks(nets) => nets.iter().any(|n| n.contains(ip)),
+            _ => false,
+        }
+    }
+
+    /// The visitor's IP for a request from `peer` with these headers (see the type's docs).
+    /// `None` only when there is no peer address and no trusted header.
+    ///
+    /// ```
+    /// use umami::web::ClientIpConfig;
+    ///
+    /// let mut headers = http::HeaderMap::new();
+    /// headers.insert("x-forwarded-for", "198.51.100.9, 10.0.0.2".parse()?);
+    /// let peer = Some("10.0.0.1".parse()?);
+    ///
+    /// // Untrusted by default: the header is ignored.
+    /// assert_eq!(ClientIpConfig::default().resolve(peer, &headers), peer);
+    /// // From a trusted proxy: the right-most untrusted address.
+    /// let trusted = ClientIpConfig::default().trust_networks(["10.0.0.0/8"])?;
+    /// assert_eq!(trusted.resolve(peer, &headers), Some("198.51.100.9".parse()?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn resolve(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> Option<IpAddr> {
+        let peer = peer.map(|p| p.to_canonical());
+        let hops = match &self.trust {
+            Trust::None => return peer,
+            Trust::Networks(_) => {
+                if !peer.is_some_and(|p| self.trusted(p)) {
+                    return peer;
+                }
+                None
+            }
+            Trust::Hops(n) => Some(*n),
+        };
+        let name = self.header.name();
+        let list = matches!(
+            self.header,
+            ProxyHeader::XForwardedFor | ProxyHeader::Forwarded
+        );
+        if !list {
+            // A single-address header: exactly one line, one address.
+            let mut values = headers.get_all(&name).iter();
+            let (Some(value), None) = (values.next(), values.next()) else {
+                return peer;
+            };
+            return value
+                .to_str()
+                .ok()
+                .and_then(parse_node)
+                .or(peer)
+                .map(|ip| ip.to_canonical());
+        }
+        let forwarded = matches!(self.header, ProxyHeader::Forwarded);
+        // Lines in order, entries right to left: the last line's last entry first.
+        let mut entries = Vec::new();
+        for value in headers.get_all(&name).iter().rev() {
+            let Ok(text) = value.to_str() else {
+                return peer;
+            };
+            for entry in text.rsplit(',') {
+                if entries.len() >= MAX_PROXY_HOPS {
+                    return peer;
+                }
+                entries.push(entry);
+            }
+            if entries.len() >= MAX_PROXY_HOPS {
+                break;
+            }
+        }
+        let mut parsed = entries.into_iter().map(|e| {
+            if forwarded {
+                forwarded_for(e)
+            } else {
+                parse_node(e)
+            }
+        });
+        match hops {
+            Some(n) => match parsed.nth(n - 1) {
+                Some(Some(ip)) => Some(ip.to_canonical()),
+                _ => peer,
+            },
+            None => {
+                let mut last = None;
+                for ip in parsed {
+                    let Some(ip) = ip else {
+                        return peer;
+                    };
+                    let ip = ip.to_canonical();
+                    if !self.trusted(ip) {
+                        return Some(ip);
+                    }
+                    last = Some(ip);
+                }
+                // Every hop is a trusted proxy: the left-most one is as far as we can see.
+                last.or(peer)
+            }
+        }
+    }
+}
+
+/// The `for=` node of one `Forwarded` element, if it is an address.
+fn forwarded_for(element: &str) -> Option<IpAddr> {
+    element.split(';').find_map(|pair| {
+        let (key, value) = pair.split_once('=')?;
+        if key.trim().eq_ignore_ascii_case("for") {
+            parse_node(value)
+        } else {
+            None
+        }
+    })
+}
+
+/// One address as proxies write it: `1.2.3.4`, `1.2.3.4:80`, `2001:db8::1`,
+/// `[2001:db8::1]`, `[2001:db8::1]:443`, optionally in double quotes. Zone ids, `unknown`
+/// and obfuscated nodes are not addresses.
+fn parse_node(text: &str) -> Option<IpAddr> {
+    let mut s = text.trim();
+    if let Some(inner) = s.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+        s = inner.trim();
+    }
+    if s.is_empty() || s.len() > 64 {
+        return None;
+    }
+    if let Some(rest) = s.strip_prefix('[') {
+        let (addr, after) = rest.split_once(']')?;
+        if !(after.is_empty() || port(after.strip_prefix(':')?)) {
+            return None;
+        }
+        return addr.parse::<std::net::Ipv6Addr>().ok().map(IpAddr::V6);
+    }
+    if let Ok(ip) = s.parse::<IpAddr>() {
+        return Some(ip);
+    }
+    // `v4:port` (a bare IPv6 has more than one colon and was handled above).
+    let (addr, p) = s.split_once(':')?;
+    if port(p) {
+        addr.parse::<std::net::Ipv4Addr>().ok().map(IpAddr::V4)
+    } else {
+        None
+    }
+}
+
+fn port(p: &str) -> bool {
+    !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(
+                HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                v.parse().unwrap(),
+            );
+        }
+        h
+    }
+
+    #[test]
+    fn nodes_parse_with_ports_brackets_and_quotes() {
+        assert_eq!(parse_node(" 1.2.3.4 "), Some(ip("1.2.3.4")));
+        assert_eq!(parse_node("1.2.3.4:8080"), Some(ip("1.2.3.4")));
+        assert_eq!(parse_node("2001:db8::1"), Some(ip("2001:db8::1")));
+        assert_eq!(parse_node("[2001:db8::1]:443"), Some(ip("2001:db8::1")));
+        assert_eq!(parse_node("\"[2001:db8::1]\""), Some(ip("2001:db8::1")));
+        for bad in [
+            "",
+            "unknown",
+            "_hidden",
+            "fe80::1%eth0",
+            "[fe80::1%25eth0]:80",
+            "1.2.3.4:",
+            "1.2.3.4:99999999",
+            "[2001:db8::1]x",
+            "999.1.1.1",
+            "::ffff:1.2.3.4:80",
+        ] {
+            assert_eq!(parse_node(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn cidr_contains_and_rejects_bad_networks() {
+        let net: IpNet = "10.0.0.0/8".parse().unwrap();
+        assert!(net.contains(ip("10.255.0.1")));
+        assert!(net.contains(ip("::ffff:10.0.0.1")));
+        assert!(!net.contains(ip("11.0.0.1")));
+        let all: IpNet = "0.0.0.0/0".parse().unwrap();
+        assert!(all.contains(ip("8.8.8.8")));
+        assert!(!all.contains(ip("::1")));
+        let v6: IpNet = "2001:db8::/32".parse().unwrap();
+        assert!(v6.contains(ip("2001:db8:1::1")));
+        let err = "10.0.0.0/33".parse::<IpNet>().unwrap_err();
+        assert_eq!(err.field(), "trusted_proxies");
+        assert!(err.problem().contains("longer than 32 bits"), "{err}");
+        assert!("nonsense".parse::<IpNet>().is_err());
+    }
+
+    #[test]
+    fn hops_take_the_nth_entry_from_the_right() {
+        let config = ClientIpConfig::default().trust_hops(2);
+        let h = headers(&[
+            ("x-forwarded-for", "6.6.6.6, 1.1.1.1"),
+            ("x-forwarded-for", "10.0.0.9"),
+        ]);
+        assert_eq!(
+            config.resolve(Some(ip("10.0.0.1")), &h),
+            Some(ip("1.1.1.1"))
+        );
+        let short = headers(&[("x-forwarded-for", "1.1.1.1")]);
+        assert_eq!(
+            config.resolve(Some(ip("10.0.0.1")), &short),
+            Some(ip("10.0.0.1"))
+        );
+    }
+
+    #[test]
+    fn forwarded_elements_are_read_from_the_right() {
+        let config = ClientIpConfig::default()
+            .trust_networks(["10.0.0.0/8"])
+            .unwrap()
+            .header(ProxyHeader::Forwarded);
+        let h = headers(&[(
+            "forwarded",
+            "for=6.6.6.6, for=\"[2001:db8::7]:4711\";proto=https, For=10.0.0.3;by=10.0.0.1",
+        )]);
+        assert_eq!(
+            config.resolve(Some(ip("10.0.0.1")), &h),
+            Some(ip("2001:db8::7"))
+        );
+    }
+
+    #[test]
+    fn single_headers_need_exactly_one_value() {
+        let config = ClientIpConfig::default()
+            .trust_hops(1)
+            .header(ProxyHeader::CfConnectingIp);
+        let h = headers(&[("cf-connecting-ip", "::ffff:198.51.100.1")]);
+        assert_eq!(config.resolve(None, &h), Some(ip("198.51.100.1")));
+        let twice = headers(&[
+            ("cf-connecting-ip", "1.1.1.1"),
+            ("cf-connecting-ip", "2.2.2.2"),
+        ]);
+        assert_eq!(
+            config.resolve(Some(ip("10.0.0.1")), &twice),
+            Some(ip("10.0.0.1"))
+        );
+    }
+}

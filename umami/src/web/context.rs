@@ -1,0 +1,580 @@
+//! The visitor of a request: what Umami needs to put its hits in the visitor's session.
+
+use std::fmt;
+use std::net::IpAddr;
+
+use http::header::{ACCEPT_LANGUAGE, HOST, REFERER, USER_AGENT};
+use http::{Extensions, HeaderMap, HeaderName, Uri};
+
+use super::client_ip::{ClientIpConfig, PeerAddr};
+use crate::hit::{DistinctId, HitBuilder};
+
+/// Umami's limit on `language` (UTF-16 units).
+pub const MAX_LANGUAGE: usize = 35;
+/// Umami's limit on `hostname` (UTF-16 units).
+pub const MAX_HOSTNAME: usize = 100;
+/// The crate's cut of a forwarded User-Agent (UTF-16 units; Umami sets none, real browsers
+/// send ~150).
+pub const MAX_USER_AGENT: usize = 512;
+/// A `Referer` longer than this (UTF-16 units) is dropped, not cut: a cut URL is a wrong one.
+pub const MAX_REFERRER: usize = 2048;
+
+const SEC_GPC: HeaderName = HeaderName::from_static("sec-gpc");
+const DNT: HeaderName = HeaderName::from_static("dnt");
+
+/// How a [`VisitorContext`] is read from a request.
+///
+/// ```
+/// use umami::web::{ClientIpConfig, ContextConfig};
+///
+/// let config = ContextConfig::default()
+///     .client_ip(ClientIpConfig::default().trust_networks(["10.0.0.0/8"])?)
+///     .honor_global_privacy_control(true)
+///     .send_ip(false);
+/// # Ok::<(), umami::ValidationError>(())
+/// ```
+#[derive(Clone, Default)]
+pub struct ContextConfig {
+    client_ip: ClientIpConfig,
+    no_ip: bool,
+    honor_gpc: bool,
+    honor_dnt: bool,
+    bot_check: Option<fn(&str) -> bool>,
+}
+
+impl fmt::Debug for ContextConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ContextConfig")
+            .field("client_ip", &self.client_ip)
+            .field("send_ip", &!self.no_ip)
+            .field("honor_gpc", &self.honor_gpc)
+            .field("honor_dnt", &self.honor_dnt)
+            .field("bot_check", &self.bot_check.is_some())
+            .finish()
+    }
+}
+
+impl ContextConfig {
+    /// Where the visitor's IP comes from; default: the socket peer only.
+    ///
+    /// ```
+    /// let config = umami::web::ContextConfig::default()
+    ///     .client_ip(umami::web::ClientIpConfig::default().trust_hops(1));
+    /// ```
+    pub fn client_ip(mut self, config: ClientIpConfig) -> Self {
+        self.client_ip = config;
+        self
+    }
+
+    /// Send the visitor's IP (default `true`). With `false` no `ip` is sent and Umami takes
+    /// the IP of the connection it sees (this server's): every visitor with the same
+    /// User-Agent then shares a session.
+    ///
+    /// ```
+    /// let config = umami::web::ContextConfig::default().send_ip(false);
+    /// ```
+    pub fn send_ip(mut self, enabled: bool) -> Self {
+        self.no_ip = !enabled;
+        self
+    }
+
+    /// Treat `Sec-GPC: 1` (Global Privacy Control) as an opt-out (default `false`): see
+    /// [`VisitorContext::opted_out`].
+    ///
+    /// ```
+    /// let config = umami::web::ContextConfig::default().honor_global_privacy_control(true);
+    /// ```
+    pub fn honor_global_privacy_control(mut self, enabled: bool) -> Self {
+        self.honor_gpc = enabled;
+        self
+    }
+
+    /// Treat `DNT: 1` (Do Not Track) as an opt-out (default `false`): see
+    /// [`VisitorContext::opted_out`].
+    ///
+    /// ```
+    /// let config = umami::web::ContextConfig::default().honor_do_not_track(true);
+    /// ```
+    pub fn honor_do_not_track(mut self, enabled: bool) -> Self {
+        self.honor_dnt = enabled;
+        self
+    }
+
+    /// A bot check over the visitor's User-Agent (e.g. Umami's isbot patterns): visitors it
+    /// flags are [`bot_like`](VisitorContext::bot_like). Default: none.
+    ///
+    /// ```
+    /// fn crawler(ua: &str) -> bool { ua.to_ascii_lowercase().contains("bot") }
+    /// let config = umami::web::ContextConfig::default().bot_check(crawler);
+    /// ```
+    pub fn bot_check(mut self, is_bot: fn(&str) -> bool) -> Self {
+        self.bot_check = Some(is_bot);
+        self
+    }
+}
+
+/// What was done to one visitor header value to make it acceptable to Umami.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Cleaning {
+    /// Cut to the limit (UTF-16 units).
+    Truncated,
+    /// Not sent: over the limit where cutting would make it wrong, or malformed.
+    Dropped,
+}
+
+/// One cleaned header value: the payload field, what was done, and the limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CleanedField {
+    /// The payload field (`language`, `userAgent`, `referrer`, `hostname`).
+    pub field: &'static str,
+    /// What was done.
+    pub action: Cleaning,
+    /// The length (UTF-16 units) the value had.
+    pub length: usize,
+    /// The limit (UTF-16 units).
+    pub limit: usize,
+}
+
+/// The visitor of one request: IP, User-Agent, language, referrer, hostname and (when the
+/// service put one in the request's extensions) the user's [`DistinctId`].
+///
+/// Read with [`from_parts`](Self::from_parts) or [`from_request`](Self::from_request), from
+/// any framework; [`apply`](Self::apply) copies it onto a hit. Values from the visitor's
+/// headers are cleaned so that they never make a hit invalid: a language tag over 35 UTF-16
+/// units, a malformed referrer or an overlong host is dropped, a User-Agent over
+/// [`MAX_USER_AGENT`] is cut; each such change is listed in [`cleaned`](Self::cleaned).
+///
+/// ```
+/// use umami::web::{ContextConfig, PeerAddr, VisitorContext};
+///
+/// let request = http::Request::builder()
+///     .uri("/pricing")
+///     .header("user-agent", "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0")
+///     .header("accept-language", "de-CH,de;q=0.9,en;q=0.5")
+///     .header("referer", "https://search.example/?q=umami")
+///     .header("host", "shop.example.com:8443")
+///     .extension(PeerAddr("198.51.100.4:50000".parse()?))
+///     .body(())?;
+/// let visitor = VisitorContext::from_request(&request, &ContextConfig::default());
+/// assert_eq!(visitor.ip(), Some("198.51.100.4".parse()?));
+/// assert_eq!(visitor.language(), Some("de-CH"));
+/// assert_eq!(visitor.hostname(), Some("shop.example.com"));
+///
+/// let client = umami::Client::builder()
+///     .url_base("https://umami.example.com")
+///     .website_id("978435e2-7ba1-4337-9860-ec31ece2db60")
+///     .build()?;
+/// let hit = visitor.apply(client.new_event("Signup")).prepare()?;
+/// assert_eq!(hit.ip_address(), Some("198.51.100.4"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct VisitorContext {
+    ip: Option<IpAddr>,
+    user_agent: Option<String>,
+    language: Option<String>,
+    referrer: Option<String>,
+    hostname: Option<String>,
+    distinct_id: Option<DistinctId>,
+    opted_out: bool,
+    bot_like: bool,
+    cleaned: Vec<CleanedField>,
+}
+
+impl fmt::Debug for VisitorContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The IP and the distinct id are personal data: shown only as present or not.
+        f.debug_struct("VisitorContext")
+            .field("ip", &self.ip.map(|_| "<redacted>"))
+            .field("user_agent", &self.user_agent)
+            .field("language", &self.language)
+            .field("referrer", &self.referrer)
+            .field("hostname", &self.hostname)
+            .field(
+                "distinct_id",
+                &self.distinct_id.as_ref().map(|_| "<redacted>"),
+            )
+            .field("opted_out", &self.opted_out)
+            .field("bot_like", &self.bot_like)
+            .field("cleaned", &self.cleaned)
+            .finish()
+    }
+}
+
+impl VisitorContext {
+    /// The visitor of a request, from its parts (see the type's docs).
+    ///
+    /// ```
+    /// let (parts, _body) = http::Request::new(()).into_parts();
+    /// let visitor = umami::web::VisitorContext::from_parts(&parts, &Default::default());
+    /// assert_eq!(visitor.ip(), None);
+    /// ```
+    pub fn from_parts(parts: &http::request::Parts, config: &ContextConfig) -> VisitorContext {
+        Self::read(&parts.headers, &parts.uri, &parts.extensions, config)
+    }
+
+    /// The visitor of a request (see the type's docs).
+    ///
+    /// ```
+    /// let request = http::Request::builder().header("user-agent", "Mozilla/5.0").body(())?;
+    /// let visitor = umami::web::VisitorContext::from_request(&request, &Default::default());
+    /// assert_eq!(visitor.user_agent(), Some("Mozilla/5.0"));
+    /// # Ok::<(), http::Error>(())
+    /// ```
+    pub fn from_request<B>(request: &http::Request<B>, config: &ContextConfig) -> VisitorContext {
+        Self::read(
+            request.headers(),
+            request.uri(),
+            request.extensions(),
+            config,
+        )
+    }
+
+    fn read(
+        headers: &HeaderMap,
+        uri: &Uri,
+        extensions: &Extensions,
+        config: &ContextConfig,
+    ) -> VisitorContext {
+        let mut context = VisitorContext {
+            distinct_id: extensions
+                .get::<DistinctId>()
+                .filter(|id| !id.is_blank())
+                .cloned(),
+            ..VisitorContext::default()
+        };
+        let flag = |name: &HeaderName| {
+            headers
+                .get(name)
+                .is_some_and(|v| v.as_bytes().trim_ascii() == b"1")
+        };
+        if (config.honor_gpc && flag(&SEC_GPC)) || (config.honor_dnt && flag(&DNT)) {
+            context.opted_out = true;
+            context.distinct_id = None;
+            return context;
+        }
+        if !config.no_ip {
+            context.ip = config.client_ip.resolve(peer(extensions), headers);
+        }
+        if let Some(ua) = headers.get(USER_AGENT) {
+            let ua = String::from_utf8_lossy(ua.as_bytes());
+            let ua = ua.trim();
+            if !ua.is_empty() {
+                context.bot_like = config.bot_check.is_some_and(|is_bot| is_bot(ua));
+                let ua = context.cut("userAgent", ua, MAX_USER_AGENT);
+                context.user_agent = Some(ua.to_owned());
+            }
+        }
+        if let Some(language) = headers
+            .get(ACCEPT_LANGUAGE)
+            .and_then(|v| first_language(v.as_bytes()))
+        {
+            context.language = context
+                .keep_within("language", language, MAX_LANGUAGE)
+                .map(str::to_owned);
+        }
+        if let Some(referrer) = headers.get(REFERER) {
+            context.referrer = match std::str::from_utf8(referrer.as_bytes()) {
+                Ok(r) if !r.trim().is_empty() => context
+                    .keep_within("referrer", r.trim(), MAX_REFERRER)
+                    .filter(|r| valid_url(r))
+                    .map(str::to_owned),
+                Ok(_) => None,
+                Err(_) => None,
+            };
+            if context.referrer.is_none() && !referrer.as_bytes().trim_ascii().is_empty() {
+                context.note_dropped("referrer", referrer.len(), MAX_REFERRER);
+            }
+        }
+        let host = headers
+            .get(HOST)
+            .and_then(|h| h.to_str().ok())
+            .or_else(|| uri.authority().map(|a| a.as_str()));
+        if let Some(host) = host.map(strip_port).filter(|h| !h.is_empty()) {
+            context.hostname = context
+                .keep_within("hostname", host, MAX_HOSTNAME)
+                .map(str::to_owned);
+        }
+        context
+    }
+
+    fn cut<'a>(&mut self, field: &'static str, value: &'a str, limit: usize) -> &'a str {
+        let length = utf16_len(value);
+        if length <= limit {
+            return value;
+        }
+        self.cleaned.push(CleanedField {
+            field,
+            action: Cleaning::Truncated,
+            length,
+            limit,
+        });
+        let mut units = 0;
+        let end = value
+            .char_indices()
+            .find(|&(_, c)| {
+                units += c.len_utf16();
+                units > limit
+            })
+            .map_or(value.len(), |(i, _)| i);
+        &value[..end]
+    }
+
+    fn keep_within<'a>(
+        &mut self,
+        field: &'static str,
+        value: &'a str,
+        limit: usize,
+    ) -> Option<&'a str> {
+        let length = utf16_len(value);
+        if length <= limit {
+            return Some(value);
+        }
+        self.note_dropped(field, length, limit);
+        None
+    }
+
+    fn note_dropped(&mut self, field: &'static str, length: usize, limit: usize) {
+        if !self.cleaned.iter().any(|c| c.field == field) {
+            self.cleaned.push(CleanedField {
+                field,
+                action: Cleaning::Dropped,
+                length,
+                limit,
+            });
+        }
+    }
+
+    /// Copies the visitor onto a hit: `ip`, `userAgent`, `language`, `referrer`, the hostname
+    /// (only when the hit's client has no default hostname) and the distinct id (when one was
+    /// in the request's extensions). Fields the visitor did not send are left as they are.
+    ///
+    /// ```
+    /// let visitor = umami::web::VisitorContext::default();
+    /// let client = umami::Client::builder()
+    ///     .url_base("https://umami.example.com")
+    ///     .website_id("978435e2-7ba1-4337-9860-ec31ece2db60")
+    ///     .hostname("example.com")
+    ///     .build()?;
+    /// let hit = visitor.apply(client.new_event("Signup"));
+    /// # Ok::<(), umami::Error>(())
+    /// ```
+    pub fn apply<K>(&self, hit: HitBuilder<K>) -> HitBuilder<K> {
+        self.apply_with(hit, true, true)
+    }
+
+    /// [`apply`](Self::apply), leaving out the User-Agent when `user_agent` is `false` (the
+    /// hit then goes with the client's own User-Agent), and the distinct id when `id` is.
+    pub(crate) fn apply_with<K>(
+        &self,
+        mut hit: HitBuilder<K>,
+        user_agent: bool,
+        id: bool,
+    ) -> HitBuilder<K> {
+        if let Some(ip) = self.ip {
+            hit = hit.ip_address(ip);
+        }
+        if user_agent {
+            if let Some(ua) = &self.user_agent {
+                hit = hit.user_agent(ua.as_str());
+            }
+        }
+        if let Some(language) = &self.language {
+            hit = hit.language(language.as_str());
+        }
+        if let Some(referrer) = &self.referrer {
+            hit = hit.referrer(referrer.as_str());
+        }
+        if let Some(hostname) = &self.hostname {
+            if hit.client().is_none_or(|c| c.hostname().is_none()) {
+                hit = hit.hostname(hostname.as_str());
+            }
+        }
+        if let Some(distinct_id) = self.distinct_id.as_ref().filter(|_| id) {
+            hit = hit.distinct_id(distinct_id);
+        }
+        // TODO(issue 16, item 1): mark the hit server-side here once the builder has it, so
+        // that it sends no invented `screen`/`language` defaults.
+        hit
+    }
+
+    /// The visitor's IP (IPv4-mapped IPv6 as IPv4), if known and to be sent.
+    pub fn ip(&self) -> Option<IpAddr> {
+        self.ip
+    }
+
+    /// The visitor's User-Agent (cut to [`MAX_USER_AGENT`]).
+    pub fn user_agent(&self) -> Option<&str> {
+        self.user_agent.as_deref()
+    }
+
+    /// The first tag of `Accept-Language` (at most [`MAX_LANGUAGE`] UTF-16 units).
+    pub fn language(&self) -> Option<&str> {
+        self.language.as_deref()
+    }
+
+    /// The `Referer` (a URL or path that Umami accepts).
+    pub fn referrer(&self) -> Option<&str> {
+        self.referrer.as_deref()
+    }
+
+    /// The `Host` (or HTTP/2 `:authority`) without its port.
+    pub fn hostname(&self) -> Option<&str> {
+        self.hostname.as_deref()
+    }
+
+    /// The user's id, when the service put a [`DistinctId`] in the request's extensions
+    /// (before the layer runs). Umami then derives the session from the id, not from IP and
+    /// User-Agent: the visitor's earlier anonymous hits are in another session.
+    pub fn distinct_id(&self) -> Option<&DistinctId> {
+        self.distinct_id.as_ref()
+    }
+
+    /// The visitor asked not to be tracked (`Sec-GPC: 1` or `DNT: 1`, when the
+    /// [`ContextConfig`] honours them): the layer sends no page view, and the visitor's
+    /// handler events go without ip, User-Agent, language, referrer or id (none of them is
+    /// read), so that business counts stay right without tracking the person.
+    pub fn opted_out(&self) -> bool {
+        self.opted_out
+    }
+
+    /// The configured bot check flagged the User-Agent.
+    pub fn bot_like(&self) -> bool {
+        self.bot_like
+    }
+
+    /// Header values changed or dropped to fit Umami's limits.
+    pub fn cleaned(&self) -> &[CleanedField] {
+        &self.cleaned
+    }
+}
+
+fn peer(extensions: &Extensions) -> Option<IpAddr> {
+    if let Some(PeerAddr(addr)) = extensions.get::<PeerAddr>() {
+        return Some(addr.ip());
+    }
+    #[cfg(feature = "axum")]
+    if let Some(info) = extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>() {
+        return Some(info.0.ip());
+    }
+    None
+}
+
+fn utf16_len(s: &str) -> usize {
+    // ASCII: one unit per byte, no second pass.
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.encode_utf16().count()
+    }
+}
+
+/// The first language of an `Accept-Language` value, without its weight; `*` is none.
+fn first_language(value: &[u8]) -> Option<&str> {
+    let value = std::str::from_utf8(value).ok()?;
+    let first = value.split(',').next()?;
+    let tag = first.split(';').next()?.trim();
+    if tag.is_empty() || tag == "*" {
+        return None;
+    }
+    Some(tag)
+}
+
+/// As the server checks `url` and `referrer`: parses relative to `https://localhost`.
+fn valid_url(value: &str) -> bool {
+    static BASE: std::sync::LazyLock<url::Url> =
+        std::sync::LazyLock::new(|| url::Url::parse("https://localhost").expect("static URL"));
+    BASE.join(value).is_ok()
+}
+
+/// `example.com:8080` → `example.com`, `[::1]:80` → `[::1]`.
+fn strip_port(host: &str) -> &str {
+    let host = host.trim();
+    if host.starts_with('[') {
+        return match host.find(']') {
+            Some(end) => &host[..=end],
+            None => host,
+        };
+    }
+    match host.rsplit_once(':') {
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => host,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(headers: &[(&str, &str)]) -> http::Request<()> {
+        let mut builder = http::Request::builder().uri("/");
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        builder.body(()).unwrap()
+    }
+
+    #[test]
+    fn a_language_tag_over_35_utf16_units_is_dropped_and_counted() {
+        let long = format!("x-{}", "a".repeat(42));
+        let r = request(&[("accept-language", &long), ("user-agent", "Mozilla/5.0")]);
+        let c = VisitorContext::from_request(&r, &ContextConfig::default());
+        assert_eq!(c.language(), None);
+        assert_eq!(c.user_agent(), Some("Mozilla/5.0"));
+        assert_eq!(
+            c.cleaned(),
+            &[CleanedField {
+                field: "language",
+                action: Cleaning::Dropped,
+                length: 44,
+                limit: 35
+            }]
+        );
+    }
+
+    #[test]
+    fn a_user_agent_is_cut_at_a_char_boundary_counting_utf16_units() {
+        let ua = format!("Mozilla/5.0 x{}", "😀".repeat(400));
+        let r = request(&[("user-agent", &ua)]);
+        let c = VisitorContext::from_request(&r, &ContextConfig::default());
+        let kept = c.user_agent().unwrap();
+        assert!(utf16_len(kept) <= MAX_USER_AGENT);
+        assert_eq!(
+            utf16_len(kept),
+            MAX_USER_AGENT - 1,
+            "13 ASCII + 249 emoji: the 250th would straddle the limit"
+        );
+        assert_eq!(c.cleaned()[0].action, Cleaning::Truncated);
+    }
+
+    #[test]
+    fn malformed_referrer_and_wildcard_language_are_not_sent() {
+        let r = request(&[("referer", "http://[::1"), ("accept-language", "*")]);
+        let c = VisitorContext::from_request(&r, &ContextConfig::default());
+        assert_eq!(c.referrer(), None);
+        assert_eq!(c.language(), None);
+        assert_eq!(c.cleaned().len(), 1);
+        assert_eq!(c.cleaned()[0].field, "referrer");
+    }
+
+    #[test]
+    fn hosts_lose_their_port() {
+        assert_eq!(strip_port("example.com:8080"), "example.com");
+        assert_eq!(strip_port("[::1]:80"), "[::1]");
+        assert_eq!(strip_port("[::1"), "[::1");
+        assert_eq!(strip_port("example.com"), "example.com");
+    }
+
+    #[test]
+    fn gpc_opt_out_reads_nothing() {
+        let r = request(&[("sec-gpc", "1"), ("user-agent", "Mozilla/5.0")]);
+        let config = ContextConfig::default().honor_global_privacy_control(true);
+        let c = VisitorContext::from_request(&r, &config);
+        assert!(c.opted_out());
+        assert_eq!(c.user_agent(), None);
+        let c = VisitorContext::from_request(&r, &ContextConfig::default());
+        assert!(!c.opted_out());
+    }
+}

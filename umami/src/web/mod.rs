@@ -1,0 +1,69 @@
+//! Server-side tracking for HTTP services (feature `tower`; axum pieces with feature `axum`).
+//!
+//! - [`UmamiLayer`]: a tower middleware that records one page view per counted request
+//!   ([`RequestFilter`]: `GET`/`HEAD` answered 2xx/304, no assets, no excluded paths) through
+//!   a [`Dispatcher`](crate::Dispatcher), never on the request's latency path.
+//! - [`VisitorContext`]: the visitor of a request (IP, User-Agent, language, referrer,
+//!   hostname), read from `http` request parts by any framework, its header values cleaned
+//!   to Umami's limits. Without the visitor's IP and User-Agent, Umami puts every hit a
+//!   server sends in one session.
+//! - [`ClientIpConfig`]: the IP is the socket peer's unless the peer is a trusted proxy; no
+//!   header is trusted by default.
+//! - [`RequestVisitor`]: the handler's handle (a request extension; an axum extractor) to
+//!   record typed events as the request's visitor.
+//!
+//! ```no_run
+//! # #[cfg(feature = "axum")]
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::net::SocketAddr;
+//! use axum::{Router, routing::get};
+//! use umami::web::{RequestVisitor, UmamiLayer};
+//!
+//! #[derive(umami::UmamiEvent)]
+//! #[umami(name = "Purchase")]
+//! struct Purchase { plan: String }
+//!
+//! async fn checkout(visitor: RequestVisitor) -> &'static str {
+//!     let _ = visitor.track(&Purchase { plan: "pro".into() });
+//!     "thanks"
+//! }
+//!
+//! let client = umami::Client::builder()
+//!     .url_base("https://umami.example.com")
+//!     .website_id("978435e2-7ba1-4337-9860-ec31ece2db60")
+//!     .hostname("shop.example.com")
+//!     .build()?;
+//! let dispatcher = umami::Dispatcher::builder(client).build()?;
+//! let app = Router::new()
+//!     .route("/", get(|| async { "hello" }))
+//!     .route("/checkout", axum::routing::post(checkout))
+//!     .layer(UmamiLayer::new(dispatcher.clone()));
+//! // Serve with the peer address, so that the layer knows the visitor's IP:
+//! // axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await?;
+//! # let _ = app.into_make_service_with_connect_info::<SocketAddr>();
+//! dispatcher.shutdown(std::time::Duration::from_secs(5)).await;
+//! # Ok(()) }
+//! ```
+//!
+//! With plain hyper or tower, insert a [`PeerAddr`] into each request's extensions (the
+//! connection's remote address) so that the layer knows the peer.
+
+#[cfg(feature = "axum")]
+mod axum;
+mod client_ip;
+mod context;
+mod filter;
+mod layer;
+mod visitor;
+
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub use self::axum::MissingUmamiLayer;
+pub use client_ip::{ClientIpConfig, IpNet, MAX_PROXY_HOPS, PeerAddr, ProxyHeader};
+pub use context::{
+    CleanedField, Cleaning, ContextConfig, MAX_HOSTNAME, MAX_LANGUAGE, MAX_REFERRER,
+    MAX_USER_AGENT, VisitorContext,
+};
+pub use filter::{ASSET_EXTENSIONS, RequestFilter, RequestInfo, SkipReason};
+pub use layer::{QueryMode, ResponseFuture, SkippedStats, UmamiLayer, UmamiService, WebStats};
+pub use visitor::{BotEventPolicy, RequestVisitor};

@@ -1,0 +1,177 @@
+//! The request-scoped handle handlers record events through.
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use super::context::VisitorContext;
+use super::layer::Counters;
+use crate::dispatch::{Dispatcher, TrackError};
+use crate::hit::{HitBuilder, HitKind};
+use crate::typed::UmamiEvent;
+
+/// What a [`RequestVisitor`] does with the events of a visitor whose User-Agent the
+/// configured bot check flags ([`VisitorContext::bot_like`]). Umami would drop such a hit
+/// as a bot's (`{"beep":"boop"}`); a checkout from `okhttp` or `curl` is still a checkout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum BotEventPolicy {
+    /// Send the event without the visitor's User-Agent, so that it goes with the client's
+    /// own (a UA Umami accepts), keeping ip, language, referrer and id. The default: never
+    /// lose a business event. Its session is then derived from the ip and the client's UA.
+    #[default]
+    OwnUserAgent,
+    /// Send it with the visitor's User-Agent anyway (Umami will probably drop it).
+    SendAsIs,
+    /// Do not send it (counted in [`WebStats::events_dropped_bot`](super::WebStats)).
+    Drop,
+}
+
+/// A handler's handle on the request's visitor: events tracked through it carry the visitor
+/// context (ip, User-Agent, language, referrer, hostname, id) and go through the layer's
+/// [`Dispatcher`] (never waiting for I/O).
+///
+/// The [`UmamiLayer`](super::UmamiLayer) puts one in every request's extensions; with
+/// feature `axum` it is an extractor (`Option<RequestVisitor>` when the layer may be
+/// missing). Without the layer, make one with [`new`](Self::new).
+///
+/// ```no_run
+/// # fn demo(dispatcher: umami::Dispatcher, request: http::Request<()>) -> Result<(), umami::dispatch::TrackError> {
+/// use umami::web::{ContextConfig, RequestVisitor, VisitorContext};
+///
+/// let context = VisitorContext::from_request(&request, &ContextConfig::default());
+/// let visitor = RequestVisitor::new(dispatcher.clone(), context);
+/// let client = dispatcher.client();
+/// visitor.track_hit(client.new_event("Checkout").custom_data(serde_json::json!({"plan": "pro"})))?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct RequestVisitor {
+    dispatcher: Dispatcher,
+    context: Arc<VisitorContext>,
+    policy: BotEventPolicy,
+    counters: Option<Arc<Counters>>,
+}
+
+impl fmt::Debug for RequestVisitor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestVisitor")
+            .field("context", &self.context)
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RequestVisitor {
+    /// A handle for `context`'s visitor sending through `dispatcher`, with the default
+    /// [`BotEventPolicy`].
+    ///
+    /// ```no_run
+    /// # fn demo(dispatcher: umami::Dispatcher) {
+    /// let visitor = umami::web::RequestVisitor::new(dispatcher, Default::default());
+    /// # }
+    /// ```
+    pub fn new(dispatcher: Dispatcher, context: VisitorContext) -> RequestVisitor {
+        RequestVisitor {
+            dispatcher,
+            context: Arc::new(context),
+            policy: BotEventPolicy::default(),
+            counters: None,
+        }
+    }
+
+    pub(crate) fn from_layer(
+        dispatcher: Dispatcher,
+        context: Arc<VisitorContext>,
+        policy: BotEventPolicy,
+        counters: Arc<Counters>,
+    ) -> RequestVisitor {
+        RequestVisitor {
+            dispatcher,
+            context,
+            policy,
+            counters: Some(counters),
+        }
+    }
+
+    /// The same handle with another [`BotEventPolicy`].
+    ///
+    /// ```no_run
+    /// # fn demo(visitor: umami::web::RequestVisitor) {
+    /// let visitor = visitor.with_bot_policy(umami::web::BotEventPolicy::Drop);
+    /// # }
+    /// ```
+    pub fn with_bot_policy(mut self, policy: BotEventPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// The visitor.
+    pub fn context(&self) -> &VisitorContext {
+        &self.context
+    }
+
+    /// The dispatcher events go through.
+    pub fn dispatcher(&self) -> &Dispatcher {
+        &self.dispatcher
+    }
+
+    /// Tracks a typed event (`#[derive(UmamiEvent)]`) as this visitor's. An id the event
+    /// itself carries wins over the request's [`DistinctId`](crate::DistinctId).
+    ///
+    /// ```no_run
+    /// # #[cfg(feature = "derive")]
+    /// # fn demo(visitor: umami::web::RequestVisitor) -> Result<(), umami::dispatch::TrackError> {
+    /// #[derive(umami::UmamiEvent)]
+    /// #[umami(name = "Purchase")]
+    /// struct Purchase { plan: String }
+    ///
+    /// visitor.track(&Purchase { plan: "pro".into() })?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Dispatcher::track`].
+    pub fn track<E: UmamiEvent + ?Sized>(&self, event: &E) -> Result<(), TrackError> {
+        let hit = event.new_event(self.dispatcher.client());
+        self.send(hit, event.distinct_id().is_none())
+    }
+
+    /// Tracks any hit built from the dispatcher's client (`new_event`, `new_revenue_event`,
+    /// `new_page_view`) as this visitor's.
+    ///
+    /// # Errors
+    /// As [`Dispatcher::track`].
+    pub fn track_hit<K: HitKind>(&self, hit: HitBuilder<K>) -> Result<(), TrackError> {
+        self.send(hit, true)
+    }
+
+    fn send<K: HitKind>(&self, hit: HitBuilder<K>, with_id: bool) -> Result<(), TrackError> {
+        let bot = self.context.bot_like();
+        if bot && self.policy == BotEventPolicy::Drop {
+            self.count(|c| &c.events_dropped_bot);
+            return Ok(());
+        }
+        let own_ua = bot && self.policy == BotEventPolicy::OwnUserAgent;
+        let hit = self.context.apply_with(hit, !own_ua, with_id);
+        match self.dispatcher.track(hit) {
+            Ok(()) => {
+                self.count(|c| &c.events);
+                if own_ua {
+                    self.count(|c| &c.events_own_user_agent);
+                }
+                Ok(())
+            }
+            Err(error) => {
+                self.count(|c| &c.event_errors);
+                Err(error)
+            }
+        }
+    }
+
+    fn count(&self, counter: impl Fn(&Counters) -> &std::sync::atomic::AtomicU64) {
+        if let Some(counters) = &self.counters {
+            counter(counters).fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
