@@ -11,7 +11,6 @@ use umami::plan::{Plan, PlanError};
 /// The same events as `examples/typed_events.rs`.
 #[derive(UmamiEvent)]
 #[umami(name = "Purchase-Course", url = "/courses/{course}/checkout")]
-#[expect(dead_code, reason = "only described here; typed_events.rs sends them")]
 struct PurchaseCourse {
     course: String,
     plan: String,
