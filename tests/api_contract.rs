@@ -182,7 +182,7 @@ fn builders_send_only_contract_query_names() {
         GetEventData => client.event_data(start, end).filters(all_filters.clone()).page(1).page_size(5);
         GetEventDataEvents => client.event_data_events(start, end, "signup").filters(all_filters.clone());
         GetEventDataFields => client.event_data_fields(start, end).event_name("signup").filters(all_filters.clone());
-        GetEventDataValues => client.event_data_values(start, end, "signup", "plan").data_type(DataType::String).filters(all_filters.clone());
+        GetEventDataValues => client.event_data_values(start, end, "signup", "plan").data_type(DataType::Text).filters(all_filters.clone());
         GetEventDataPivot => client.event_data_pivot(start, end, "signup").timezone("UTC").unit(Unit::Day).page(1).page_size(5);
         GetEventDataNumericSeries => client.event_data_numeric_series(start, end, "signup", "seats").metric("sum").timezone("UTC").unit(Unit::Day);
         GetSessionDataProperties => client.session_data_properties(start, end).property("plan").filters(all_filters.clone());

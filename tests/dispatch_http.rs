@@ -51,6 +51,8 @@ struct Behaviour {
     late_by: Duration,
     /// Answer 404 to `/api/batch`, like Umami before v2.18.
     no_batch_endpoint: bool,
+    /// Seed of the fault generator (0: the default seed).
+    seed: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -92,12 +94,17 @@ impl Server {
     async fn start(behaviour: Behaviour) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
+        let seed = behaviour.seed;
         let state = Arc::new(ServerState {
             behaviour,
             script: Mutex::new(VecDeque::new()),
             open: watch::channel(true).0,
             log: Mutex::new(Log::default()),
-            rng: Mutex::new(0x5DEE_CE66_D1CE_5EED),
+            rng: Mutex::new(if seed == 0 {
+                0x5DEE_CE66_D1CE_5EED
+            } else {
+                seed
+            }),
         });
         let server_state = state.clone();
         tokio::spawn(async move {
@@ -387,6 +394,60 @@ async fn ten_thousand_events_survive_thirty_percent_faults() {
         "server stored {stored_twice} duplicates, report says at most {}",
         stats.possible_duplicates
     );
+}
+
+/// The default retry policy, not a test one: only the request timeouts are shortened (so
+/// that late answers time out quickly). Every event is delivered in each seeded run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn default_retry_policy_delivers_everything_at_thirty_percent_faults() {
+    for seed in [
+        0x0123_4567_89AB_CDEF,
+        0xDEAD_BEEF_CAFE_F00D,
+        0x1357_9BDF_2468_ACE0,
+    ] {
+        let server = Server::start(Behaviour {
+            fault_share: 0.3,
+            late_by: Duration::from_millis(400),
+            seed,
+            ..Behaviour::default()
+        })
+        .await;
+        let client = Client::builder()
+            .url_base(format!("http://{}", server.addr))
+            .website_id(WEBSITE_ID)
+            .hostname("example.com")
+            .timeout(Duration::from_millis(200))
+            .build()
+            .unwrap();
+        let dispatcher = Dispatcher::builder(client.clone())
+            .batch_timeout(Duration::from_millis(200))
+            .flush_interval(Duration::from_millis(5))
+            .build()
+            .unwrap();
+        for seq in 0..2_000 {
+            dispatcher.track(event(&client, seq)).unwrap();
+        }
+        let report = dispatcher.shutdown(LONG).await;
+        println!(
+            "seed {seed:#x}: {report}; requests {}",
+            report.stats.requests
+        );
+        let stats = &report.stats;
+        assert_eq!(
+            stats.sent, 2_000,
+            "seed {seed:#x}: {:?}",
+            stats.recent_failures
+        );
+        assert_eq!(stats.failed.total(), 0, "seed {seed:#x}");
+        let stored = server.stored();
+        assert_eq!(
+            stored.len(),
+            2_000,
+            "seed {seed:#x}: every id at the server"
+        );
+        let stored_twice: u64 = stored.values().map(|&n| u64::from(n) - 1).sum();
+        assert!(stored_twice <= stats.possible_duplicates, "seed {seed:#x}");
+    }
 }
 
 #[tokio::test]
@@ -898,6 +959,7 @@ async fn old_server_with_faults_still_gets_everything() {
         no_batch_endpoint: true,
         fault_share: 0.3,
         late_by: Duration::from_millis(800),
+        ..Behaviour::default()
     })
     .await;
     let client = Client::builder()

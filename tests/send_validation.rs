@@ -233,7 +233,7 @@ async fn distinct_id_of_51_chars_is_rejected() {
     assert_problem(
         &err,
         "distinct_id",
-        "51 UTF-16 code units, at most 50 allowed",
+        "51 characters (code points), at most 50 allowed (Umami stores it in a varchar(50) column)",
     );
 }
 

@@ -333,7 +333,9 @@ impl ClientBuilder {
     }
 
     /// The timeout of each request, from connect to the end of the answer. Default
-    /// [`DEFAULT_TIMEOUT`] (10 s).
+    /// [`DEFAULT_TIMEOUT`] (10 s). A [`Dispatcher`](crate::Dispatcher)'s `/api/batch` requests
+    /// have their own, longer timeout
+    /// ([`batch_timeout`](crate::dispatch::DispatcherBuilder::batch_timeout), default 30 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self

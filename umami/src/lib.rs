@@ -24,6 +24,7 @@ mod secret;
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 mod text;
+mod time_range;
 mod transport;
 mod typed;
 mod validate;
@@ -51,6 +52,7 @@ pub use hit::{
     NewPageView, NewPerformance, NewRevenueEvent, PreparedHit, Visitor,
 };
 pub use response::SendResponse;
+pub use time_range::TimeRange;
 pub use typed::UmamiEvent;
 #[cfg(feature = "derive")]
 pub use umami_derive::UmamiEvent;

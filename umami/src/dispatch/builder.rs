@@ -104,14 +104,19 @@ impl DispatcherBuilder {
     }
 
     /// The timeout of one `/api/batch` request; default 30 s (a batch of 500 can take Umami
-    /// several seconds). Single sends use the client's timeout.
+    /// several seconds). This is not the client's
+    /// [`timeout`](crate::ClientBuilder::timeout) (default 10 s): that one bounds direct
+    /// sends, management calls and the dispatcher's single `/api/send` requests; this one
+    /// bounds batches only.
     pub fn batch_timeout(mut self, timeout: Duration) -> Self {
         self.settings.batch_timeout = timeout;
         self
     }
 
-    /// When and how often to retry; default [`RetryPolicy::default`] (6 retries, 500 ms
-    /// doubling to at most 30 s, with jitter).
+    /// When and how often to retry; default [`RetryPolicy::default`] (up to 20 retries within
+    /// 10 minutes, 500 ms doubling to at most 30 s, with jitter): chosen so that a server
+    /// failing 30% of requests still gets every event, while one that is down for good is
+    /// given up on after 10 minutes.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.settings.retry = policy;
         self

@@ -44,6 +44,7 @@
 //! | a struct deriving `UmamiEvent` | its data keys below `key.` (or at the top level with `flatten`); right when its serde attributes match its umami ones |
 //! | anything else | unknown |
 
+mod check;
 mod drift;
 mod export;
 mod schema;

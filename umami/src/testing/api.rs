@@ -69,7 +69,7 @@ fn website_route(
     // The query schema is checked before the token, as Umami's `parseRequest` does.
     let needs_range = matches!(
         rest,
-        ["events"] | ["metrics"] | ["stats"] | ["event-data", "properties" | "values"]
+        ["events"] | ["metrics"] | ["stats"] | ["event-data", "properties" | "values" | "events"]
     );
     let mut tree = ErrorTree::default();
     if needs_range {
@@ -122,6 +122,9 @@ fn website_route(
         },
         ["stats"] => Reply::json(200, &view.stats(params)),
         ["event-data", "properties"] => Reply::json(200, &view.event_data_properties(params)),
+        // Umami 3.1 answers a bare 500 without `event` (a SQL GROUP BY error; recorded 338).
+        ["event-data", "events"] if params.get("event").is_none() => Reply::empty(500),
+        ["event-data", "events"] => Reply::json(200, &view.event_data_events(params)),
         ["event-data", "values"] => Reply::json(200, &view.event_data_values(params)),
         ["event-data", event_id] => Reply::json(200, &view.event_data(event_id)),
         ["sessions", session_id] => Reply::json(200, &view.session(session_id)),
@@ -523,6 +526,39 @@ impl<'a> View<'a> {
             .take(DEFAULT_LIMIT)
             .map(|((event, key), total)| {
                 json!({"eventName": event, "propertyName": key, "total": total})
+            })
+            .collect()
+    }
+
+    /// `GET /api/websites/{id}/event-data/events?event=`: one row per property and value of
+    /// that event, `[{eventName, propertyName, dataType, propertyValue, total}]`, most frequent
+    /// first (recorded 339).
+    fn event_data_events(&self, params: &Params) -> Vec<Value> {
+        let event = params.get("event").unwrap_or_default();
+        let mut counts: BTreeMap<(String, u8, String), u64> = BTreeMap::new();
+        for row in self.selected(params) {
+            if row.hit.event_name().unwrap_or_default() != event {
+                continue;
+            }
+            for data in &row.data {
+                let value = data.string_value.clone().unwrap_or_default();
+                *counts
+                    .entry((data.key.clone(), data.data_type, value))
+                    .or_default() += 1;
+            }
+        }
+        let mut rows: Vec<_> = counts.into_iter().collect();
+        rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        rows.into_iter()
+            .take(DEFAULT_LIMIT)
+            .map(|((key, data_type, value), total)| {
+                json!({
+                    "eventName": event,
+                    "propertyName": key,
+                    "dataType": data_type,
+                    "propertyValue": value,
+                    "total": total,
+                })
             })
             .collect()
     }

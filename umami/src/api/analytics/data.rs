@@ -187,7 +187,7 @@ endpoints! {
 #[non_exhaustive]
 pub enum DataType {
     /// `1`
-    String,
+    Text,
     /// `2`
     Number,
     /// `3`
@@ -201,7 +201,7 @@ pub enum DataType {
 impl DataType {
     fn code(self) -> &'static str {
         match self {
-            DataType::String => "1",
+            DataType::Text => "1",
             DataType::Number => "2",
             DataType::Boolean => "3",
             DataType::Date => "4",

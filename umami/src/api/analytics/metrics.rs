@@ -61,8 +61,9 @@ pub enum MetricType {
     Region,
     /// `city`
     City,
-    /// `distinctId`
-    DistinctId,
+    /// `distinctId`: the users' distinct ids (named so that rustc keeps printing
+    /// [`DistinctId`](crate::DistinctId) without its path in diagnostics).
+    UserId,
     /// `channel`: traffic channels (search, social, direct…).
     Channel,
 }
@@ -99,7 +100,7 @@ impl MetricType {
             Country => "country",
             Region => "region",
             City => "city",
-            DistinctId => "distinctId",
+            UserId => "distinctId",
             Channel => "channel",
         }
     }
