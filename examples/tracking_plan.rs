@@ -11,7 +11,6 @@ use umami::plan::{Plan, PlanError};
 /// The same events as `examples/typed_events.rs`.
 #[derive(UmamiEvent)]
 #[umami(name = "Purchase-Course", url = "/courses/{course}/checkout")]
-#[expect(dead_code, reason = "only described here; typed_events.rs sends them")]
 struct PurchaseCourse {
     course: String,
     plan: String,
@@ -41,9 +40,12 @@ fn main() -> Result<(), PlanError> {
     let plan = Plan::new().event::<AppEvent>()?;
     println!("# Tracking plan\n\n{}", plan.to_markdown());
     for event in plan.events() {
-        let schema = serde_json::to_string_pretty(&event.json_schema())
-            .expect("a JSON value serializes");
-        println!("## JSON Schema of `{}`\n\n```json\n{schema}\n```\n", event.name);
+        let schema =
+            serde_json::to_string_pretty(&event.json_schema()).expect("a JSON value serializes");
+        println!(
+            "## JSON Schema of `{}`\n\n```json\n{schema}\n```\n",
+            event.name
+        );
     }
     Ok(())
 }

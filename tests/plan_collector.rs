@@ -23,7 +23,11 @@ struct Player {
 }
 
 #[derive(UmamiEvent)]
-#[umami(name = "video-play", url = "/videos/{video_id}", rename_all = "camelCase")]
+#[umami(
+    name = "video-play",
+    url = "/videos/{video_id}",
+    rename_all = "camelCase"
+)]
 struct VideoPlay {
     video_id: String,
     position: f64,
@@ -56,7 +60,10 @@ enum AppEvent {
     #[umami(name = "app-opened")]
     Opened,
     #[umami(name = "search")]
-    Searched { query_text: String, result_count: u32 },
+    Searched {
+        query_text: String,
+        result_count: u32,
+    },
     Signup(Signup),
 }
 
@@ -108,7 +115,10 @@ async fn read(collector: &Collector, path_and_query: &str) -> Value {
 /// What the collector stored, read as the drift check reads a real Umami.
 async fn stored(collector: &Collector, hits: usize) -> StoredData {
     let hits = collector.wait_for_hits(hits, WAIT).await.unwrap();
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
     let range = format!("startAt=0&endAt={}", now + 3_600_000);
     let site = format!("/api/websites/{WEBSITE_ID}");
     let metrics = read(collector, &format!("{site}/metrics?type=event&{range}")).await;
@@ -147,7 +157,10 @@ fn video_play(quality: Option<&str>, label: Option<&str>) -> VideoPlay {
 }
 
 async fn send_planned(client: &umami::Client) {
-    video_play(Some("hd"), Some("main")).send(client).await.unwrap();
+    video_play(Some("hd"), Some("main"))
+        .send(client)
+        .await
+        .unwrap();
     // `None` at the top level is left out; inside the nested player it is a stored `null`.
     video_play(None, None).send(client).await.unwrap();
     AppEvent::Opened.send(client).await.unwrap();
@@ -210,7 +223,10 @@ async fn every_planned_kind_is_the_kind_the_collector_stores() {
         kinds(&stored, "search"),
         [k("queryText", &[Text]), k("resultCount", &[Number])]
     );
-    assert_eq!(kinds(&stored, "signup"), [k("plan", &[Text]), k("seats", &[Number])]);
+    assert_eq!(
+        kinds(&stored, "signup"),
+        [k("plan", &[Text]), k("seats", &[Number])]
+    );
     assert_eq!(stored.event("app-opened").unwrap().count, 1);
     assert_eq!(stored.event("video-play").unwrap().count, 2);
 

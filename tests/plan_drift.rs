@@ -8,7 +8,10 @@ use umami::plan::{DriftReport, Kind, Plan, StoredData};
 
 /// The response body of a recorded exchange.
 fn recorded(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/umami-3.1.0/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/umami-3.1.0/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let exchange: Value = serde_json::from_str(&text).unwrap();
     exchange["response"]["body"].clone()
@@ -93,8 +96,16 @@ fn seed_stored() -> StoredData {
         &recorded("262-GET-websites-websiteId-metrics-type-event.json"),
         &recorded("341-GET-websites-websiteId-event-data-properties.json"),
     )
-    .and_then(|s| s.with_event_data(&recorded("339-GET-websites-websiteId-event-data-events-event-signup.json")))
-    .and_then(|s| s.with_fields(&recorded("340-GET-websites-websiteId-event-data-fields.json")))
+    .and_then(|s| {
+        s.with_event_data(&recorded(
+            "339-GET-websites-websiteId-event-data-events-event-signup.json",
+        ))
+    })
+    .and_then(|s| {
+        s.with_fields(&recorded(
+            "340-GET-websites-websiteId-event-data-fields.json",
+        ))
+    })
     .unwrap()
 }
 
@@ -107,7 +118,12 @@ fn recorded_answers_parse_into_events_keys_counts_and_kinds() {
         .collect();
     assert_eq!(
         events,
-        [("download", 14, 5), ("purchase", 5, 4), ("signup", 13, 8), ("video-play", 13, 7)]
+        [
+            ("download", 14, 5),
+            ("purchase", 5, 4),
+            ("signup", 13, 8),
+            ("video-play", 13, 7)
+        ]
     );
     let signup = stored.event("signup").unwrap();
     let kinds: Vec<(&str, u64, Vec<Kind>)> = signup
@@ -254,7 +270,9 @@ struct Types {
 fn strings_a_real_umami_read_as_dates_are_kind_drift() {
     let stored = StoredData::new()
         .with_event("types", 1)
-        .with_event_rows(&recorded("481-GET-websites-websiteId-event-data-eventId-scratch2-types.json"))
+        .with_event_rows(&recorded(
+            "481-GET-websites-websiteId-event-data-eventId-scratch2-types.json",
+        ))
         .unwrap();
     let report = Plan::new().event::<Types>().unwrap().drift(&stored);
     assert_eq!(
@@ -331,15 +349,44 @@ fn required_keys_missing_from_a_stored_event_are_reported() {
 fn answers_that_are_not_umamis_are_errors_naming_the_field() {
     let empty = json!([]);
     let cases = [
-        (json!({"x": 1}), empty.clone(), "metrics", "expected a JSON array of rows, found an object"),
-        (json!([{"x": 3, "y": 1}]), empty.clone(), "metrics[0].x", "expected a string, found a number"),
-        (json!([{"x": "a", "y": -1}]), empty.clone(), "metrics[0].y", "-1 is not a count (a whole number from 0 to 18446744073709551615)"),
-        (json!([{"x": "a", "y": "12x"}]), empty.clone(), "metrics[0].y", "\"12x\" is not a count (a whole number from 0 to 18446744073709551615)"),
-        (empty.clone(), json!([{"eventName": "a", "total": 1}]), "properties[0].propertyName", "missing; expected a string"),
+        (
+            json!({"x": 1}),
+            empty.clone(),
+            "metrics",
+            "expected a JSON array of rows, found an object",
+        ),
+        (
+            json!([{"x": 3, "y": 1}]),
+            empty.clone(),
+            "metrics[0].x",
+            "expected a string, found a number",
+        ),
+        (
+            json!([{"x": "a", "y": -1}]),
+            empty.clone(),
+            "metrics[0].y",
+            "-1 is not a count (a whole number from 0 to 18446744073709551615)",
+        ),
+        (
+            json!([{"x": "a", "y": "12x"}]),
+            empty.clone(),
+            "metrics[0].y",
+            "\"12x\" is not a count (a whole number from 0 to 18446744073709551615)",
+        ),
+        (
+            empty.clone(),
+            json!([{"eventName": "a", "total": 1}]),
+            "properties[0].propertyName",
+            "missing; expected a string",
+        ),
     ];
     for (metrics, properties, field, problem) in cases {
         let err = StoredData::from_answers(&metrics, &properties).unwrap_err();
-        assert_eq!((err.field(), err.problem()), (field, problem), "{metrics} {properties}");
+        assert_eq!(
+            (err.field(), err.problem()),
+            (field, problem),
+            "{metrics} {properties}"
+        );
     }
     // Counts Umami sends as strings (Postgres bigints) are read.
     let stored = StoredData::from_answers(&json!([{"x": "a", "y": "7"}]), &empty).unwrap();
@@ -352,5 +399,8 @@ fn answers_that_are_not_umamis_are_errors_naming_the_field() {
     let err = StoredData::new()
         .with_event_rows(&json!([{"eventName": "a", "dataKey": "k"}]))
         .unwrap_err();
-    assert_eq!(err.to_string(), "event-data/{eventId}[0].dataType: missing; expected 1 to 5");
+    assert_eq!(
+        err.to_string(),
+        "event-data/{eventId}[0].dataType: missing; expected 1 to 5"
+    );
 }

@@ -16,7 +16,15 @@ fn keys(event: &EventSchema) -> Vec<(&str, Kind, bool, bool, &str)> {
     event
         .keys
         .iter()
-        .map(|k| (k.key.as_str(), k.kind, k.optional, k.nullable, k.field.as_str()))
+        .map(|k| {
+            (
+                k.key.as_str(),
+                k.kind,
+                k.optional,
+                k.nullable,
+                k.field.as_str(),
+            )
+        })
         .collect()
 }
 
@@ -75,7 +83,10 @@ struct AppStarted;
 fn unit_struct_has_its_type_name_and_no_keys() {
     let event = only::<AppStarted>();
     assert_eq!(event.name, "AppStarted");
-    assert_eq!((event.url, event.title, event.distinct_id), (None, None, None));
+    assert_eq!(
+        (event.url, event.title, event.distinct_id),
+        (None, None, None)
+    );
     assert!(event.keys.is_empty());
 }
 
@@ -127,15 +138,39 @@ fn nested_flattened_dates_maps_and_unknown_types() {
             // The first level of a flattened object drops `null`s, as the top level does.
             ("label", Kind::Text, true, false, "extra"),
             // serde's `SystemTime` is {secs_since_epoch, nanos_since_epoch}: two numbers.
-            ("played_at.secs_since_epoch", Kind::Number, false, false, "played_at"),
-            ("played_at.nanos_since_epoch", Kind::Number, false, false, "played_at"),
+            (
+                "played_at.secs_since_epoch",
+                Kind::Number,
+                false,
+                false,
+                "played_at"
+            ),
+            (
+                "played_at.nanos_since_epoch",
+                Kind::Number,
+                false,
+                false,
+                "played_at"
+            ),
             ("started", Kind::Date, false, false, "started"),
             ("opaque_number", Kind::Number, false, false, "opaque_number"),
             ("opaque", Kind::Unknown, false, false, "opaque"),
             ("counts.*", Kind::Number, true, false, "counts"),
             ("attrs.*", Kind::Boolean, true, true, "attrs"),
-            ("maybe_player.width", Kind::Number, true, false, "maybe_player"),
-            ("maybe_player.muted", Kind::Boolean, true, false, "maybe_player"),
+            (
+                "maybe_player.width",
+                Kind::Number,
+                true,
+                false,
+                "maybe_player"
+            ),
+            (
+                "maybe_player.muted",
+                Kind::Boolean,
+                true,
+                false,
+                "maybe_player"
+            ),
             ("maybe_player.label", Kind::Text, true, true, "maybe_player"),
             ("label", Kind::Text, false, false, "label"),
         ]
@@ -208,7 +243,9 @@ enum AppEvent {
         user: String,
     },
     #[umami(rename_all = "SCREAMING_SNAKE_CASE")]
-    Shouted { some_key: bool },
+    Shouted {
+        some_key: bool,
+    },
     Purchase(Box<Purchase>),
     Manual(HandWritten),
 }
@@ -389,7 +426,8 @@ fn markdown_lists_every_key() {
     );
     let with_manual = Plan::new().event::<AppEvent>().unwrap().to_markdown();
     assert!(
-        with_manual.ends_with("`\n") && with_manual.contains("\nNot described (hand-written `UmamiEvent` impls): `"),
+        with_manual.ends_with("`\n")
+            && with_manual.contains("\nNot described (hand-written `UmamiEvent` impls): `"),
         "{with_manual}"
     );
 }

@@ -89,9 +89,10 @@ pub(crate) fn expand(input: &Input, krate: &Path) -> TokenStream {
             }
         }
     }
-    let kind_use = uses_kind.then(|| quote!(use #krate::__private::{ViaDataKind as _, ViaUnknown as _};));
-    let describe_use =
-        uses_describe.then(|| quote!(use #krate::__private::{ViaDescribe as _, ViaUndescribed as _};));
+    let kind_use =
+        uses_kind.then(|| quote!(use #krate::__private::{ViaDataKind as _, ViaUnknown as _};));
+    let describe_use = uses_describe
+        .then(|| quote!(use #krate::__private::{ViaDescribe as _, ViaUndescribed as _};));
     let generic = input.generics.params.iter().next().is_some();
     let register = (!generic).then(|| quote!(#krate::__private::register_event!(#ident);));
     quote! {

@@ -9,11 +9,11 @@ use crate::event::{DistinctId, IntoDistinctId, json_kind};
 pub use serde::Serialize;
 
 pub use crate::__umami_register_event as register_event;
-#[cfg(feature = "registry")]
-pub use inventory;
 pub use crate::plan::derive_support::{
     EventBuilder, Probe, ViaDataKind, ViaDescribe, ViaUndescribed, ViaUnknown, type_schema,
 };
+#[cfg(feature = "registry")]
+pub use inventory;
 
 /// What `UmamiEvent::custom_data` returns.
 pub type DataResult = Result<Map<String, Value>, ValidationError>;

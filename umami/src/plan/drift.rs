@@ -119,8 +119,7 @@ impl StoredData {
     }
 
     fn key_mut(&mut self, event: &str, key: &str) -> &mut StoredKey {
-        self
-            .events
+        self.events
             .entry(event.to_owned())
             .or_default()
             .keys
@@ -144,7 +143,9 @@ impl StoredData {
     /// assert_eq!(umami::plan::StoredData::new().events().count(), 0);
     /// ```
     pub fn events(&self) -> impl Iterator<Item = (&str, &StoredEvent)> {
-        self.events.iter().map(|(name, event)| (name.as_str(), event))
+        self.events
+            .iter()
+            .map(|(name, event)| (name.as_str(), event))
     }
 
     /// From the bodies of `GET /api/websites/{id}/metrics?type=event` (`[{"x": name, "y":
@@ -231,7 +232,10 @@ impl StoredData {
     /// # Ok::<(), umami::plan::StoredDataError>(())
     /// ```
     pub fn with_event_rows(mut self, rows_of_event: &Value) -> Result<Self, StoredDataError> {
-        for (i, row) in rows(rows_of_event, "event-data/{eventId}")?.iter().enumerate() {
+        for (i, row) in rows(rows_of_event, "event-data/{eventId}")?
+            .iter()
+            .enumerate()
+        {
             let at = format!("event-data/{{eventId}}[{i}]");
             let event = string(row, &at, "eventName")?;
             let key = string(row, &at, "dataKey")?;
@@ -290,7 +294,9 @@ fn rows<'v>(body: &'v Value, what: &str) -> Result<&'v Vec<Value>, StoredDataErr
 fn string<'v>(row: &'v Value, at: &str, name: &str) -> Result<&'v str, StoredDataError> {
     match row.get(name) {
         Some(Value::String(s)) => Ok(s),
-        None | Some(Value::Null) => Err(StoredDataError::new(at, name, "missing; expected a string")),
+        None | Some(Value::Null) => {
+            Err(StoredDataError::new(at, name, "missing; expected a string"))
+        }
         Some(other) => Err(StoredDataError::new(
             at,
             name,
@@ -309,7 +315,10 @@ fn count(row: &Value, at: &str, name: &str) -> Result<u64, StoredDataError> {
         },
         Some(Value::String(s)) => match s.parse::<u64>() {
             Ok(n) => return Ok(n),
-            Err(_) => format!("{s:?} is not a count (a whole number from 0 to {})", u64::MAX),
+            Err(_) => format!(
+                "{s:?} is not a count (a whole number from 0 to {})",
+                u64::MAX
+            ),
         },
         Some(other) => format!("expected a count, found {}", kind_of(other)),
     };

@@ -43,7 +43,10 @@ impl Plan {
             let name = cell(&event.name);
             let url = cell(event.url.as_deref().unwrap_or("/"));
             if event.keys.is_empty() {
-                out.push_str(&format!("| {name} | {url} | — | — | — | `{}` |\n", event.source));
+                out.push_str(&format!(
+                    "| {name} | {url} | — | — | — | `{}` |\n",
+                    event.source
+                ));
             }
             for key in &event.keys {
                 let optional = match (key.optional, key.nullable) {
@@ -62,7 +65,11 @@ impl Plan {
         }
         if !self.undescribed().is_empty() {
             out.push_str("\nNot described (hand-written `UmamiEvent` impls): ");
-            let names: Vec<String> = self.undescribed().iter().map(|n| format!("`{n}`")).collect();
+            let names: Vec<String> = self
+                .undescribed()
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect();
             out.push_str(&names.join(", "));
             out.push('\n');
         }
@@ -172,7 +179,8 @@ impl<'a> Node<'a> {
             return;
         };
         let slot = if *first == "*" {
-            self.any.get_or_insert_with(|| Box::new(Member::Object(Node::default())))
+            self.any
+                .get_or_insert_with(|| Box::new(Member::Object(Node::default())))
         } else {
             match self.members.iter().position(|(name, _)| name == first) {
                 Some(i) => &mut self.members[i].1,

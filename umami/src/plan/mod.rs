@@ -114,7 +114,7 @@ impl Plan {
     /// # Ok::<(), umami::plan::PlanError>(())
     /// ```
     pub fn event<E: Describe + ?Sized>(self) -> Result<Self, PlanError> {
-        self.add(E::schema())
+        self.schema(E::schema())
     }
 
     /// Adds the events of a schema (what [`Describe::schema`] returns).
@@ -127,11 +127,11 @@ impl Plan {
     /// use umami::plan::{Describe, Plan};
     /// #[derive(UmamiEvent)]
     /// struct AppStarted;
-    /// let plan = Plan::new().add(AppStarted::schema())?;
+    /// let plan = Plan::new().schema(AppStarted::schema())?;
     /// assert_eq!(plan.events().count(), 1);
     /// # Ok::<(), umami::plan::PlanError>(())
     /// ```
-    pub fn add(mut self, schema: TypeSchema) -> Result<Self, PlanError> {
+    pub fn schema(mut self, schema: TypeSchema) -> Result<Self, PlanError> {
         for event in schema.events {
             match self.events.get(&event.name) {
                 Some(first) => {
@@ -182,7 +182,7 @@ impl Plan {
             .collect();
         // Link order is not stable: sort, so that a conflict names the same types each run.
         schemas.sort_by(|a, b| a.type_name.cmp(&b.type_name));
-        schemas.into_iter().try_fold(Plan::new(), Plan::add)
+        schemas.into_iter().try_fold(Plan::new(), Plan::schema)
     }
 
     /// The events, by name.

@@ -522,7 +522,14 @@ macro_rules! tuple {
     };
 }
 
-tuple!((A), (A, B), (A, B, C), (A, B, C, D), (A, B, C, D, E), (A, B, C, D, E, F));
+tuple!(
+    (A),
+    (A, B),
+    (A, B, C),
+    (A, B, C, D),
+    (A, B, C, D, E),
+    (A, B, C, D, E, F)
+);
 
 impl<K, V: DataKind> DataKind for BTreeMap<K, V> {
     fn describe(shape: &mut Shape<'_>) {
@@ -690,7 +697,12 @@ pub mod derive_support {
         }
 
         /// A data key `key` from `field`, described by `describe` (a probe call).
-        pub fn key(mut self, key: &str, field: &str, describe: impl FnOnce(&mut Shape<'_>)) -> Self {
+        pub fn key(
+            mut self,
+            key: &str,
+            field: &str,
+            describe: impl FnOnce(&mut Shape<'_>),
+        ) -> Self {
             describe(&mut Shape::root(&mut self.event.keys, key, field));
             self
         }
