@@ -110,7 +110,10 @@ impl Plan {
     /// struct SignupV2 { plan: u32 }
     ///
     /// let err = Plan::new().event::<SignupV1>()?.event::<SignupV2>().unwrap_err();
-    /// assert!(err.to_string().contains("key \"plan\" is string in SignupV1 but number in SignupV2"));
+    /// // "two types declare the event "signup" differently: key "plan" is string in
+    /// // my_crate::SignupV1 but number in my_crate::SignupV2"
+    /// assert!(err.to_string().contains("key \"plan\" is string in "));
+    /// assert!(err.to_string().ends_with("::SignupV2"));
     /// # Ok::<(), umami::plan::PlanError>(())
     /// ```
     pub fn event<E: Describe + ?Sized>(self) -> Result<Self, PlanError> {
@@ -163,7 +166,10 @@ impl Plan {
     /// # Errors
     /// As [`Plan::event`], for two types with the same event name.
     ///
-    /// ```
+    /// Every derived type of the binary is in it, so two types of one binary with the same
+    /// event name and different keys make it fail: this example is its own binary.
+    ///
+    /// ```standalone_crate
     /// # use umami::UmamiEvent;
     /// #[derive(UmamiEvent)]
     /// #[umami(name = "registered-example")]
