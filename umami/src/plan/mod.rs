@@ -111,11 +111,14 @@ impl Plan {
     /// struct SignupV2 { plan: u32 }
     ///
     /// let err = Plan::new().event::<SignupV1>()?.event::<SignupV2>().unwrap_err();
-    /// assert!(err.to_string().contains("key \"plan\" is string in SignupV1 but number in SignupV2"));
+    /// // "two types declare the event "signup" differently: key "plan" is string in
+    /// // my_crate::SignupV1 but number in my_crate::SignupV2"
+    /// assert!(err.to_string().contains("key \"plan\" is string in "));
+    /// assert!(err.to_string().ends_with("::SignupV2"));
     /// # Ok::<(), umami::plan::PlanError>(())
     /// ```
     pub fn event<E: Describe + ?Sized>(self) -> Result<Self, PlanError> {
-        self.add(E::schema())
+        self.schema(E::schema())
     }
 
     /// Adds the events of a schema (what [`Describe::schema`] returns).
@@ -128,11 +131,11 @@ impl Plan {
     /// use umami::plan::{Describe, Plan};
     /// #[derive(UmamiEvent)]
     /// struct AppStarted;
-    /// let plan = Plan::new().add(AppStarted::schema())?;
+    /// let plan = Plan::new().schema(AppStarted::schema())?;
     /// assert_eq!(plan.events().count(), 1);
     /// # Ok::<(), umami::plan::PlanError>(())
     /// ```
-    pub fn add(mut self, schema: TypeSchema) -> Result<Self, PlanError> {
+    pub fn schema(mut self, schema: TypeSchema) -> Result<Self, PlanError> {
         for event in schema.events {
             match self.events.get(&event.name) {
                 Some(first) => {
@@ -164,7 +167,10 @@ impl Plan {
     /// # Errors
     /// As [`Plan::event`], for two types with the same event name.
     ///
-    /// ```
+    /// Every derived type of the binary is in it, so two types of one binary with the same
+    /// event name and different keys make it fail: this example is its own binary.
+    ///
+    /// ```standalone_crate
     /// # use umami::UmamiEvent;
     /// #[derive(UmamiEvent)]
     /// #[umami(name = "registered-example")]
@@ -183,7 +189,7 @@ impl Plan {
             .collect();
         // Link order is not stable: sort, so that a conflict names the same types each run.
         schemas.sort_by(|a, b| a.type_name.cmp(&b.type_name));
-        schemas.into_iter().try_fold(Plan::new(), Plan::add)
+        schemas.into_iter().try_fold(Plan::new(), Plan::schema)
     }
 
     /// The events, by name.
