@@ -193,6 +193,10 @@ impl Client {
     }
 
     /// [`api_call`](Self::api_call) and the answer read as JSON into `T`.
+    #[expect(
+        dead_code,
+        reason = "every JSON call now goes through pacing::api_json_limited or call::Call (Cloud limiter, 429)"
+    )]
     pub(crate) async fn api_json<T: DeserializeOwned>(
         &self,
         method: Method,
