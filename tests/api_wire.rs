@@ -269,10 +269,14 @@ async fn unreadable_2xx_answers_are_unexpected_responses() {
 struct Clock(Arc<Mutex<Vec<Instant>>>);
 
 impl Respond for Clock {
-    fn respond(&self, _: &WireRequest) -> ResponseTemplate {
+    fn respond(&self, request: &WireRequest) -> ResponseTemplate {
         self.0.lock().unwrap().push(Instant::now());
-        ResponseTemplate::new(200)
-            .set_body_json(json!({"pageviews": [{"x": "2026-11-24 00:00:00", "y": 1}]}))
+        if request.url.path().ends_with("/stats") {
+            ResponseTemplate::new(200).set_body_json(json!({"pageviews": 3, "visitors": 1}))
+        } else {
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"pageviews": [{"x": "2026-11-24 00:00:00", "y": 1}]}))
+        }
     }
 }
 
@@ -293,13 +297,26 @@ async fn the_cloud_limiter_keeps_every_window_under_the_limit() {
         .unwrap();
     let window = Duration::from_millis(300);
     client.set_cloud_rate_limit(CloudRateLimit::new(5, window).unwrap());
-    // 23 calls at once from clones (shared limiter), as a loop over websites would.
-    let calls = (0..23).map(|_| {
+    // 23 calls at once from clones (shared limiter), as a loop over websites would; the
+    // older `website_stats` goes through the same limiter as the new reads.
+    let calls = (0..23).map(|i| {
         let c = client.clone();
-        tokio::spawn(async move { c.pageviews(at(1), at(2)).send().await })
+        tokio::spawn(async move {
+            if i % 2 == 0 {
+                c.pageviews(at(1), at(2))
+                    .send()
+                    .await
+                    .map(|p| p.pageviews.len() as u64)
+            } else {
+                c.website_stats(at(1), at(2))
+                    .send()
+                    .await
+                    .map(|s| s.pageviews)
+            }
+        })
     });
     for call in calls {
-        call.await.unwrap().unwrap();
+        assert!(call.await.unwrap().unwrap() >= 1);
     }
     let arrivals = clock.0.lock().unwrap().clone();
     assert_eq!(arrivals.len(), 23);

@@ -66,10 +66,11 @@ pub struct PixelBody {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BoardBody {
-    /// `mixed`, `website`, `pixel`, `link` or `open`.
-    #[serde(rename = "type")]
+    /// `mixed`, `website`, `pixel`, `link` or `open` (not sent when empty: updates).
+    #[serde(rename = "type", skip_serializing_if = "String::is_empty")]
     pub kind: String,
-    /// Name.
+    /// Name (not sent when empty: updates).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub name: String,
     /// Description.
     pub description: String,

@@ -93,6 +93,8 @@ pub struct Export {
 }
 
 endpoints! {
+    /// `GET /websites/{id}/stats` with every option of the contract: [`Client::stats`].
+    GetWebsiteStats => GET_WEBSITE_STATS -> crate::api::WebsiteStats: Filtered, Zoned, Unitized, Compared;
     /// `GET /websites/{id}/daterange`: [`Client::date_range`].
     GetWebsiteDateRange => GET_WEBSITE_DATE_RANGE -> DateRange;
     /// `GET /realtime/{id}`: [`Client::realtime`].
@@ -124,6 +126,22 @@ fn charts<E: crate::api::request::Endpoint>(
 }
 
 impl Client {
+    /// The summary stats between `start` and `end` with every filter and option of the
+    /// contract (`compare`, UTM filters, segments, `excludeBounce`…); the same answer as
+    /// [`website_stats`](Self::website_stats), which keeps its v2 filter names.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
+    /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
+    /// use umami::api::Compare;
+    /// let s = client.stats(end - Duration::from_secs(86_400), end).utm_source("google").compare(Compare::YearOverYear).send().await?;
+    /// println!("{} now, {:?} a year ago", s.pageviews, s.comparison.map(|c| c.pageviews));
+    /// # Ok(()) }
+    /// ```
+    pub fn stats(&self, start: SystemTime, end: SystemTime) -> Request<GetWebsiteStats> {
+        Request::for_website(self).range(start, end)
+    }
+
     /// When the website's data starts and ends.
     ///
     /// ```no_run
