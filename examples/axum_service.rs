@@ -58,7 +58,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ),
         _ => {
             let collector = Collector::start().await?;
-            println!("UMAMI_URL not set: sending to a local collector at {}", collector.url());
+            println!(
+                "UMAMI_URL not set: sending to a local collector at {}",
+                collector.url()
+            );
             let client = collector
                 .client_builder()
                 .website_id("978435e2-7ba1-4337-9860-ec31ece2db60")
@@ -81,7 +84,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     let app = Router::new()
         .route("/", get(|| async { "home" }))
-        .route("/products/{id}", get(|Path(id): Path<u32>| async move { format!("product {id}") }))
+        .route(
+            "/products/{id}",
+            get(|Path(id): Path<u32>| async move { format!("product {id}") }),
+        )
         .route("/products/{id}/checkout", post(checkout))
         .route("/healthz", get(|| async { "ok" }))
         .layer(layer.clone());
@@ -90,11 +96,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let addr = listener.local_addr()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = stopped.await;
+        })
+        .await
     });
 
     script(addr).await?;
