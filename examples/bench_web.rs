@@ -9,12 +9,19 @@
 //! `GET /` with a browser User-Agent, `Accept-Language` and `Referer` as fast as it can:
 //!
 //! - `bare`: the app without the layer;
-//! - `layer`: with the layer, its page views queued on a dispatcher that sends them to the
-//!   in-process collector (which runs on the same cores as the app and the load loop);
-//! - `stalled`: with the layer, the receiver stalled (it answers after an hour): the queue
-//!   fills up, `track` refuses the rest at once, the requests must not notice.
+//! - `context`: with the layer, `/` excluded from page views: the visitor context and the
+//!   handler's `RequestVisitor` are still made for every request, no page view is built;
+//! - `layer`: with the layer, its page views queued on a dispatcher (`batch_user_agent_hits`,
+//!   as a service with a bot check would run it) that sends them in batches to a receiver
+//!   answering like Umami's `/api/batch` at once (a minimal in-process HTTP server: a real
+//!   Umami runs elsewhere and costs this machine nothing);
+//! - `stalled`: the same, with a receiver that reads each request and never answers: the
+//!   dispatcher's queue fills up, `track` refuses the rest at once, the requests must not
+//!   notice.
 //!
-//! Prints throughput and p50/p99 latency per server and the ratios to `bare`.
+//! Prints throughput, p50/p99 latency and the process's CPU per request (user + system, from
+//! `/proc/self/stat`: app, load loop and receiver together) per server, and the ratios to
+//! `bare`.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -23,7 +30,6 @@ use axum::Router;
 use axum::routing::get;
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
-use umami::testing::Collector;
 use umami::web::UmamiLayer;
 use umami::{Dispatcher, web::WebStats};
 
@@ -36,7 +42,47 @@ struct Server {
     dispatcher: Option<Dispatcher>,
     served: u64,
     elapsed: Duration,
+    cpu: f64,
     latencies: Vec<u32>,
+}
+
+impl Server {
+    fn new(
+        name: &'static str,
+        addr: SocketAddr,
+        layer: Option<UmamiLayer>,
+        dispatcher: Option<Dispatcher>,
+    ) -> Server {
+        Server {
+            name,
+            addr,
+            layer,
+            dispatcher,
+            served: 0,
+            elapsed: Duration::ZERO,
+            cpu: 0.0,
+            latencies: Vec::new(),
+        }
+    }
+}
+
+/// The process's user + system CPU seconds so far (Linux; 0 elsewhere).
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    let Some(end) = stat.rfind(')') else {
+        return 0.0;
+    };
+    let fields: Vec<&str> = stat[end + 1..].split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // Fields 14 and 15 of the file (utime, stime), in clock ticks of 1/100 s.
+    (ticks(11) + ticks(12)) / 100.0
 }
 
 async fn serve(app: Router) -> SocketAddr {
@@ -59,15 +105,60 @@ fn hello() -> Router {
     Router::new().route("/", get(|| async { "Hello, World!" }))
 }
 
-async fn with_layer(collector: &Collector) -> (SocketAddr, UmamiLayer, Dispatcher) {
-    let client = collector
-        .client_builder()
+/// A receiver for the dispatcher: reads each request's body and answers `/api/batch`'s
+/// "every item processed" at once, or, `stalled`, never.
+async fn receiver(stalled: bool) -> String {
+    use hyper::body::Incoming;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(
+                    move |request: http::Request<Incoming>| async move {
+                        let body = request.into_body().collect().await?;
+                        std::hint::black_box(body);
+                        if stalled {
+                            std::future::pending::<()>().await;
+                        }
+                        let answer = http::Response::builder()
+                            .header("content-type", "application/json")
+                            .body(http_body_util::Full::new(Bytes::from_static(
+                                br#"{"errors":0,"details":[]}"#,
+                            )))
+                            .expect("response");
+                        Ok::<_, hyper::Error>(answer)
+                    },
+                );
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+async fn with_layer(stalled: bool, page_views: bool) -> (SocketAddr, UmamiLayer, Dispatcher) {
+    let client = umami::Client::builder()
+        .url_base(receiver(stalled).await)
         .website_id("978435e2-7ba1-4337-9860-ec31ece2db60")
         .hostname("bench.example.com")
         .build()
         .expect("client");
-    let dispatcher = Dispatcher::builder(client).build().expect("dispatcher");
-    let layer = UmamiLayer::new(dispatcher.clone());
+    let dispatcher = Dispatcher::builder(client)
+        .batch_user_agent_hits(true)
+        .build()
+        .expect("dispatcher");
+    let mut layer = UmamiLayer::new(dispatcher.clone());
+    if !page_views {
+        layer = layer.filter(umami::web::RequestFilter::default().exclude_path("/"));
+    }
     let addr = serve(hello().layer(layer.clone())).await;
     (addr, layer, dispatcher)
 }
@@ -130,40 +221,24 @@ async fn main() {
     let connections = args.get(2).copied().unwrap_or(32) as usize;
     let round = Duration::from_secs(seconds);
 
-    let live = Collector::start().await.expect("collector");
-    let stalled = Collector::start().await.expect("collector");
-    stalled.set_delay(Duration::from_secs(3600));
-
-    let (layer_addr, layer, layer_dispatcher) = with_layer(&live).await;
-    let (stalled_addr, stalled_layer, stalled_dispatcher) = with_layer(&stalled).await;
+    let (layer_addr, layer, layer_dispatcher) = with_layer(false, true).await;
+    let (stalled_addr, stalled_layer, stalled_dispatcher) = with_layer(true, true).await;
+    let (context_addr, context_layer, context_dispatcher) = with_layer(false, false).await;
     let mut servers = vec![
-        Server {
-            name: "bare",
-            addr: serve(hello()).await,
-            layer: None,
-            dispatcher: None,
-            served: 0,
-            elapsed: Duration::ZERO,
-            latencies: Vec::new(),
-        },
-        Server {
-            name: "layer",
-            addr: layer_addr,
-            layer: Some(layer),
-            dispatcher: Some(layer_dispatcher),
-            served: 0,
-            elapsed: Duration::ZERO,
-            latencies: Vec::new(),
-        },
-        Server {
-            name: "stalled",
-            addr: stalled_addr,
-            layer: Some(stalled_layer),
-            dispatcher: Some(stalled_dispatcher),
-            served: 0,
-            elapsed: Duration::ZERO,
-            latencies: Vec::new(),
-        },
+        Server::new("bare", serve(hello()).await, None, None),
+        Server::new(
+            "context",
+            context_addr,
+            Some(context_layer),
+            Some(context_dispatcher),
+        ),
+        Server::new("layer", layer_addr, Some(layer), Some(layer_dispatcher)),
+        Server::new(
+            "stalled",
+            stalled_addr,
+            Some(stalled_layer),
+            Some(stalled_dispatcher),
+        ),
     ];
 
     println!(
@@ -177,7 +252,9 @@ async fn main() {
     for r in 0..rounds {
         for server in servers.iter_mut() {
             let started = Instant::now();
+            let cpu = cpu_seconds();
             let (served, latencies) = load(server.addr, connections, round).await;
+            server.cpu += cpu_seconds() - cpu;
             server.elapsed += started.elapsed();
             server.served += served;
             println!(
@@ -192,8 +269,16 @@ async fn main() {
 
     println!();
     println!(
-        "{:<8} {:>10} {:>8} {:>8} {:>12} {:>10} {:>10}",
-        "server", "req/s", "p50 µs", "p99 µs", "vs bare", "p50 +µs", "p99 +µs"
+        "{:<8} {:>10} {:>8} {:>8} {:>12} {:>10} {:>10} {:>12} {:>11}",
+        "server",
+        "req/s",
+        "p50 µs",
+        "p99 µs",
+        "vs bare",
+        "p50 +µs",
+        "p99 +µs",
+        "CPU µs/req",
+        "CPU +µs"
     );
     let mut bare = None;
     for server in servers.iter_mut() {
@@ -201,9 +286,10 @@ async fn main() {
         let rps = server.served as f64 / server.elapsed.as_secs_f64();
         let p50 = percentile(&server.latencies, 0.50);
         let p99 = percentile(&server.latencies, 0.99);
-        let (base_rps, base_p50, base_p99) = *bare.get_or_insert((rps, p50, p99));
+        let cpu = server.cpu * 1e6 / server.served.max(1) as f64;
+        let (base_rps, base_p50, base_p99, base_cpu) = *bare.get_or_insert((rps, p50, p99, cpu));
         println!(
-            "{:<8} {:>10.0} {:>8} {:>8} {:>11.1}% {:>10} {:>10}",
+            "{:<8} {:>10.0} {:>8} {:>8} {:>11.1}% {:>10} {:>10} {:>12.1} {:>11.1}",
             server.name,
             rps,
             p50,
@@ -211,6 +297,8 @@ async fn main() {
             100.0 * rps / base_rps,
             i64::from(p50) - i64::from(base_p50),
             i64::from(p99) - i64::from(base_p99),
+            cpu,
+            cpu - base_cpu,
         );
     }
     println!();
@@ -223,7 +311,7 @@ async fn main() {
             } = layer.stats();
             let stats = dispatcher.stats();
             println!(
-                "{}: {page_views} page views queued, {track_errors} refused by track (queue full), dispatcher sent {} failed {} queued {} in flight {}",
+                "{}: {page_views} page views queued, {track_errors} refused by track (queue full); dispatcher: sent {} failed {} queued {} in flight {}",
                 server.name,
                 stats.sent,
                 stats.failed.total(),

@@ -18,6 +18,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde_json::{Value, json};
 use umami::{Error, UmamiEvent};
 
+mod web;
+pub use web::web_layer_visitors_get_their_own_sessions;
+
 /// The hostname every case sends.
 pub const HOSTNAME: &str = "e2e.umami-rs.test";
 

@@ -47,6 +47,16 @@
 //!
 //! With plain hyper or tower, insert a [`PeerAddr`] into each request's extensions (the
 //! connection's remote address) so that the layer knows the peer.
+//!
+//! The handler's handle is explicit (an extension, an extractor), not a task-local context as
+//! in posthog-rs: a handler that runs without the layer fails to extract it, visibly (a `500`
+//! naming the missing layer, or `None` for `Option<RequestVisitor>`), where a task-local would
+//! silently send events without a visitor from a spawned task.
+//!
+//! For throughput, let the dispatcher batch the visitors' hits
+//! ([`batch_user_agent_hits(true)`](crate::dispatch::DispatcherBuilder::batch_user_agent_hits))
+//! and give the layer a [`bot_check`](ContextConfig::bot_check), so that the hits Umami would
+//! drop as bots' are not sent at all: batched, they would be counted as sent.
 
 #[cfg(feature = "axum")]
 mod axum;

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Measures umami::web::UmamiLayer on an axum hello-world: the bare app, the app with the
+# layer (receiver live), and with the receiver stalled, side by side in one run
+# (examples/bench_web.rs, a Rust load loop; nothing to install beyond cargo), and writes the
+# result into BENCHMARKS.md between the bench-web markers (appended when absent).
+#
+#   scripts/bench-web.sh                 # 5 rounds x 3 s per server, 32 connections
+#   scripts/bench-web.sh SECONDS ROUNDS CONNECTIONS
+#   scripts/bench-web.sh --quick         # 1 round x 1 s: checks the setup, writes nothing
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+QUICK=0
+if [[ "${1:-}" == "--quick" ]]; then QUICK=1; set -- 1 1 16; fi
+SECONDS_PER_ROUND="${1:-3}"; ROUNDS="${2:-5}"; CONNECTIONS="${3:-32}"
+
+cargo build --release --all-features --example bench_web
+OUT="$(mktemp)"
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+STARTED="$(date -u '+%Y-%m-%d %H:%M UTC')"
+"$ROOT/target/release/examples/bench_web" "$SECONDS_PER_ROUND" "$ROUNDS" "$CONNECTIONS" | tee "$OUT"
+LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
+[[ "$QUICK" == 1 ]] && exit 0
+
+SECTION="$(mktemp)"
+{
+  echo '<!-- bench-web:start (written by scripts/bench-web.sh; rerun it, do not edit) -->'
+  echo '## The web layer: axum hello-world with and without `UmamiLayer`'
+  echo
+  echo "Run: $STARTED on $(git rev-parse --short HEAD) ($(nproc) cores, $(rustc --version))."
+  echo "Load average before / after: $LOAD_BEFORE / $LOAD_AFTER (other work on the machine"
+  echo 'shares its cores with the app, the load loop and the receiver: compare ratios, not absolutes).'
+  echo
+  echo "\`examples/bench_web.rs\`, \`--release\`: $ROUNDS interleaved rounds of $SECONDS_PER_ROUND s per server,"
+  echo "$CONNECTIONS keep-alive HTTP/1.1 connections from a Rust load loop (hyper) in the same process, each"
+  echo 'sending `GET /` with a browser User-Agent, `Accept-Language` and `Referer` back to back. `layer` queues'
+  echo 'a page view per request on a dispatcher (`batch_user_agent_hits(true)`) sending batches to a minimal'
+  echo 'receiver answering like `/api/batch`; `stalled` does the same with a receiver that never answers (the'
+  echo 'queue fills, `track` refuses the rest without waiting). `context` has the layer with `/` excluded: the visitor'
+  echo 'context and the `RequestVisitor` are made, no page view. Latencies are per request as the load loop saw'
+  echo 'them; CPU per request is the whole process (app, load loop, dispatcher, receiver). Goal of issue 12:'
+  echo '`layer` at >= 97% of `bare` throughput and <= 20 µs added at p50.'
+  echo
+  echo '```text'
+  cat "$OUT"
+  echo '```'
+  echo '<!-- bench-web:end -->'
+} > "$SECTION"
+python3 - "$ROOT/BENCHMARKS.md" "$SECTION" <<'PY'
+import re, sys
+path, section = sys.argv[1], open(sys.argv[2]).read()
+text = open(path).read() if __import__("os").path.exists(path) else ""
+pattern = re.compile(r"<!-- bench-web:start.*?<!-- bench-web:end -->\n?", re.S)
+if pattern.search(text):
+    text = pattern.sub(lambda _: section, text)
+else:
+    text = text.rstrip("\n") + "\n\n" + section
+open(path, "w").write(text)
+PY
+echo "wrote the bench-web section of BENCHMARKS.md"
