@@ -164,6 +164,8 @@ async fn a_page_view_carries_the_visitors_url_user_agent_ip_language_referrer_an
     assert_eq!(hit.payload().get("userAgent"), Some(&json!(FIREFOX)));
     assert_eq!(hit.payload().get("ip"), Some(&json!("127.0.0.1")));
     assert_eq!(language(hit), Some("de-CH"));
+    // A server-side hit invents no screen (issue 16: it would make every visitor a laptop).
+    assert_eq!(hit.payload().get("screen"), None, "{:?}", hit.payload());
     assert_eq!(hit.referrer(), Some("https://search.example/?q=shoes"));
     // The client has no default hostname: the request's Host, without its port.
     assert_eq!(hit.hostname(), Some("127.0.0.1"));
@@ -433,8 +435,8 @@ async fn a_44_character_language_is_dropped_counted_and_the_event_delivered() {
     let hits = app.hits().await;
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].event_name(), Some("Purchase"));
-    // No visitor language: the builder's default until server-side hits send none (issue 16).
-    assert_ne!(language(&hits[0]), Some(long.as_str()));
+    // The visitor's language was unusable: none is sent, not an invented `en-US`.
+    assert_eq!(language(&hits[0]), None, "{:?}", hits[0].payload());
     assert_eq!(app.layer.stats().header_values_dropped, 1);
 }
 

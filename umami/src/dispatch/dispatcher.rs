@@ -55,7 +55,9 @@ pub enum TrackError {
 /// (no blocking, no I/O in `drop`, so it is safe outside a runtime too); the worker keeps
 /// sending what was queued in the background for as long as its runtime runs. Nobody is left
 /// to read the report then, so call `shutdown` (or [`close`](Self::close)) before exiting to
-/// drain the queue and learn what was delivered.
+/// drain the queue and learn what was delivered. A dispatcher dropped with events still
+/// queued says so on stderr and as a `tracing` warning. In `main`, a
+/// [`guard`](Self::guard) does the shutdown when it goes out of scope.
 #[derive(Clone)]
 pub struct Dispatcher {
     handle: Arc<Handle>,
@@ -83,7 +85,25 @@ struct Control {
 
 impl Drop for Handle {
     fn drop(&mut self) {
+        let shut_down = self
+            .control
+            .try_lock()
+            .map(|control| control.report.is_some())
+            .unwrap_or(false);
+        let pending = self.shared.pending();
         self.shared.close();
+        if !shut_down && pending > 0 {
+            // Said loudly, with or without a tracing subscriber: these events are lost if the
+            // process exits now.
+            let message = format!(
+                "umami: a Dispatcher was dropped with {pending} events not yet delivered and \
+                 without shutdown(); they are sent only while its tokio runtime keeps running. \
+                 Call `dispatcher.shutdown(timeout).await` (or hold `dispatcher.guard(timeout)` \
+                 in main) before exiting."
+            );
+            tracing::warn!(events = pending, "{message}");
+            eprintln!("{message}");
+        }
     }
 }
 
@@ -116,11 +136,20 @@ impl Dispatcher {
     /// [`TrackError::Closed`] after [`shutdown`](Self::shutdown) (or once the runtime running
     /// the worker has shut down).
     pub fn track(&self, hit: impl IntoPreparedHit) -> Result<(), TrackError> {
-        let hit = hit.into_prepared_hit()?;
         let shared = &self.handle.shared;
+        let hit = match hit.into_prepared_hit() {
+            Ok(hit) => hit,
+            Err(error) => {
+                shared.note_refused_invalid();
+                return Err(error.into());
+            }
+        };
         match shared.enqueue(hit) {
             Admission::Queued { .. } => Ok(()),
-            Admission::Closed => Err(TrackError::Closed),
+            Admission::Closed => {
+                shared.note_refused_closed();
+                Err(TrackError::Closed)
+            }
             Admission::Full => {
                 let capacity = shared.settings.capacity;
                 if shared.first_drop() {
@@ -216,6 +245,32 @@ impl Dispatcher {
             .await
     }
 
+    /// A guard that shuts the dispatcher down (draining it for at most `timeout`) when it is
+    /// dropped: hold it in `main` so that returning early, or by `?`, still delivers what
+    /// was queued. The report is logged (`tracing`), and printed to stderr when events were
+    /// not delivered.
+    ///
+    /// Dropping it blocks the current thread for at most `timeout`. That needs a
+    /// multi-threaded tokio runtime (the default of `#[tokio::main]`); on a current-thread
+    /// runtime, or outside a runtime, it cannot wait and warns instead. Call
+    /// [`shutdown`](Self::shutdown) yourself where you can await.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: umami::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Duration;
+    /// let dispatcher = umami::Dispatcher::builder(client.clone()).build()?;
+    /// let _guard = dispatcher.guard(Duration::from_secs(5));
+    /// dispatcher.track(client.new_event("Job-Finished"))?;
+    /// // ... `_guard` drains the queue here, within 5 s.
+    /// # Ok(()) }
+    /// ```
+    pub fn guard(&self, timeout: Duration) -> ShutdownGuard {
+        ShutdownGuard {
+            dispatcher: self.clone(),
+            timeout,
+        }
+    }
+
     #[cfg(test)]
     pub(crate) fn shared(&self) -> &Arc<Shared> {
         &self.handle.shared
@@ -224,5 +279,52 @@ impl Dispatcher {
     /// A snapshot of the counters.
     pub fn stats(&self) -> DispatcherStats {
         self.handle.shared.snapshot()
+    }
+}
+
+/// Shuts a [`Dispatcher`] down when dropped: see [`Dispatcher::guard`].
+#[derive(Debug)]
+#[must_use = "the guard shuts the dispatcher down when it is dropped: bind it to a variable"]
+pub struct ShutdownGuard {
+    dispatcher: Dispatcher,
+    timeout: Duration,
+}
+
+impl ShutdownGuard {
+    /// Shuts down now, awaiting it (no blocking); the guard then does nothing more.
+    pub async fn shutdown(self) -> ShutdownReport {
+        self.dispatcher.shutdown(self.timeout).await
+    }
+}
+
+impl Drop for ShutdownGuard {
+    fn drop(&mut self) {
+        let can_block = tokio::runtime::Handle::try_current().is_ok_and(|runtime| {
+            runtime.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread
+        });
+        if !can_block {
+            let pending = self.dispatcher.stats();
+            if pending.queued + pending.in_flight > 0 {
+                let message = format!(
+                    "umami: the dispatcher guard cannot wait here (no multi-threaded tokio \
+                     runtime): {} events may not be delivered; await `shutdown()` instead",
+                    pending.queued + pending.in_flight
+                );
+                tracing::warn!("{message}");
+                eprintln!("{message}");
+            }
+            return;
+        }
+        let dispatcher = self.dispatcher.clone();
+        let timeout = self.timeout;
+        let report = tokio::task::block_in_place(|| {
+            tokio::runtime::Handle::current().block_on(dispatcher.shutdown(timeout))
+        });
+        if report.all_delivered() {
+            tracing::info!(%report, "umami dispatcher shut down by its guard");
+        } else {
+            tracing::warn!(%report, "umami dispatcher shut down by its guard");
+            eprintln!("umami: {report}");
+        }
     }
 }

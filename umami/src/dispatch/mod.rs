@@ -92,7 +92,7 @@ pub use crate::hit::{IntoPreparedHit, Visitor};
 pub use crate::retry::{AttemptOutcome, RetryDecision, RetryPolicy, parse_retry_after};
 pub use batch::MAX_BATCH_ITEMS;
 pub use builder::DispatcherBuilder;
-pub use dispatcher::{Dispatcher, TrackError};
+pub use dispatcher::{Dispatcher, ShutdownGuard, TrackError};
 pub use settings::OverflowPolicy;
 pub use stats::{DispatcherStats, FailReason, FailedStats, Failure, ShutdownReport};
 

@@ -265,6 +265,7 @@ mod tests {
     fn hit(size: usize) -> WireHit {
         WireHit {
             body: vec![b'x'; size].into_boxed_slice(),
+            website: "978435e2-7ba1-4337-9860-ec31ece2db60".into(),
             distinct_id: None,
             has_user_agent: false,
         }

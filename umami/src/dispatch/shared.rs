@@ -1,6 +1,7 @@
 //! What the [`Dispatcher`](super::Dispatcher) handles, the worker and its tasks share: the
 //! locked [`State`], the wake-up signal, the client and the settings.
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
@@ -28,6 +29,10 @@ pub(crate) struct Shared {
     batch_bytes: AtomicUsize,
     tokens: Mutex<CacheTokens>,
     warned_drop: AtomicBool,
+    /// The text of the last failed attempt, for the reasons of events abandoned later.
+    last_error: Mutex<Option<String>>,
+    /// Website ids the server answered "Website not found." for.
+    unknown_websites: Mutex<HashSet<Box<str>>>,
 }
 
 impl Shared {
@@ -41,6 +46,8 @@ impl Shared {
             state: Mutex::new(State::default()),
             wake: Notify::new(),
             warned_drop: AtomicBool::new(false),
+            last_error: Mutex::new(None),
+            unknown_websites: Mutex::new(HashSet::new()),
         }
     }
 
@@ -119,6 +126,44 @@ impl Shared {
         before.min(bytes)
     }
 
+    /// Counts a hit refused at `track` as invalid.
+    pub(crate) fn note_refused_invalid(&self) {
+        self.lock().counters.refused_invalid += 1;
+    }
+
+    /// Counts a hit refused at `track` after shutdown.
+    pub(crate) fn note_refused_closed(&self) {
+        self.lock().counters.refused_closed += 1;
+    }
+
+    /// Remembers what the last failed attempt said.
+    pub(crate) fn note_error(&self, message: &str) {
+        let mut last = self.last_error.lock().unwrap_or_else(|e| e.into_inner());
+        *last = Some(message.to_owned());
+    }
+
+    /// Marks `website` as unknown to the server; true the first time (to report it once).
+    pub(crate) fn mark_unknown_website(&self, website: &str) -> bool {
+        self.unknown_websites
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(website.into())
+    }
+
+    /// Whether the server said it does not know `website`.
+    pub(crate) fn is_unknown_website(&self, website: &str) -> bool {
+        let unknown = self
+            .unknown_websites
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        !unknown.is_empty() && unknown.contains(website)
+    }
+
+    /// Events held, queued or in flight.
+    pub(crate) fn pending(&self) -> u64 {
+        self.lock().pending()
+    }
+
     pub(crate) fn note_request(&self) {
         self.lock().counters.requests += 1;
     }
@@ -149,6 +194,18 @@ impl Shared {
     /// After the worker stopped: counts whatever is left as abandoned, freezes the counters.
     /// `when` completes "events not delivered ...".
     pub(crate) fn finish(&self, when: &str) -> DispatcherStats {
+        // The reason of abandoned events names the cause when there was one: "not delivered
+        // before the shutdown timeout" alone does not say that Umami was unreachable.
+        let last_error = self
+            .last_error
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let when = match last_error {
+            Some(error) => format!("{when}; the last attempt failed with: {error}"),
+            None => when.to_owned(),
+        };
+        let when = when.as_str();
         let left = self.lock().finish(when);
         if left > 0 {
             tracing::warn!(
@@ -171,6 +228,8 @@ impl Shared {
             failed: c.failed,
             dropped: c.dropped,
             disabled: c.disabled,
+            refused_invalid: c.refused_invalid,
+            refused_closed: c.refused_closed,
             retried: c.retried,
             possible_duplicates: c.possible_duplicates,
             requests: c.requests,

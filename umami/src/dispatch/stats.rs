@@ -26,12 +26,16 @@ pub enum FailReason {
     /// The client was disabled ([`Client::disable`](crate::Client::disable)) after the event
     /// was queued and before it was sent.
     Disabled,
+    /// Umami does not know the event's website id ("Website not found."): a configuration
+    /// error, reported once; later events for that website fail at once, without a request.
+    UnknownWebsite,
 }
 
 impl FailReason {
     /// Every reason, in the order reports list them.
-    pub const ALL: [FailReason; 6] = [
+    pub const ALL: [FailReason; 7] = [
         FailReason::Rejected,
+        FailReason::UnknownWebsite,
         FailReason::BotFiltered,
         FailReason::RetriesExhausted,
         FailReason::UnexpectedResponse,
@@ -49,6 +53,7 @@ impl fmt::Display for FailReason {
             FailReason::UnexpectedResponse => "unexpected answer",
             FailReason::Abandoned => "abandoned at shutdown",
             FailReason::Disabled => "tracking disabled before sending",
+            FailReason::UnknownWebsite => "website unknown to the server",
         })
     }
 }
@@ -69,6 +74,8 @@ pub struct FailedStats {
     pub abandoned: u64,
     /// See [`FailReason::Disabled`].
     pub disabled: u64,
+    /// See [`FailReason::UnknownWebsite`].
+    pub unknown_website: u64,
 }
 
 impl FailedStats {
@@ -80,6 +87,7 @@ impl FailedStats {
             + self.unexpected_response
             + self.abandoned
             + self.disabled
+            + self.unknown_website
     }
 
     /// The count for one reason.
@@ -91,6 +99,7 @@ impl FailedStats {
             FailReason::UnexpectedResponse => self.unexpected_response,
             FailReason::Abandoned => self.abandoned,
             FailReason::Disabled => self.disabled,
+            FailReason::UnknownWebsite => self.unknown_website,
         }
     }
 
@@ -102,6 +111,7 @@ impl FailedStats {
             FailReason::UnexpectedResponse => &mut self.unexpected_response,
             FailReason::Abandoned => &mut self.abandoned,
             FailReason::Disabled => &mut self.disabled,
+            FailReason::UnknownWebsite => &mut self.unknown_website,
         };
         *slot += n;
     }
@@ -141,6 +151,13 @@ pub struct DispatcherStats {
     pub dropped: u64,
     /// Validated but not queued because the client was disabled.
     pub disabled: u64,
+    /// Refused at [`track`](super::Dispatcher::track) because the hit was invalid
+    /// ([`TrackError::Invalid`](super::TrackError::Invalid)): never queued, counted here so
+    /// that no refusal goes unseen.
+    pub refused_invalid: u64,
+    /// Refused at [`track`](super::Dispatcher::track) after shutdown
+    /// ([`TrackError::Closed`](super::TrackError::Closed)).
+    pub refused_closed: u64,
     /// Events sent again after a failed attempt (each re-send counted once).
     pub retried: u64,
     /// Events sent again after an attempt whose fate is unknown (timeout, connection lost
@@ -202,6 +219,13 @@ impl fmt::Display for ShutdownReport {
             ", dropped {}, retried {}, possible duplicates {}",
             s.dropped, s.retried, s.possible_duplicates
         )?;
+        if s.refused_invalid + s.refused_closed > 0 {
+            write!(
+                f,
+                ", refused at track: {} invalid, {} after shutdown",
+                s.refused_invalid, s.refused_closed
+            )?;
+        }
         if self.timed_out {
             write!(f, " (timed out after {:?})", self.elapsed)?;
         }
@@ -217,6 +241,8 @@ pub(crate) struct Counters {
     pub(crate) failed: FailedStats,
     pub(crate) dropped: u64,
     pub(crate) disabled: u64,
+    pub(crate) refused_invalid: u64,
+    pub(crate) refused_closed: u64,
     pub(crate) retried: u64,
     pub(crate) possible_duplicates: u64,
     pub(crate) requests: u64,

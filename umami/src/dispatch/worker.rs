@@ -85,6 +85,7 @@ async fn send_batch(
 ) {
     let settings = &shared.settings;
     let mut retrier = Retrier::new(&settings.retry, id);
+    items = fail_unknown_websites(&shared, id, items);
     if shared.batch_endpoint.load(Ordering::Relaxed) {
         let (singles, batched): (Vec<Item>, Vec<Item>) = items
             .into_iter()
@@ -203,6 +204,7 @@ async fn retry_or_settle(
         Error::Status { message, .. } => message.clone(),
         other => other.to_string(),
     };
+    shared.note_error(&message);
     let Some(outcome) = AttemptOutcome::of_error(error) else {
         // Never sent, or nothing a retry can change: fail at once, no duplicate counted.
         tracing::warn!(events, %message, "umami send failed for good");
@@ -242,6 +244,14 @@ async fn settle_answer(
     for (item, outcome) in items.into_iter().zip(outcomes) {
         match outcome {
             ItemOutcome::Stored => sent += 1,
+            ItemOutcome::Rejected(message) if is_website_not_found(&message) => {
+                report_unknown_website(shared, &item.hit.website);
+                failures.push((
+                    FailReason::UnknownWebsite,
+                    1,
+                    unknown_website_text(&item.hit.website),
+                ));
+            }
             // One entry per distinct message: a batch of identical mistakes is one failure.
             ItemOutcome::Rejected(message) => match failures
                 .iter_mut()
@@ -347,10 +357,60 @@ async fn send_one(shared: Arc<Shared>, id: u64, item: Item, _permit: OwnedSemaph
                 shared.settle(id, 0, vec![(FailReason::UnexpectedResponse, 1, message)]);
                 return;
             }
+            Err(Error::Status {
+                status: 400 | 404,
+                message,
+                ..
+            }) if is_website_not_found(&message) => {
+                report_unknown_website(&shared, &item.hit.website);
+                let message = unknown_website_text(&item.hit.website);
+                shared.settle(id, 0, vec![(FailReason::UnknownWebsite, 1, message)]);
+                return;
+            }
             Err(error) => error,
         };
         if !retry_or_settle(&shared, &mut retrier, id, 1, &error).await {
             return;
         }
     }
+}
+
+/// Whether the server's text is Umami's "Website not found." (v3: 400; v2.0–2.15: 404 text).
+fn is_website_not_found(message: &str) -> bool {
+    message
+        .trim()
+        .trim_end_matches('.')
+        .eq_ignore_ascii_case("website not found")
+}
+
+fn unknown_website_text(website: &str) -> String {
+    format!("Umami does not know the website id {website} (\"Website not found.\")")
+}
+
+/// Reports an unknown website once, loudly: a configuration error, not a passing fault.
+fn report_unknown_website(shared: &Shared, website: &str) {
+    if shared.mark_unknown_website(website) {
+        tracing::error!(
+            website,
+            "Umami does not know this website id: every event for it fails without being \
+             sent (counted as FailReason::UnknownWebsite). Check the client's website_id."
+        );
+    }
+}
+
+/// Settles the items of websites the server does not know, without a request; returns the
+/// others.
+fn fail_unknown_websites(shared: &Shared, id: u64, items: Vec<Item>) -> Vec<Item> {
+    let (unknown, known): (Vec<Item>, Vec<Item>) = items
+        .into_iter()
+        .partition(|item| shared.is_unknown_website(&item.hit.website));
+    if let Some(first) = unknown.first() {
+        let message = unknown_website_text(&first.hit.website);
+        shared.settle(
+            id,
+            0,
+            vec![(FailReason::UnknownWebsite, unknown.len() as u64, message)],
+        );
+    }
+    known
 }

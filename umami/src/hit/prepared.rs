@@ -95,6 +95,7 @@ impl PreparedHit {
         let payload = self.envelope.payload;
         WireHit {
             body: self.body,
+            website: payload.website.into_owned().into_boxed_str(),
             distinct_id: payload.id.map(|id| id.into_owned().into_boxed_str()),
             has_user_agent: payload.user_agent.is_some(),
         }
@@ -129,11 +130,13 @@ impl Client {
     }
 }
 
-/// A queued hit: its exact wire bytes plus the two facts the dispatcher's sender decides on.
+/// A queued hit: its exact wire bytes plus the few facts the dispatcher's sender decides on.
 /// About the JSON's size in memory, nothing more.
 #[derive(Debug, Clone)]
 pub(crate) struct WireHit {
     pub(crate) body: Box<[u8]>,
+    /// The website id (a configuration error on the server's side fails all its events).
+    pub(crate) website: Box<str>,
     /// The visitor whose cache token a single send echoes.
     pub(crate) distinct_id: Option<Box<str>>,
     /// Whether the hit carries its own User-Agent (Umami's bot filter may drop it).

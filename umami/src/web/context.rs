@@ -395,9 +395,8 @@ impl VisitorContext {
         if let Some(distinct_id) = self.distinct_id.as_ref().filter(|_| id) {
             hit = hit.distinct_id(distinct_id);
         }
-        // TODO(issue 16, item 1): mark the hit server-side here once the builder has it, so
-        // that it sends no invented `screen`/`language` defaults.
-        hit
+        // A hit from a request's context is server-side: no invented `screen`/`language`.
+        hit.server_side()
     }
 
     /// The visitor's IP (IPv4-mapped IPv6 as IPv4), if known and to be sent.
