@@ -106,7 +106,7 @@ fn metric(name: &str) -> MetricType {
         "country" => Country,
         "region" => Region,
         "city" => City,
-        "distinctId" => DistinctId,
+        "distinctId" => UserId,
         "channel" => Channel,
         other => panic!("no metric type {other}"),
     }

@@ -47,9 +47,11 @@ pub use global::{
     new_revenue_event, send_event, set_cloud_api_key, set_hostname, set_url_base, set_website_id,
     verify_token, website_stats, websites, websites_page, websites_query,
 };
+#[expect(deprecated, reason = "the former name stays available at its old path")]
+pub use hit::Visitor;
 pub use hit::{
     DistinctId, HitBuilder, Identify, IntoDistinctId, IntoIpAddress, IntoPreparedHit, NewEvent,
-    NewPageView, NewPerformance, NewRevenueEvent, PreparedHit, Visitor,
+    NewPageView, NewPerformance, NewRevenueEvent, PreparedHit, TrackedUser,
 };
 pub use response::SendResponse;
 pub use time_range::TimeRange;

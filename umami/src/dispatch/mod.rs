@@ -51,7 +51,7 @@
 //! User-Agent, or [`send_visitor_hits_singly`](DispatcherBuilder::send_visitor_hits_singly)),
 //! hits with a distinct id reuse that visitor's last token from a bounded LRU, never another
 //! visitor's; hits without one never carry a token. For direct sends that keep a visitor's
-//! token, see [`Visitor`] ([`Client::visitor`](crate::Client::visitor)).
+//! token, see [`TrackedUser`](crate::TrackedUser) ([`Client::visitor`](crate::Client::visitor)).
 //!
 //! # Memory
 //! [`capacity`](DispatcherBuilder::capacity) bounds the events held, queued or in flight;
@@ -88,7 +88,9 @@ mod stats;
 mod tokens;
 mod worker;
 
-pub use crate::hit::{IntoPreparedHit, Visitor};
+#[expect(deprecated, reason = "the former name stays available at its old path")]
+pub use crate::hit::Visitor;
+pub use crate::hit::{IntoPreparedHit, TrackedUser};
 pub use crate::retry::{AttemptOutcome, RetryDecision, RetryPolicy, parse_retry_after};
 pub use batch::MAX_BATCH_ITEMS;
 pub use builder::DispatcherBuilder;
@@ -108,7 +110,7 @@ mod tests {
     #[test]
     fn handles_are_send_sync_and_clone() {
         send_sync::<Dispatcher>();
-        send_sync::<Visitor>();
+        send_sync::<TrackedUser>();
     }
 
     /// The futures can be spawned on a multi-threaded runtime (checked at compile time; the

@@ -280,6 +280,8 @@ mod tests {
                 failed,
                 dropped: 1,
                 disabled: 0,
+                refused_invalid: 0,
+                refused_closed: 0,
                 retried: 4,
                 possible_duplicates: 2,
                 requests: 3,

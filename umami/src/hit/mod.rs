@@ -7,7 +7,7 @@
 //! | [`PreparedHit`], [`IntoPreparedHit`]: a validated hit and its bytes | `prepared.rs` |
 //! | [`DistinctId`], [`IntoDistinctId`] | `distinct_id.rs` |
 //! | [`IntoIpAddress`] | `ip_address.rs` |
-//! | [`Visitor`]: direct sends that keep one user's cache token | `visitor.rs` |
+//! | [`TrackedUser`]: direct sends that keep one user's cache token | `visitor.rs` |
 
 mod builder;
 mod distinct_id;
@@ -22,6 +22,8 @@ pub use builder::{
 pub use distinct_id::{DistinctId, IntoDistinctId};
 pub use ip_address::IntoIpAddress;
 pub use prepared::{IntoPreparedHit, PreparedHit};
+pub use visitor::TrackedUser;
+#[expect(deprecated, reason = "the former name stays available at its old path")]
 pub use visitor::Visitor;
 
 pub(crate) use prepared::WireHit;

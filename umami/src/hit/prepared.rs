@@ -144,7 +144,7 @@ pub(crate) struct WireHit {
 }
 
 /// Anything [`Dispatcher::track`](crate::Dispatcher::track) and
-/// [`Visitor::send`](crate::Visitor::send) accept: every hit builder
+/// [`TrackedUser::send`](crate::TrackedUser::send) accept: every hit builder
 /// ([`NewEvent`](crate::NewEvent), [`NewPageView`](crate::NewPageView), ...; a typed event's
 /// `event.new_event(&client)`), and an already [`PreparedHit`].
 #[diagnostic::on_unimplemented(

@@ -1,7 +1,7 @@
-//! [`Visitor`]: direct sends of one known user that keep the user's `x-umami-cache` token.
+//! [`TrackedUser`] (formerly `Visitor`): direct sends of one known user that keep the user's `x-umami-cache` token.
 //!
 //! A token belongs to one visitor: sending it with another visitor's hit merges their
-//! sessions, so a `Visitor` refuses hits that name another distinct id.
+//! sessions, so a `TrackedUser` refuses hits that name another distinct id.
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -18,7 +18,7 @@ use super::prepared::{IntoPreparedHit, PreparedHit};
 /// One visitor (user) of your site, identified by a distinct id, for direct sends that keep
 /// the visitor's `x-umami-cache` token from one hit to the next.
 ///
-/// Made by [`Client::visitor`]. Clones share the token. Every hit sent through a `Visitor`
+/// Made by [`Client::visitor`]. Clones share the token. Every hit sent through a `TrackedUser`
 /// carries its distinct id; a hit that names another distinct id is refused, so a token is
 /// never shared between visitors.
 ///
@@ -31,15 +31,15 @@ use super::prepared::{IntoPreparedHit, PreparedHit};
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
-pub struct Visitor {
+pub struct TrackedUser {
     client: Client,
     id: DistinctId,
     token: Arc<Mutex<Option<String>>>,
 }
 
-impl fmt::Debug for Visitor {
+impl fmt::Debug for TrackedUser {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Visitor")
+        f.debug_struct("TrackedUser")
             .field("distinct_id", &self.id)
             .field("has_cache_token", &self.has_cache_token())
             .finish()
@@ -47,10 +47,10 @@ impl fmt::Debug for Visitor {
 }
 
 impl Client {
-    /// A [`Visitor`] handle for `distinct_id`: direct sends that carry the id and reuse the
+    /// A [`TrackedUser`] handle for `distinct_id`: direct sends that carry the id and reuse the
     /// visitor's cache token.
-    pub fn visitor(&self, distinct_id: impl IntoDistinctId) -> Visitor {
-        Visitor {
+    pub fn visitor(&self, distinct_id: impl IntoDistinctId) -> TrackedUser {
+        TrackedUser {
             client: self.clone(),
             id: distinct_id.into_distinct_id(),
             token: Arc::new(Mutex::new(None)),
@@ -58,7 +58,7 @@ impl Client {
     }
 }
 
-impl Visitor {
+impl TrackedUser {
     /// The visitor's distinct id.
     pub fn distinct_id(&self) -> &str {
         self.id.as_str()
@@ -146,3 +146,11 @@ impl Visitor {
         }
     }
 }
+
+/// The former name of [`TrackedUser`]: it read as "the request's visitor" (see
+/// [`umami::web`](crate) for that), while it holds one user's distinct id and cache token.
+#[deprecated(
+    since = "0.2.0",
+    note = "renamed to `TrackedUser` (a user's distinct id and cache token); for the visitor of a web request see `umami::web`"
+)]
+pub type Visitor = TrackedUser;
