@@ -10,6 +10,9 @@ pub mod api;
 #[cfg(feature = "blocking")]
 #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
 pub mod blocking;
+#[cfg(feature = "bot-filter")]
+#[cfg_attr(docsrs, doc(cfg(feature = "bot-filter")))]
+pub mod bot;
 pub mod client;
 mod default_client;
 pub mod dispatch;

@@ -39,7 +39,7 @@ impl TimeRange {
         let end = SystemTime::now();
         let span = DAY.saturating_mul(days);
         TimeRange {
-            start: end.checked_sub(span).unwrap_or(UNIX_EPOCH),
+            start: not_before_epoch(end.checked_sub(span)),
             end,
         }
     }
@@ -57,7 +57,7 @@ impl TimeRange {
     pub fn yesterday() -> Self {
         let today = start_of_utc_day(SystemTime::now());
         TimeRange {
-            start: today.checked_sub(DAY).unwrap_or(UNIX_EPOCH),
+            start: not_before_epoch(today.checked_sub(DAY)),
             end: today,
         }
     }
@@ -66,12 +66,15 @@ impl TimeRange {
     pub fn previous_days(days: u32) -> Self {
         let today = start_of_utc_day(SystemTime::now());
         TimeRange {
-            start: today
-                .checked_sub(DAY.saturating_mul(days))
-                .unwrap_or(UNIX_EPOCH),
+            start: not_before_epoch(today.checked_sub(DAY.saturating_mul(days))),
             end: today,
         }
     }
+}
+
+/// `at`, or the Unix epoch when it is earlier or not representable: Umami counts from there.
+fn not_before_epoch(at: Option<SystemTime>) -> SystemTime {
+    at.filter(|t| *t >= UNIX_EPOCH).unwrap_or(UNIX_EPOCH)
 }
 
 /// 00:00 UTC of the day `at` falls on.

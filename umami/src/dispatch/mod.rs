@@ -51,7 +51,7 @@
 //! User-Agent, or [`send_visitor_hits_singly`](DispatcherBuilder::send_visitor_hits_singly)),
 //! hits with a distinct id reuse that visitor's last token from a bounded LRU, never another
 //! visitor's; hits without one never carry a token. For direct sends that keep a visitor's
-//! token, see [`TrackedUser`](crate::TrackedUser) ([`Client::visitor`](crate::Client::visitor)).
+//! token, see [`TrackedUser`] ([`Client::visitor`](crate::Client::visitor)).
 //!
 //! # Memory
 //! [`capacity`](DispatcherBuilder::capacity) bounds the events held, queued or in flight;
@@ -76,9 +76,12 @@
 //! | the worker: batches, single sends, retries | `worker.rs` |
 //! | cutting batches, reading batch answers (pure) | `batch.rs` |
 //! | per-visitor cache tokens | `tokens.rs` |
+//! | the bot check before queueing, [`BotPolicy`] (feature `bot-filter`) | `bots.rs` |
 //! | [`DispatcherStats`], [`ShutdownReport`] | `stats.rs` |
 
 mod batch;
+#[cfg(feature = "bot-filter")]
+mod bots;
 mod builder;
 mod dispatcher;
 mod queue;
@@ -93,6 +96,9 @@ pub use crate::hit::Visitor;
 pub use crate::hit::{IntoPreparedHit, TrackedUser};
 pub use crate::retry::{AttemptOutcome, RetryDecision, RetryPolicy, parse_retry_after};
 pub use batch::MAX_BATCH_ITEMS;
+#[cfg(feature = "bot-filter")]
+#[cfg_attr(docsrs, doc(cfg(feature = "bot-filter")))]
+pub use bots::BotPolicy;
 pub use builder::DispatcherBuilder;
 pub use dispatcher::{Dispatcher, ShutdownGuard, TrackError};
 pub use settings::OverflowPolicy;

@@ -133,6 +133,17 @@ impl State {
         }
     }
 
+    /// Counts an event accepted at `track` but settled at once, never queued (the bot check
+    /// found a bot's page view): tracked and failed, so that the counters still add up.
+    #[cfg_attr(
+        not(feature = "bot-filter"),
+        expect(dead_code, reason = "used by the bot check")
+    )]
+    pub(crate) fn filtered_before_queueing(&mut self, reason: FailReason, message: String) {
+        self.counters.tracked += 1;
+        self.counters.fail(reason, 1, message);
+    }
+
     /// Stops intake.
     pub(crate) fn close(&mut self) {
         self.closed = true;
@@ -268,6 +279,7 @@ mod tests {
             website: "978435e2-7ba1-4337-9860-ec31ece2db60".into(),
             distinct_id: None,
             has_user_agent: false,
+            user_agent_checked: false,
         }
     }
 

@@ -35,6 +35,10 @@ pub(crate) struct Settings {
     pub(crate) use_batch_endpoint: bool,
     pub(crate) visitor_hits_singly: bool,
     pub(crate) batch_user_agent_hits: bool,
+    #[cfg(feature = "bot-filter")]
+    pub(crate) bot_check: bool,
+    #[cfg(feature = "bot-filter")]
+    pub(crate) bot_policy: super::bots::BotPolicy,
 }
 
 impl Default for Settings {
@@ -54,6 +58,10 @@ impl Default for Settings {
             use_batch_endpoint: true,
             visitor_hits_singly: false,
             batch_user_agent_hits: false,
+            #[cfg(feature = "bot-filter")]
+            bot_check: true,
+            #[cfg(feature = "bot-filter")]
+            bot_policy: super::bots::BotPolicy::default(),
         }
     }
 }

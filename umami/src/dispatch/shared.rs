@@ -33,6 +33,8 @@ pub(crate) struct Shared {
     last_error: Mutex<Option<String>>,
     /// Website ids the server answered "Website not found." for.
     unknown_websites: Mutex<HashSet<Box<str>>>,
+    #[cfg(feature = "bot-filter")]
+    bots: super::bots::BotCheck,
 }
 
 impl Shared {
@@ -48,6 +50,8 @@ impl Shared {
             warned_drop: AtomicBool::new(false),
             last_error: Mutex::new(None),
             unknown_websites: Mutex::new(HashSet::new()),
+            #[cfg(feature = "bot-filter")]
+            bots: super::bots::BotCheck::default(),
         }
     }
 
@@ -63,7 +67,25 @@ impl Shared {
             self.lock().counters.disabled += 1;
             return Admission::Queued { wake: false };
         }
-        let hit = hit.into_wire();
+        #[cfg(feature = "bot-filter")]
+        let (hit, checked) = if self.settings.bot_check {
+            match self.bots.screen(hit, self.settings.bot_policy) {
+                Ok(screened) => screened,
+                Err(user_agent) => {
+                    let message = format!(
+                        "not sent: Umami's bot filter would drop the User-Agent {user_agent:?}"
+                    );
+                    self.lock()
+                        .filtered_before_queueing(FailReason::BotFiltered, message);
+                    return Admission::Queued { wake: false };
+                }
+            }
+        } else {
+            (hit, false)
+        };
+        #[cfg(not(feature = "bot-filter"))]
+        let checked = false;
+        let hit = hit.into_wire(checked);
         let admission = self.lock().admit(
             hit,
             Instant::now(),

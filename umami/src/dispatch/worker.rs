@@ -294,7 +294,7 @@ async fn settle_answer(
 /// its own User-Agent that Umami's bot filter may drop (only `/api/send` tells).
 fn goes_singly(settings: &Settings, hit: &WireHit) -> bool {
     (settings.visitor_hits_singly && hit.distinct_id.is_some())
-        || (!settings.batch_user_agent_hits && hit.has_user_agent)
+        || (!settings.batch_user_agent_hits && hit.has_user_agent && !hit.user_agent_checked)
 }
 
 fn encoded_len(items: &[Item]) -> usize {

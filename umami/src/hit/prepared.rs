@@ -90,10 +90,22 @@ impl PreparedHit {
         self
     }
 
+    /// The same hit without its `userAgent` (serialized again: a rare path).
+    #[cfg_attr(
+        not(feature = "bot-filter"),
+        expect(dead_code, reason = "used by the bot check")
+    )]
+    pub(crate) fn without_user_agent(mut self) -> Self {
+        self.envelope.payload.user_agent = None;
+        self.body = self.envelope.to_bytes();
+        self
+    }
+
     /// The compact form a queue keeps: the wire bytes and what the sender needs to know.
-    pub(crate) fn into_wire(self) -> WireHit {
+    pub(crate) fn into_wire(self, user_agent_checked: bool) -> WireHit {
         let payload = self.envelope.payload;
         WireHit {
+            user_agent_checked,
             body: self.body,
             website: payload.website.into_owned().into_boxed_str(),
             distinct_id: payload.id.map(|id| id.into_owned().into_boxed_str()),
@@ -141,6 +153,9 @@ pub(crate) struct WireHit {
     pub(crate) distinct_id: Option<Box<str>>,
     /// Whether the hit carries its own User-Agent (Umami's bot filter may drop it).
     pub(crate) has_user_agent: bool,
+    /// Whether that User-Agent passed the crate's own bot check (Umami's patterns): then a
+    /// batch is safe for it.
+    pub(crate) user_agent_checked: bool,
 }
 
 /// Anything [`Dispatcher::track`](crate::Dispatcher::track) and

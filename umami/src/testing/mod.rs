@@ -78,7 +78,7 @@
 #[cfg(test)]
 mod agreement;
 mod api;
-pub mod bot;
+pub use crate::bot;
 mod builder;
 mod columns;
 mod handlers;

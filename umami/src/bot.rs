@@ -1,10 +1,12 @@
-//! Umami's bot filter: the User-Agent patterns of [isbot] 5.2.3, the library Umami uses.
+//! Umami's bot filter: the User-Agent patterns of [isbot] 5.2.3, the library Umami uses
+//! (feature `bot-filter`; also `umami::testing::bot`). The dispatcher uses it to batch hits
+//! that carry a visitor's User-Agent and to keep bots' hits from being sent at all.
 //!
 //! A User-Agent is a bot when any pattern matches it, case-insensitively; an empty one is not.
 //! Umami answers such hits `200 {"beep":"boop"}` and stores nothing.
 //!
 //! ```
-//! use umami::testing::bot;
+//! use umami::bot;
 //!
 //! assert!(!bot::is_bot(umami::DEFAULT_USER_AGENT));
 //! assert!(bot::is_bot("reqwest/0.13"));
@@ -51,7 +53,7 @@ pub fn is_bot(user_agent: &str) -> bool {
 /// passes the filter. Useful to explain why a User-Agent is taken for a bot.
 ///
 /// ```
-/// let why = umami::testing::bot::matching_patterns("curl/8.5.0");
+/// let why = umami::bot::matching_patterns("curl/8.5.0");
 /// assert!(!why.is_empty());
 /// ```
 pub fn matching_patterns(user_agent: &str) -> Vec<&'static str> {
