@@ -430,6 +430,18 @@ def machine_facts(args):
     }
 
 
+def kept_sections(path):
+    """Sections other scripts own (between `<!-- NAME:start ... -->` and `<!-- NAME:end -->`
+    markers, e.g. scripts/bench-web.sh's), carried over from the file being replaced."""
+    try:
+        with open(path) as f:
+            old = f.read()
+    except OSError:
+        return ""
+    pattern = re.compile(r"\n<!-- ([\w-]+):start.*?<!-- \1:end -->\n", re.S)
+    return "".join(m.group(0) for m in pattern.finditer(old))
+
+
 def write_report(args, scenarios, facts, load_before, load_after, started, finished,
                  top_before, extra_notes, sweep, payloads):
     by = {sc.key: sc for sc in scenarios}
@@ -821,6 +833,7 @@ def main():
                   f, indent=1)
     report = write_report(args, scenarios, facts, load_before, load_after, started, finished,
                           top_before, args.note, sweep, payloads)
+    report += kept_sections(args.out)
     with open(args.out, "w") as f:
         f.write(report)
     log(f"wrote {args.out} (raw runs: {raw_path})")
