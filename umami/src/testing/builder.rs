@@ -1,14 +1,8 @@
-//! [`CollectorBuilder`]: the options of a collector, and starting it.
+//! [`CollectorBuilder`]: the options of a collector (started by
+//! [`CollectorBuilder::start`], in `server.rs`).
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
-use std::time::SystemTime;
 
-use tokio::net::TcpListener;
-use tokio::sync::{oneshot, watch};
-
-use super::server::{Collector, Shared, State, serve};
-use super::tokens::random_uuid;
 use super::{DEFAULT_PASSWORD, DEFAULT_USERNAME};
 
 /// Options of a [`Collector`]; every setter documents its default.
@@ -108,34 +102,5 @@ impl CollectorBuilder {
         self.username = username.into();
         self.password = crate::secret::Secret::new(password);
         self
-    }
-
-    /// Binds `127.0.0.1` on a random port and serves on the current tokio runtime.
-    ///
-    /// # Errors
-    /// When the port cannot be bound.
-    ///
-    /// # Panics
-    /// Outside a tokio runtime.
-    pub async fn start(self) -> std::io::Result<Collector> {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
-        let addr = listener.local_addr()?;
-        let (stored, _) = watch::channel(0);
-        let shared = Arc::new(Shared {
-            options: self,
-            state: Mutex::new(State::default()),
-            stored,
-            token_key: random_uuid(),
-            started_at: SystemTime::now(),
-        });
-        let (stop, stopped) = oneshot::channel();
-        let task = tokio::spawn(serve(listener, Arc::clone(&shared), stopped));
-        Ok(Collector {
-            shared,
-            url: format!("http://{addr}"),
-            addr,
-            stop: Some(stop),
-            task: Some(task),
-        })
     }
 }

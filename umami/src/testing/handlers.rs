@@ -9,10 +9,11 @@ use uuid::Uuid;
 
 use super::bot;
 use super::columns::{self, ServerError};
+use super::http::{Reply, parse_json};
 use super::records::{Headers, Hit, find_header};
 use super::rules::{self, ErrorTree, ValidSend};
-use super::server::{Reply, Shared, State, parse_json};
-use super::tokens::{CacheClaims, cache_token};
+use super::state::{Shared, State};
+use super::tokens::{CacheClaims, cache_token, unix_secs};
 
 /// Fixed, so that session ids are the same from one test run to the next.
 const SESSION_NAMESPACE: Uuid = Uuid::from_u128(0x5f2c_1a7e_0b39_4c8e_9d61_3e0a_7b42_c915);
@@ -331,8 +332,4 @@ pub(super) fn batch(shared: &Shared, state: &mut State, body: &[u8], headers: &H
             cache,
         },
     )
-}
-
-pub(super) fn unix_secs(at: SystemTime) -> u64 {
-    at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }

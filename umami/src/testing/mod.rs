@@ -82,9 +82,11 @@ pub use crate::bot;
 mod builder;
 mod columns;
 mod handlers;
+mod http;
 mod records;
 mod rules;
 mod server;
+mod state;
 mod store;
 mod tokens;
 
@@ -93,8 +95,9 @@ pub use records::{Hit, ReceivedRequest};
 pub use server::{Collector, WaitTimeout};
 
 use handlers::{ApiError, SendAnswer};
+use http::{Reply, parse_json};
 use records::{Headers, find_header};
-use server::{Reply, Shared, State, parse_json};
+use state::{Shared, State};
 
 /// The username a collector's `POST /api/auth/login` accepts by default (a fresh Umami's).
 pub const DEFAULT_USERNAME: &str = "admin";

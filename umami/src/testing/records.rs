@@ -4,7 +4,7 @@ use std::time::SystemTime;
 
 use serde_json::{Map, Value};
 
-use super::server::parse_json;
+use super::http::parse_json;
 
 /// Request headers as received: lower-case names, in arrival order.
 pub(super) type Headers = Vec<(String, String)>;

@@ -1,11 +1,10 @@
 //! The collector's HTTP server: the [`Collector`] handle, its shared state, the connection
 //! loop and the routing of each request to the send/batch handlers or the management API.
 
-use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
 use std::fmt;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use http_body_util::{BodyExt, Full};
@@ -14,18 +13,18 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
-use serde::Serialize;
-use serde_json::Value;
+
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
 use tokio::task::{JoinHandle, JoinSet};
-use uuid::Uuid;
 
 use super::api;
 use super::builder::CollectorBuilder;
 use super::handlers::{ApiError, SendAnswer, batch, send};
+use super::http::{CORS_HEADERS, Reply, parse_json};
 use super::records::{Headers, Hit, ReceivedRequest};
-use super::tokens::CacheClaims;
+use super::state::{Shared, State};
+use super::tokens::random_uuid;
 
 /// An Umami-compatible collector listening on `127.0.0.1`; see the [module docs](crate::testing).
 ///
@@ -208,44 +207,6 @@ impl fmt::Display for WaitTimeout {
 
 impl std::error::Error for WaitTimeout {}
 
-#[derive(Default)]
-pub(super) struct State {
-    pub(super) hits: Vec<Hit>,
-    pub(super) requests: Vec<ReceivedRequest>,
-    /// Every cache token handed out; a token not in here is ignored, as Umami ignores a
-    /// token it cannot verify.
-    pub(super) tokens: HashMap<String, CacheClaims>,
-    /// Injected faults: the next `n` POSTs to the collection endpoints get this status.
-    pub(super) failures: Option<(usize, u16)>,
-    /// Injected latency before every answer.
-    pub(super) delay: Duration,
-    /// Bearer tokens handed out by `POST /api/auth/login`.
-    pub(super) auth_tokens: HashSet<String>,
-    /// Logins so far (makes each token distinct).
-    pub(super) auth_serial: u64,
-    /// Hits stored so far, cleared ones included (makes each event id distinct).
-    pub(super) event_serial: u64,
-}
-
-pub(super) struct Shared {
-    pub(super) options: CollectorBuilder,
-    pub(super) state: Mutex<State>,
-    /// The number of stored hits, for `wait_for_hits`.
-    pub(super) stored: watch::Sender<usize>,
-    /// Signs this collector's cache tokens, and seeds its event ids and login tokens.
-    pub(super) token_key: Uuid,
-    /// When the collector started: the `createdAt` of its user.
-    pub(super) started_at: SystemTime,
-}
-
-impl Shared {
-    pub(super) fn lock(&self) -> MutexGuard<'_, State> {
-        // Every change to the state is a whole push or clear: a panic elsewhere cannot leave
-        // it half-written.
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
 pub(super) async fn serve(
     listener: TcpListener,
     shared: Arc<Shared>,
@@ -275,42 +236,6 @@ pub(super) async fn serve(
                 });
             }
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
-        }
-    }
-}
-
-/// What the collector answers to one request.
-pub(super) struct Reply {
-    pub(super) status: u16,
-    /// `None`: an empty body.
-    pub(super) json: Option<String>,
-    /// The `Allow` header of a CORS preflight answer.
-    pub(super) allow: Option<&'static str>,
-}
-
-/// The CORS headers Umami puts on every `/api/*` answer (its `next.config` headers).
-const CORS_HEADERS: [(&str, &str); 5] = [
-    ("access-control-allow-origin", "*"),
-    ("access-control-allow-headers", "*"),
-    ("access-control-allow-methods", "GET, DELETE, POST, PUT"),
-    ("access-control-max-age", "86400"),
-    ("cache-control", "no-cache"),
-];
-
-impl Reply {
-    pub(super) fn json(status: u16, body: &impl Serialize) -> Reply {
-        Reply {
-            status,
-            json: Some(serde_json::to_string(body).expect("answers serialize")),
-            allow: None,
-        }
-    }
-
-    pub(super) fn empty(status: u16) -> Reply {
-        Reply {
-            status,
-            json: None,
-            allow: None,
         }
     }
 }
@@ -441,8 +366,33 @@ fn route(
     }
 }
 
-/// `request.json()`: UTF-8 with an optional BOM, then `JSON.parse`; failure is `undefined`.
-pub(super) fn parse_json(body: &[u8]) -> Option<Value> {
-    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-    serde_json::from_slice(body).ok()
+impl CollectorBuilder {
+    /// Binds `127.0.0.1` on a random port and serves on the current tokio runtime.
+    ///
+    /// # Errors
+    /// When the port cannot be bound.
+    ///
+    /// # Panics
+    /// Outside a tokio runtime.
+    pub async fn start(self) -> std::io::Result<Collector> {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let addr = listener.local_addr()?;
+        let (stored, _) = watch::channel(0);
+        let shared = Arc::new(Shared {
+            options: self,
+            state: Mutex::new(State::default()),
+            stored,
+            token_key: random_uuid(),
+            started_at: SystemTime::now(),
+        });
+        let (stop, stopped) = oneshot::channel();
+        let task = tokio::spawn(serve(listener, Arc::clone(&shared), stopped));
+        Ok(Collector {
+            shared,
+            url: format!("http://{addr}"),
+            addr,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
 }

@@ -2,12 +2,10 @@
 //! collector's own random key.
 
 use std::hash::{BuildHasher, Hasher};
-use std::time::SystemTime;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 use uuid::Uuid;
-
-use super::handlers::unix_secs;
 
 #[derive(Debug, Clone)]
 pub(super) struct CacheClaims {
@@ -76,6 +74,11 @@ pub(super) fn random_uuid() -> Uuid {
     let mut low = state.build_hasher();
     low.write_u64(u64::from(std::process::id()));
     Uuid::from_u64_pair(high.finish(), low.finish())
+}
+
+/// Seconds since the Unix epoch (0 before it).
+pub(super) fn unix_secs(at: SystemTime) -> u64 {
+    at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 #[cfg(test)]

@@ -64,6 +64,7 @@ mod client_ip;
 mod context;
 mod filter;
 mod layer;
+mod stats;
 mod visitor;
 
 #[cfg(feature = "axum")]
@@ -75,5 +76,6 @@ pub use context::{
     MAX_USER_AGENT, VisitorContext,
 };
 pub use filter::{ASSET_EXTENSIONS, RequestFilter, RequestInfo, SkipReason};
-pub use layer::{QueryMode, ResponseFuture, SkippedStats, UmamiLayer, UmamiService, WebStats};
+pub use layer::{QueryMode, ResponseFuture, UmamiLayer, UmamiService};
+pub use stats::{SkippedStats, WebStats};
 pub use visitor::{BotEventPolicy, RequestVisitor};

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use super::context::VisitorContext;
-use super::layer::Counters;
+use super::stats::Counters;
 use crate::dispatch::{Dispatcher, TrackError};
 use crate::hit::{HitBuilder, HitKind};
 use crate::typed::UmamiEvent;
