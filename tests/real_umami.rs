@@ -53,6 +53,7 @@ e2e_cases! {
     identify_stores_session_data_and_the_distinct_id,
     same_distinct_id_lands_in_the_same_session,
     web_layer_visitors_get_their_own_sessions,
+    tracking_plan_check_reports_exactly_the_drift,
     timestamp_sets_the_stored_time,
     default_user_agent_is_stored,
     bot_user_agent_is_reported_and_nothing_is_stored,

@@ -18,7 +18,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde_json::{Value, json};
 use umami::{Error, UmamiEvent};
 
+mod plan;
 mod web;
+pub use plan::tracking_plan_check_reports_exactly_the_drift;
 pub use web::web_layer_visitors_get_their_own_sessions;
 
 /// The hostname every case sends.
@@ -108,6 +110,11 @@ impl Backend {
             started_ms: now_ms(),
             _keep: keep,
         }
+    }
+
+    /// The bearer token of the backend's login (for read calls through `umami::Client`).
+    pub fn token(&self) -> &str {
+        &self.token
     }
 
     /// A client that sends to this backend's website, with the crate's defaults.
