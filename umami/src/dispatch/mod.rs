@@ -39,12 +39,28 @@
 //! # Bot filter
 //! Umami drops hits whose User-Agent looks like a bot's and still answers 200. A single send
 //! learns it (`{"beep":"boop"}`, [`FailReason::BotFiltered`]); an `/api/batch` answer does
-//! not say. Hits with their own [`user_agent`](crate::HitBuilder::user_agent) are therefore sent one
-//! by one, so that a filtered hit is reported as failed, not as sent. That costs a request
-//! per hit (at most [`single_send_concurrency`](DispatcherBuilder::single_send_concurrency)
-//! at once per batch slot); see
-//! [`batch_user_agent_hits`](DispatcherBuilder::batch_user_agent_hits) to batch them anyway.
+//! not say. With feature `bot-filter` (default), hits carrying their own
+//! [`user_agent`](crate::HitBuilder::user_agent) are checked with Umami's own patterns
+//! before they are queued ([`bot_check`](DispatcherBuilder::bot_check)): those that pass go in
+//! batches like any other hit; a bot's page view is not sent (counted as
+//! [`FailReason::BotFiltered`]); a bot-like visitor's event follows the `BotPolicy` (default:
+//! sent with the client's own User-Agent, so a purchase from `okhttp` or `curl` is never
+//! lost). With the check off, such hits are sent one by one, so that a filtered hit is
+//! reported as failed, not as sent (see
+//! [`batch_user_agent_hits`](DispatcherBuilder::batch_user_agent_hits) to batch them anyway).
 //!
+//! # Policies and their defaults
+//! | situation | what happens | default | setting |
+//! |---|---|---|---|
+//! | queue full | `track` refuses (`QueueFull`), counted in `dropped` | refuse | [`overflow_policy`](DispatcherBuilder::overflow_policy) |
+//! | invalid hit, or after shutdown | `track` refuses, counted in `refused_invalid` / `refused_closed` | — | — |
+//! | retryable failure (408, 429, 5xx, transport) | retried with backoff | 20 retries within 10 min | [`retry_policy`](DispatcherBuilder::retry_policy) |
+//! | other 4xx | failed at once (`Rejected`), not retried | — | — |
+//! | "Website not found." | reported once as an error; that website's events fail at once without a request (`UnknownWebsite`) | — | — |
+//! | bot-like visitor | page view not sent; event sent with the client's User-Agent | `BotPolicy::OwnUserAgent` | `bot_policy`, `bot_check` |
+//! | shutdown timeout | what is left is `Abandoned`, with the last error as its reason | 10 s | [`shutdown_timeout`](DispatcherBuilder::shutdown_timeout) |
+//! | dropped without `shutdown` | queue closed, worker keeps sending while its runtime runs; a warning on stderr and in `tracing` | — | [`Dispatcher::guard`] drains on drop |
+
 //! # Cache tokens
 //! Batches carry no per-item headers, so batched hits go without `x-umami-cache`. When the
 //! dispatcher sends hits one by one (servers without `/api/batch`, hits with their own
@@ -55,7 +71,9 @@
 //!
 //! # Memory
 //! [`capacity`](DispatcherBuilder::capacity) bounds the events held, queued or in flight;
-//! each is kept as its validated hit and its JSON body until it is settled.
+//! each is kept in one compact form until it is settled: its exact JSON bytes, its website
+//! and distinct id (about 400 bytes for the README's example event: 100,000 queued events
+//! grow the process by about 39 MiB, measured by `tests/dispatch_memory.rs`).
 //!
 //! # Retries
 //! See [`RetryPolicy`]. A 429 or 503 with a `Retry-After` header (seconds or an HTTP date)

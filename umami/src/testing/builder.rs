@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::{DEFAULT_PASSWORD, DEFAULT_USERNAME};
 
-/// Options of a [`Collector`]; every setter documents its default.
+/// Options of a [`Collector`](super::Collector); every setter documents its default.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]

@@ -68,19 +68,19 @@ impl Counters {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SkippedStats {
-    /// See [`SkipReason::Method`].
+    /// See [`SkipReason::Method`](super::SkipReason::Method).
     pub method: u64,
-    /// See [`SkipReason::Status`].
+    /// See [`SkipReason::Status`](super::SkipReason::Status).
     pub status: u64,
-    /// See [`SkipReason::Asset`].
+    /// See [`SkipReason::Asset`](super::SkipReason::Asset).
     pub asset: u64,
-    /// See [`SkipReason::Excluded`].
+    /// See [`SkipReason::Excluded`](super::SkipReason::Excluded).
     pub excluded: u64,
-    /// See [`SkipReason::Predicate`].
+    /// See [`SkipReason::Predicate`](super::SkipReason::Predicate).
     pub predicate: u64,
-    /// See [`SkipReason::OptedOut`].
+    /// See [`SkipReason::OptedOut`](super::SkipReason::OptedOut).
     pub opted_out: u64,
-    /// See [`SkipReason::Bot`]: filtered before sending, because Umami would drop them.
+    /// See [`SkipReason::Bot`](super::SkipReason::Bot): filtered before sending, because Umami would drop them.
     pub bot: u64,
 }
 
@@ -115,19 +115,19 @@ pub struct WebStats {
     pub page_views: u64,
     /// Requests that sent no page view, by reason.
     pub skipped: SkippedStats,
-    /// Page views the dispatcher refused ([`Dispatcher::track`] errors: queue full, closed).
+    /// Page views the dispatcher refused ([`Dispatcher::track`](crate::Dispatcher::track) errors: queue full, closed).
     pub track_errors: u64,
-    /// Visitor header values cut to Umami's limits ([`Cleaning::Truncated`]).
+    /// Visitor header values cut to Umami's limits ([`Cleaning::Truncated`](super::Cleaning::Truncated)).
     pub header_values_truncated: u64,
-    /// Visitor header values not sent ([`Cleaning::Dropped`]).
+    /// Visitor header values not sent ([`Cleaning::Dropped`](super::Cleaning::Dropped)).
     pub header_values_dropped: u64,
-    /// Handler events queued through a [`RequestVisitor`].
+    /// Handler events queued through a [`RequestVisitor`](super::RequestVisitor).
     pub events: u64,
     /// Of those, sent with the client's own User-Agent because the visitor's looks like a
-    /// bot's ([`BotEventPolicy::OwnUserAgent`]).
+    /// bot's ([`BotEventPolicy::OwnUserAgent`](super::BotEventPolicy::OwnUserAgent)).
     pub events_with_own_user_agent: u64,
-    /// Handler events not sent because of [`BotEventPolicy::Drop`].
+    /// Handler events not sent because of [`BotEventPolicy::Drop`](super::BotEventPolicy::Drop).
     pub events_dropped_bot: u64,
-    /// Handler events refused by [`RequestVisitor::track`] (invalid, queue full, closed).
+    /// Handler events refused by [`RequestVisitor::track`](super::RequestVisitor::track) (invalid, queue full, closed).
     pub event_errors: u64,
 }
