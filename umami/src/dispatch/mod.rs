@@ -77,6 +77,7 @@
 //! | cutting batches, reading batch answers (pure) | `batch.rs` |
 //! | per-visitor cache tokens | `tokens.rs` |
 //! | [`DispatcherStats`], [`ShutdownReport`] | `stats.rs` |
+//! | the durable on-disk [`spool`]: segment log, recovery, group commit | `spool/` |
 
 mod batch;
 mod builder;
@@ -84,6 +85,7 @@ mod dispatcher;
 mod queue;
 mod settings;
 mod shared;
+pub mod spool;
 mod stats;
 mod tokens;
 mod worker;
@@ -94,6 +96,7 @@ pub use batch::MAX_BATCH_ITEMS;
 pub use builder::DispatcherBuilder;
 pub use dispatcher::{Dispatcher, TrackError};
 pub use settings::OverflowPolicy;
+pub use spool::{Durability, SpoolConfig, SpoolError, SpoolStats};
 pub use stats::{DispatcherStats, FailReason, FailedStats, Failure, ShutdownReport};
 
 #[cfg(test)]

@@ -26,17 +26,24 @@ pub enum FailReason {
     /// The client was disabled ([`Client::disable`](crate::Client::disable)) after the event
     /// was queued and before it was sent.
     Disabled,
+    /// Read back from the spool after its [`max_age`](super::SpoolConfig::max_age): not sent.
+    Expired,
+    /// Counted on the spool's disk but unreadable when read back (its file damaged or removed
+    /// while the dispatcher ran).
+    Damaged,
 }
 
 impl FailReason {
     /// Every reason, in the order reports list them.
-    pub const ALL: [FailReason; 6] = [
+    pub const ALL: [FailReason; 8] = [
         FailReason::Rejected,
         FailReason::BotFiltered,
         FailReason::RetriesExhausted,
         FailReason::UnexpectedResponse,
         FailReason::Abandoned,
         FailReason::Disabled,
+        FailReason::Expired,
+        FailReason::Damaged,
     ];
 }
 
@@ -49,6 +56,8 @@ impl fmt::Display for FailReason {
             FailReason::UnexpectedResponse => "unexpected answer",
             FailReason::Abandoned => "abandoned at shutdown",
             FailReason::Disabled => "tracking disabled before sending",
+            FailReason::Expired => "expired in the spool",
+            FailReason::Damaged => "damaged in the spool",
         })
     }
 }
@@ -69,6 +78,10 @@ pub struct FailedStats {
     pub abandoned: u64,
     /// See [`FailReason::Disabled`].
     pub disabled: u64,
+    /// See [`FailReason::Expired`].
+    pub expired: u64,
+    /// See [`FailReason::Damaged`].
+    pub damaged: u64,
 }
 
 impl FailedStats {
@@ -80,6 +93,8 @@ impl FailedStats {
             + self.unexpected_response
             + self.abandoned
             + self.disabled
+            + self.expired
+            + self.damaged
     }
 
     /// The count for one reason.
@@ -91,6 +106,8 @@ impl FailedStats {
             FailReason::UnexpectedResponse => self.unexpected_response,
             FailReason::Abandoned => self.abandoned,
             FailReason::Disabled => self.disabled,
+            FailReason::Expired => self.expired,
+            FailReason::Damaged => self.damaged,
         }
     }
 
@@ -102,6 +119,8 @@ impl FailedStats {
             FailReason::UnexpectedResponse => &mut self.unexpected_response,
             FailReason::Abandoned => &mut self.abandoned,
             FailReason::Disabled => &mut self.disabled,
+            FailReason::Expired => &mut self.expired,
+            FailReason::Damaged => &mut self.damaged,
         };
         *slot += n;
     }
@@ -153,6 +172,9 @@ pub struct DispatcherStats {
     pub batch_endpoint: bool,
     /// The last failures (at most 32), oldest first.
     pub recent_failures: Vec<Failure>,
+    /// The spool's figures; `None` without a
+    /// [`spool`](super::DispatcherBuilder::spool).
+    pub spool: Option<super::SpoolStats>,
 }
 
 /// What [`Dispatcher::shutdown`](super::Dispatcher::shutdown) reports.
@@ -202,6 +224,13 @@ impl fmt::Display for ShutdownReport {
             ", dropped {}, retried {}, possible duplicates {}",
             s.dropped, s.retried, s.possible_duplicates
         )?;
+        if let Some(spool) = &s.spool {
+            write!(
+                f,
+                ", spool: {} pending on disk, {} recovered, {} corrupt skipped",
+                spool.pending, spool.recovered, spool.corrupt_skipped
+            )?;
+        }
         if self.timed_out {
             write!(f, " (timed out after {:?})", self.elapsed)?;
         }
@@ -259,6 +288,7 @@ mod tests {
                 requests: 3,
                 batch_endpoint: true,
                 recent_failures: Vec::new(),
+                spool: None,
             },
             timed_out: false,
             elapsed: Duration::ZERO,

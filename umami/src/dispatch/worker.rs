@@ -109,6 +109,7 @@ async fn send_batch(
         if !shared.client.is_enabled() {
             items.extend(parts.drain(..).flatten());
             let n = items.len() as u64;
+            shared.spool_settled(&items);
             shared.settle(
                 id,
                 0,
@@ -136,6 +137,7 @@ async fn send_batch(
             Err(error) => {
                 let n = items.len() as u64;
                 if !retry_or_settle(&shared, &mut retrier, id, n, &error).await {
+                    shared.spool_settled(&items);
                     items = Vec::new();
                 }
                 continue;
@@ -150,6 +152,7 @@ async fn send_batch(
                 Err(message) => {
                     tracing::warn!(%message, "umami batch answer not understood");
                     let n = items.len() as u64;
+                    shared.spool_settled(&items);
                     shared.settle(id, 0, vec![(FailReason::UnexpectedResponse, n, message)]);
                     items = Vec::new();
                 }
@@ -183,6 +186,7 @@ async fn send_batch(
         tracing::debug!(attempt, status, "umami batch answered with an error");
         let n = items.len() as u64;
         if !retry_or_settle(&shared, &mut retrier, id, n, &reply.status_error()).await {
+            shared.spool_settled(&items);
             items = Vec::new();
         }
     }
@@ -239,7 +243,11 @@ async fn settle_answer(
     let mut again = Vec::new();
     let mut again_status = 0;
     let mut again_message = String::new();
+    let mut done = Vec::new();
     for (item, outcome) in items.into_iter().zip(outcomes) {
+        if !matches!(outcome, ItemOutcome::Retry { .. }) {
+            done.push(item.seq);
+        }
         match outcome {
             ItemOutcome::Stored => sent += 1,
             // One entry per distinct message: a batch of identical mistakes is one failure.
@@ -264,6 +272,7 @@ async fn settle_answer(
             "umami rejected events of a batch"
         );
     }
+    shared.spool_settled_seqs(done);
     shared.settle(id, sent, failures);
     if again.is_empty() {
         return again;
@@ -276,6 +285,7 @@ async fn settle_answer(
     if retry_or_settle(shared, retrier, id, again.len() as u64, &error).await {
         again
     } else {
+        shared.spool_settled(&again);
         Vec::new()
     }
 }
@@ -320,6 +330,7 @@ async fn send_one(shared: Arc<Shared>, id: u64, item: Item, _permit: OwnedSemaph
     loop {
         if !shared.client.is_enabled() {
             let message = "tracking was disabled before the event was sent".to_owned();
+            shared.spool_settled([&item]);
             shared.settle(id, 0, vec![(FailReason::Disabled, 1, message)]);
             return;
         }
@@ -335,21 +346,25 @@ async fn send_one(shared: Arc<Shared>, id: u64, item: Item, _permit: OwnedSemaph
                 if let (Some(visitor), Some(token)) = (visitor, response.cache()) {
                     shared.store_cache_token(visitor, token);
                 }
+                shared.spool_settled([&item]);
                 shared.settle(id, 1, Vec::new());
                 return;
             }
             Err(Error::BotFiltered) => {
                 let message = Error::BotFiltered.to_string();
+                shared.spool_settled([&item]);
                 shared.settle(id, 0, vec![(FailReason::BotFiltered, 1, message)]);
                 return;
             }
             Err(Error::UnexpectedResponse(message)) => {
+                shared.spool_settled([&item]);
                 shared.settle(id, 0, vec![(FailReason::UnexpectedResponse, 1, message)]);
                 return;
             }
             Err(error) => error,
         };
         if !retry_or_settle(&shared, &mut retrier, id, 1, &error).await {
+            shared.spool_settled([&item]);
             return;
         }
     }
