@@ -135,9 +135,7 @@ async fn send_batch(
         let reply = match shared.client.exchange(request).await {
             Ok(reply) => reply,
             Err(error) => {
-                let n = items.len() as u64;
-                if !retry_or_settle(&shared, &mut retrier, id, n, &error).await {
-                    shared.spool_settled(&items);
+                if !retry_or_settle(&shared, &mut retrier, id, &items, &error).await {
                     items = Vec::new();
                 }
                 continue;
@@ -184,24 +182,24 @@ async fn send_batch(
             continue;
         }
         tracing::debug!(attempt, status, "umami batch answered with an error");
-        let n = items.len() as u64;
-        if !retry_or_settle(&shared, &mut retrier, id, n, &reply.status_error()).await {
-            shared.spool_settled(&items);
+        if !retry_or_settle(&shared, &mut retrier, id, &items, &reply.status_error()).await {
             items = Vec::new();
         }
     }
 }
 
-/// After an attempt of `events` events failed with `error`: either waits for the retry and
+/// After an attempt of `items` failed with `error`: either waits for the retry and
 /// counts the re-send (`true`: send them again), or settles them as failed with the reason
-/// (`false`). The one retry decision of the dispatcher's requests.
+/// (`false`; they leave the spool, if any). The one retry decision of the dispatcher's
+/// requests.
 async fn retry_or_settle(
     shared: &Shared,
     retrier: &mut Retrier<'_>,
     id: u64,
-    events: u64,
+    items: &[Item],
     error: &Error,
 ) -> bool {
+    let events = items.len() as u64;
     // A failure's message is the server's own text for an answer, the error otherwise.
     let message = match error {
         Error::Status { message, .. } => message.clone(),
@@ -210,6 +208,7 @@ async fn retry_or_settle(
     let Some(outcome) = AttemptOutcome::of_error(error) else {
         // Never sent, or nothing a retry can change: fail at once, no duplicate counted.
         tracing::warn!(events, %message, "umami send failed for good");
+        shared.spool_settled(items);
         shared.settle(id, 0, vec![(FailReason::Rejected, events, message)]);
         return false;
     };
@@ -223,6 +222,7 @@ async fn retry_or_settle(
         None => {
             let reason = failure_reason(&outcome);
             tracing::warn!(events, %reason, %message, "umami request failed");
+            shared.spool_settled(items);
             shared.settle(id, 0, vec![(reason, events, message)]);
             false
         }
@@ -282,10 +282,9 @@ async fn settle_answer(
         message: again_message,
         retry_after: None,
     };
-    if retry_or_settle(shared, retrier, id, again.len() as u64, &error).await {
+    if retry_or_settle(shared, retrier, id, &again, &error).await {
         again
     } else {
-        shared.spool_settled(&again);
         Vec::new()
     }
 }
@@ -363,8 +362,8 @@ async fn send_one(shared: Arc<Shared>, id: u64, item: Item, _permit: OwnedSemaph
             }
             Err(error) => error,
         };
-        if !retry_or_settle(&shared, &mut retrier, id, 1, &error).await {
-            shared.spool_settled([&item]);
+        if !retry_or_settle(&shared, &mut retrier, id, std::slice::from_ref(&item), &error).await
+        {
             return;
         }
     }

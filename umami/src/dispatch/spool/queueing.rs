@@ -310,7 +310,10 @@ pub(crate) fn refill(core: &Core, shared: &Shared) {
             .max_age
             .map(|age| u64::try_from(age.as_millis()).unwrap_or(u64::MAX));
         let mut log = core.lock();
-        log.corrupt += damage;
+        if key >= run_start {
+            // Damage in segments of earlier runs was counted when the spool was opened.
+            log.corrupt += damage;
+        }
         let mut items = Vec::with_capacity(records.len());
         let mut expired = Vec::new();
         let enqueued = Instant::now()
