@@ -77,7 +77,11 @@ async fn leave_in_spool(dir: &Path, first: u64, n: u64, capacity: usize) {
     let client = dispatcher.client().clone();
     for i in 0..n {
         dispatcher
-            .track(client.new_event("Spooled").custom_data(json!({"n": first + i})))
+            .track(
+                client
+                    .new_event("Spooled")
+                    .custom_data(json!({"n": first + i})),
+            )
             .unwrap();
     }
     let report = dispatcher.shutdown(Duration::from_millis(200)).await;
@@ -107,18 +111,28 @@ async fn pending_events_are_sent_after_a_restart_with_their_creation_time() {
     assert_eq!(dispatcher.stats().tracked, 50);
     dispatcher.flush().await;
     let hits = collector.hits();
-    assert_eq!(ids(&hits), (0..50).collect::<Vec<_>>(), "once each, in order");
+    assert_eq!(
+        ids(&hits),
+        (0..50).collect::<Vec<_>>(),
+        "once each, in order"
+    );
     for hit in &hits {
         let ts = hit.timestamp().and_then(|t| t.as_u64()).unwrap();
-        assert!((before..=after).contains(&ts), "timestamp {ts} not in {before}..={after}");
+        assert!(
+            (before..=after).contains(&ts),
+            "timestamp {ts} not in {before}..={after}"
+        );
     }
     let report = dispatcher.shutdown(Duration::from_secs(5)).await;
     assert!(report.all_delivered(), "{report}");
     let spool = report.stats.spool.unwrap();
     assert_eq!((spool.pending, spool.corrupt_skipped), (0, 0));
-    assert!(report.to_string().ends_with(
-        ", spool: 0 pending on disk, 50 recovered, 0 corrupt skipped"
-    ), "{report}");
+    assert!(
+        report
+            .to_string()
+            .ends_with(", spool: 0 pending on disk, 50 recovered, 0 corrupt skipped"),
+        "{report}"
+    );
     drop(dispatcher);
     // The recovered segment is settled and deleted; only the last run's (empty) one is left.
     let segments = files(&dir, "seg");
@@ -152,7 +166,10 @@ async fn a_timestamp_set_by_the_caller_is_kept() {
         .spool(SpoolConfig::new(&dir))
         .build()
         .unwrap();
-    let hits = collector.wait_for_hits(1, Duration::from_secs(5)).await.unwrap();
+    let hits = collector
+        .wait_for_hits(1, Duration::from_secs(5))
+        .await
+        .unwrap();
     assert_eq!(hits[0].timestamp(), Some(&json!(1_600_000_000)));
     assert_eq!(hits[0].event_name(), Some("Old"));
     dispatcher.shutdown(Duration::from_secs(5)).await;
@@ -181,7 +198,10 @@ async fn memory_holds_capacity_and_the_rest_waits_on_disk() {
     // A first small batch may have gone while the loop ran; memory never holds more than 20.
     assert_eq!(spool.pending + stats.sent, 2000, "{stats:?}");
     assert!(spool.on_disk_only >= spool.pending - 20, "{spool:?}");
-    assert!(stats.queued + stats.in_flight - spool.on_disk_only <= 20, "{stats:?}");
+    assert!(
+        stats.queued + stats.in_flight - spool.on_disk_only <= 20,
+        "{stats:?}"
+    );
     assert!(files(&dir, "seg").len() > 5, "16 KiB segments");
     collector.set_delay(Duration::ZERO);
     dispatcher.flush().await;
@@ -207,13 +227,19 @@ async fn a_second_dispatcher_on_the_directory_gets_a_clear_error() {
         .build()
         .unwrap_err();
     match &err {
-        Error::Spool(SpoolError::Locked { dir: locked, holder }) => {
+        Error::Spool(SpoolError::Locked {
+            dir: locked,
+            holder,
+        }) => {
             assert_eq!(locked, &dir.display().to_string());
             assert_eq!(holder, &format!("pid {}", std::process::id()));
         }
         other => panic!("expected Locked, got {other:?}"),
     }
-    assert!(err.to_string().contains("is in use by another dispatcher"), "{err}");
+    assert!(
+        err.to_string().contains("is in use by another dispatcher"),
+        "{err}"
+    );
     first.shutdown(Duration::from_millis(100)).await;
     drop(first);
     // Released with the first dispatcher.
@@ -245,7 +271,11 @@ async fn a_torn_tail_and_a_flipped_byte_are_skipped_and_counted() {
         .build()
         .unwrap();
     let spool = dispatcher.stats().spool.unwrap();
-    assert_eq!((spool.recovered, spool.corrupt_skipped), (18, 2), "{spool:?}");
+    assert_eq!(
+        (spool.recovered, spool.corrupt_skipped),
+        (18, 2),
+        "{spool:?}"
+    );
     dispatcher.flush().await;
     let got = ids(&collector.hits());
     assert_eq!(got.len(), 18);
@@ -296,7 +326,11 @@ async fn events_past_max_age_are_reported_as_expired() {
     assert_eq!(report.stats.sent, 0);
     let failure = &report.stats.recent_failures[0];
     assert_eq!(failure.events, 5);
-    assert!(failure.message.contains("older than the spool's max_age"), "{}", failure.message);
+    assert!(
+        failure.message.contains("older than the spool's max_age"),
+        "{}",
+        failure.message
+    );
     assert!(collector.hits().is_empty());
     drop(dispatcher);
     // Settled: not recovered again.
@@ -356,7 +390,11 @@ async fn sync_durability_groups_commits_and_delivers() {
         tasks.push(tokio::spawn(async move {
             for i in 0..25_u64 {
                 dispatcher
-                    .track_durable(client.new_event("Durable").custom_data(json!({"n": t * 25 + i})))
+                    .track_durable(
+                        client
+                            .new_event("Durable")
+                            .custom_data(json!({"n": t * 25 + i})),
+                    )
                     .await
                     .unwrap();
             }
@@ -366,7 +404,10 @@ async fn sync_durability_groups_commits_and_delivers() {
         task.await.unwrap();
     }
     let syncs = dispatcher.stats().spool.unwrap().syncs;
-    assert!(syncs >= 1 && syncs < 500, "grouped: {syncs} syncs for 500 events");
+    assert!(
+        (1..500).contains(&syncs),
+        "grouped: {syncs} syncs for 500 events"
+    );
     dispatcher.flush().await;
     let report = dispatcher.shutdown(Duration::from_secs(5)).await;
     assert!(report.all_delivered(), "{report}");
@@ -402,7 +443,9 @@ async fn failed_for_good_events_leave_the_spool() {
     assert_eq!(again.stats().spool.unwrap().recovered, 0);
     let mut counts = BTreeMap::new();
     for hit in collector.hits() {
-        *counts.entry(hit.event_name().unwrap().to_owned()).or_insert(0) += 1;
+        *counts
+            .entry(hit.event_name().unwrap().to_owned())
+            .or_insert(0) += 1;
     }
     assert!(counts.is_empty(), "{counts:?}");
     again.shutdown(Duration::from_secs(1)).await;

@@ -100,7 +100,14 @@ async fn events_accepted_before_sigkill_are_delivered_after_restarts() {
         let url = url.clone();
         let dir2 = dir.clone();
         let lines = tokio::task::spawn_blocking(move || {
-            run_child(&dir2, &url, durability, run * 1_000_000, PER_RUN, Some(kill_after))
+            run_child(
+                &dir2,
+                &url,
+                durability,
+                run * 1_000_000,
+                PER_RUN,
+                Some(kill_after),
+            )
         })
         .await
         .unwrap();
@@ -122,8 +129,15 @@ async fn events_accepted_before_sigkill_are_delivered_after_restarts() {
         kills += 1;
     }
     assert_eq!(kills, 6);
-    assert!(accepted.len() > 1_000, "the children accepted {} events", accepted.len());
-    assert!(recovered_total > 0, "kills left nothing to recover: not a crash test");
+    assert!(
+        accepted.len() > 1_000,
+        "the children accepted {} events",
+        accepted.len()
+    );
+    assert!(
+        recovered_total > 0,
+        "kills left nothing to recover: not a crash test"
+    );
 
     let url2 = url.clone();
     let dir2 = dir.clone();
@@ -146,7 +160,10 @@ async fn events_accepted_before_sigkill_are_delivered_after_restarts() {
         let n = hit.data().unwrap()["n"].as_u64().unwrap();
         *counts.entry(n).or_insert(0) += 1;
     }
-    let missing: Vec<&u64> = accepted.iter().filter(|n| !counts.contains_key(n)).collect();
+    let missing: Vec<&u64> = accepted
+        .iter()
+        .filter(|n| !counts.contains_key(n))
+        .collect();
     assert!(
         missing.is_empty(),
         "{} accepted events never arrived, e.g. {:?}",

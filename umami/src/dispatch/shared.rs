@@ -98,11 +98,7 @@ impl Shared {
     pub(crate) fn due(&self, now: Instant) -> Due {
         let state = self.lock();
         if let Some(spool) = &self.spool {
-            spool.maybe_refill(
-                &state,
-                self.settings.capacity,
-                self.settings.max_batch_size,
-            );
+            spool.maybe_refill(&state, self.settings.capacity, self.settings.max_batch_size);
         }
         state.due(
             now,
@@ -136,11 +132,7 @@ impl Shared {
         if let Some(spool) = &self.spool {
             spool.settled(seqs);
             let state = self.lock();
-            spool.maybe_refill(
-                &state,
-                self.settings.capacity,
-                self.settings.max_batch_size,
-            );
+            spool.maybe_refill(&state, self.settings.capacity, self.settings.max_batch_size);
         }
     }
 
@@ -210,7 +202,12 @@ impl Shared {
     }
 
     pub(crate) fn snapshot(&self) -> DispatcherStats {
+        // The spool's log before the state: the lock order of `track`.
+        let mut spool = self.spool.as_ref().map(Spool::stats);
         let state = self.lock();
+        if let Some(spool) = &mut spool {
+            spool.on_disk_only = state.spilled();
+        }
         let c = &state.counters;
         DispatcherStats {
             tracked: c.tracked,
@@ -225,7 +222,7 @@ impl Shared {
             requests: c.requests,
             batch_endpoint: self.batch_endpoint.load(Ordering::Relaxed),
             recent_failures: c.recent_failures.iter().cloned().collect(),
-            spool: self.spool.as_ref().map(|spool| spool.stats(&state)),
+            spool,
         }
     }
 }

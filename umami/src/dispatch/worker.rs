@@ -362,7 +362,14 @@ async fn send_one(shared: Arc<Shared>, id: u64, item: Item, _permit: OwnedSemaph
             }
             Err(error) => error,
         };
-        if !retry_or_settle(&shared, &mut retrier, id, std::slice::from_ref(&item), &error).await
+        if !retry_or_settle(
+            &shared,
+            &mut retrier,
+            id,
+            std::slice::from_ref(&item),
+            &error,
+        )
+        .await
         {
             return;
         }

@@ -353,9 +353,13 @@ impl Log {
         self.dir_dirty = true;
     }
 
-    /// The segment holding `seq`.
+    /// The segment holding `seq` (none when its segment is gone: settled and deleted).
     fn segment_of(&self, seq: u64) -> Option<u64> {
-        self.segments.range(..=seq).next_back().map(|(&k, _)| k)
+        self.segments
+            .range(..=seq)
+            .next_back()
+            .filter(|&(&k, seg)| seq <= seg.last_seq || k == self.active)
+            .map(|(&k, _)| k)
     }
 
     /// Writes an ack frame of `kind` for `seqs` into their segments' ack files. `Settled`

@@ -154,9 +154,8 @@ impl Spool {
                 shared.settings.max_batch_size,
             )
         };
-        if log.track_dirty {
-            self.core.sync_wanted.notify_one();
-        }
+        // No wake-up per event: under load the group commit syncs back to back (a group is
+        // what was written during the previous sync), idle it looks every `sync_interval`.
         admission
     }
 
@@ -174,9 +173,6 @@ impl Spool {
         let mut log = self.core.lock();
         if let Err(error) = log.mark(AckKind::Settled, seqs) {
             tracing::warn!(%error, "umami spool: could not record settled events (they may be sent again after a restart)");
-        }
-        if log.track_dirty {
-            self.core.sync_wanted.notify_one();
         }
     }
 
@@ -220,11 +216,13 @@ impl Spool {
         }
     }
 
-    pub(crate) fn stats(&self, state: &State) -> SpoolStats {
+    /// The spool's figures; `on_disk_only` is filled in by the caller (from the queue's
+    /// state, locked after the log: the lock order is log, then state).
+    pub(crate) fn stats(&self) -> SpoolStats {
         let log = self.core.lock();
         SpoolStats {
             pending: log.pending,
-            on_disk_only: state.spilled(),
+            on_disk_only: 0,
             bytes: log.bytes(),
             recovered: self.recovered.events,
             recovered_possible_duplicates: self.recovered.possible_duplicates,
@@ -240,13 +238,20 @@ impl Spool {
 /// the payload's closing brace and every other byte stays as it was; bytes of another shape
 /// are sent unchanged.
 pub(crate) fn with_timestamp(body: Box<[u8]>, created_ms: u64) -> Box<[u8]> {
-    let Ok(value) = serde_json::from_slice::<serde_json::Value>(&body) else {
+    /// Reads only whether `payload.timestamp` is there (no allocation for the rest).
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        payload: PayloadProbe,
+    }
+    #[derive(serde::Deserialize)]
+    struct PayloadProbe {
+        timestamp: Option<serde::de::IgnoredAny>,
+    }
+    let Ok(probe) = serde_json::from_slice::<Probe>(&body) else {
         return body;
     };
-    let Some(payload) = value.get("payload").and_then(serde_json::Value::as_object) else {
-        return body;
-    };
-    if payload.contains_key("timestamp") || payload.is_empty() || !body.ends_with(b"}}") {
+    // The envelope ends with the payload object: `...}}`, a payload never empty (`website`).
+    if probe.payload.timestamp.is_some() || !body.ends_with(b"}}") || body.ends_with(b"{}}") {
         return body;
     }
     let cut = body.len() - 2;
@@ -254,11 +259,7 @@ pub(crate) fn with_timestamp(body: Box<[u8]>, created_ms: u64) -> Box<[u8]> {
     out.extend_from_slice(&body[..cut]);
     out.extend_from_slice(format!(",\"timestamp\":{}", created_ms / 1000).as_bytes());
     out.extend_from_slice(b"}}");
-    // Only if the result is still the same JSON plus the key (never send a broken body).
-    match serde_json::from_slice::<serde_json::Value>(&out) {
-        Ok(v) if v.pointer("/payload/timestamp").is_some() => out.into_boxed_slice(),
-        _ => body,
-    }
+    out.into_boxed_slice()
 }
 
 /// The reader thread's work: moves events from disk into the queue until memory holds
@@ -281,7 +282,11 @@ pub(crate) fn refill(core: &Core, shared: &Shared) {
                 // Nothing to read although events are counted on disk: cannot happen, but
                 // must not spin.
                 drop(state);
-                lose(&mut log, shared, "the spool lost track of its read position");
+                lose(
+                    &mut log,
+                    shared,
+                    "the spool lost track of its read position",
+                );
                 return;
             };
             (
@@ -294,7 +299,13 @@ pub(crate) fn refill(core: &Core, shared: &Shared) {
                 log.run_start,
             )
         };
-        let read = read_events(&path, offset, limit, usize::try_from(want).unwrap_or(4096), |_| true);
+        let read = read_events(
+            &path,
+            offset,
+            limit,
+            usize::try_from(want).unwrap_or(4096),
+            |_| true,
+        );
         let (records, damage, end) = match read {
             Ok(read) => read,
             Err(error) => {
@@ -331,10 +342,7 @@ pub(crate) fn refill(core: &Core, shared: &Shared) {
         }
         // Where the reader goes on: the next segment once this one is read to its end.
         let next = if end >= limit && !active {
-            match log.next_segment(key) {
-                Some(next) => Some((next, 0)),
-                None => None,
-            }
+            log.next_segment(key).map(|next| (next, 0))
         } else {
             Some((key, end))
         };
@@ -384,7 +392,11 @@ fn lose(log: &mut Log, shared: &Shared, why: &str) {
     }
     log.corrupt += 1;
     log.read_cursor = None;
-    tracing::warn!(events = n, why, "umami spool: events on disk could not be read back");
+    tracing::warn!(
+        events = n,
+        why,
+        "umami spool: events on disk could not be read back"
+    );
     state.fail_spilled(
         FailReason::Damaged,
         n,

@@ -38,10 +38,7 @@ impl RangeSet {
             self.runs.remove(&s);
             self.len -= e - s;
         }
-        loop {
-            let Some((&s, &e)) = self.runs.range(start..=end).next() else {
-                break;
-            };
+        while let Some((&s, &e)) = self.runs.range(start..=end).next() {
             end = end.max(e);
             self.runs.remove(&s);
             self.len -= e - s;
