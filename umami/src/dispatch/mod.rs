@@ -57,6 +57,12 @@
 //! [`capacity`](DispatcherBuilder::capacity) bounds the events held, queued or in flight;
 //! each is kept as its validated hit and its JSON body until it is settled.
 //!
+//! # Surviving a crash
+//! With a [`spool`](DispatcherBuilder::spool), every accepted event is also written to disk
+//! before `track` returns and leaves it once settled; a restarted dispatcher sends what an
+//! earlier process left. Then `capacity` bounds memory only, and events beyond it wait on
+//! disk: see [`spool`].
+//!
 //! # Retries
 //! See [`RetryPolicy`]. A 429 or 503 with a `Retry-After` header (seconds or an HTTP date)
 //! waits that long, on batches and single sends alike ([`Error::retry_after`](crate::Error::retry_after)). A batch waiting for its retry keeps its request slot
