@@ -67,10 +67,13 @@ fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
 /// Tracks `n` events (`{"n": first + i}`) against a server that never answers, then shuts
 /// down: they stay in the spool.
 async fn leave_in_spool(dir: &Path, first: u64, n: u64, capacity: usize) {
+    // Batches go when full (`capacity` events at most), not by time: which events were part
+    // of a request is known exactly.
     let dispatcher = Dispatcher::builder(unreachable())
         .capacity(capacity)
+        .max_batch_size(capacity.min(100))
         .retry_policy(patient())
-        .flush_interval(Duration::ZERO)
+        .flush_interval(Duration::from_secs(3600))
         .spool(SpoolConfig::new(dir))
         .build()
         .unwrap();
@@ -94,7 +97,8 @@ async fn leave_in_spool(dir: &Path, first: u64, n: u64, capacity: usize) {
 async fn pending_events_are_sent_after_a_restart_with_their_creation_time() {
     let dir = spool_dir("restart");
     let before = now_secs();
-    // Capacity 10: ten are in a request (marked as attempted), forty wait on disk only.
+    // Capacity 10: one full batch of ten is in a request (marked as attempted), forty wait
+    // on disk only.
     leave_in_spool(&dir, 0, 50, 10).await;
     let after = now_secs();
     tokio::time::sleep(Duration::from_millis(1100)).await;

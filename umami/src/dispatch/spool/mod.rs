@@ -164,9 +164,11 @@ impl SpoolConfig {
         self
     }
 
-    /// [`Durability::Sync`]: the longest wait between two syncs when events keep coming;
-    /// default 5 ms. A group is whatever was written while the previous sync ran, or during
-    /// this window.
+    /// [`Durability::Sync`]: the group commit's window, default 5 ms: at most one sync per
+    /// window, covering every event written during it, so an event is on disk at most about
+    /// one window plus one sync after `track` returned. Shorter windows make
+    /// [`track_durable`](super::Dispatcher::track_durable) answer sooner; longer ones make
+    /// fewer, larger syncs.
     pub fn sync_interval(mut self, interval: Duration) -> Self {
         self.sync_interval = interval;
         self

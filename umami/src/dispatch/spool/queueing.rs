@@ -207,10 +207,8 @@ impl Spool {
             None
         };
         let mut receiver = self.core.synced.subscribe();
-        let core = self.core.clone();
         async move {
             let Some(target) = target else { return };
-            core.sync_wanted.notify_one();
             // An error means the spool closed: its last sync ran or nothing is left to wait for.
             let _ = receiver.wait_for(|&synced| synced >= target).await;
         }

@@ -6,6 +6,7 @@ use std::fs::File;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc;
 use std::sync::{Arc, Weak};
+use std::time::Instant;
 
 use super::super::shared::Shared;
 use super::SpoolError;
@@ -34,11 +35,10 @@ pub(crate) fn spawn_reader(
     Ok(sender)
 }
 
-/// Starts the group commit: whenever something was written since the last sync, sync the
-/// files written (and the directory, after a segment was created or deleted), then publish
-/// how many appends are on disk. What is written while a sync runs forms the next group;
-/// under load, groups are bounded by `sync_interval`: the thread waits that long at most
-/// before the next sync.
+/// Starts the group commit: at most once per `sync_interval`, when something was written
+/// since the last sync, sync the files written (and the directory, after a segment was
+/// created or deleted), then publish how many appends are on disk. A group is what was
+/// written during one interval; `track` never waits for it.
 pub(crate) fn spawn_syncer(core: Arc<Core>) -> Result<(), SpoolError> {
     let dir = core.config.dir.clone();
     std::thread::Builder::new()
@@ -49,20 +49,23 @@ pub(crate) fn spawn_syncer(core: Arc<Core>) -> Result<(), SpoolError> {
 }
 
 fn sync_loop(core: &Core) {
+    let interval = core.config.sync_interval;
     let mut synced = 0_u64;
+    let mut last = Instant::now();
     let mut log = core.lock();
     loop {
-        while log.appended == synced
-            && log.dirty.is_empty()
-            && !log.dir_dirty
-            && !core.stop.load(Ordering::Relaxed)
-        {
+        let stopping = core.stop.load(Ordering::Relaxed);
+        let idle = log.appended == synced && log.dirty.is_empty() && !log.dir_dirty;
+        let wait = interval.saturating_sub(last.elapsed());
+        if !stopping && (idle || !wait.is_zero()) {
+            let wait = if idle { interval } else { wait };
             log = core
                 .sync_wanted
-                .wait_timeout(log, core.config.sync_interval)
+                .wait_timeout(log, wait)
                 .map_or_else(|e| e.into_inner().0, |(guard, _)| guard);
+            continue;
         }
-        let stopping = core.stop.load(Ordering::Relaxed);
+        last = Instant::now();
         let target = log.appended;
         let mut files: Vec<Arc<File>> = std::mem::take(&mut log.dirty);
         if target != synced {
@@ -73,10 +76,10 @@ fn sync_loop(core: &Core) {
         drop(log);
         let mut seen = HashSet::new();
         for file in files {
-            if seen.insert(Arc::as_ptr(&file)) {
-                if let Err(error) = file.sync_data() {
-                    tracing::warn!(%error, "umami spool: fdatasync failed");
-                }
+            if seen.insert(Arc::as_ptr(&file))
+                && let Err(error) = file.sync_data()
+            {
+                tracing::warn!(%error, "umami spool: fdatasync failed");
             }
         }
         if dir_dirty && let Ok(handle) = File::open(&dir) {
