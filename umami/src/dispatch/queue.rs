@@ -471,6 +471,71 @@ mod tests {
         assert!(state.flush_waiter().is_none(), "nothing left to wait for");
     }
 
+    fn item(seq: u64) -> Item {
+        Item {
+            seq,
+            hit: hit(10),
+            enqueued: Instant::now(),
+        }
+    }
+
+    #[test]
+    fn events_on_disk_only_count_as_queued_and_hold_flushes_until_loaded_and_settled() {
+        let mut state = State::default();
+        state.start_at(100);
+        state.recover(3, 40); // seqs 40, 41, 45 left by an earlier run
+        assert_eq!(
+            (state.counters.tracked, state.queued(), state.pending()),
+            (3, 3, 3)
+        );
+        assert_eq!(state.next_seq(), 100);
+        assert_eq!(state.admit_spilled(), Admission::Queued { wake: false });
+        assert_eq!(
+            (state.spilled(), state.in_memory(), state.next_seq()),
+            (4, 0, 101)
+        );
+        let mut waiter = state.flush_waiter().unwrap();
+        // Nothing in memory: the worker waits for the reader, it does not exit even closed.
+        state.close();
+        assert_eq!(
+            state.due(Instant::now(), Duration::from_secs(1), 10),
+            Due::Wait(None)
+        );
+        state.load(vec![item(40), item(41), item(45)]);
+        assert_eq!((state.spilled(), state.queued_in_memory()), (1, 3));
+        let (id, items) = state.take_batch(10, usize::MAX).unwrap();
+        assert_eq!(
+            items.iter().map(|i| i.seq).collect::<Vec<_>>(),
+            vec![40, 41, 45]
+        );
+        state.settle(id, 3, Vec::new());
+        assert!(
+            waiter
+                .try_recv()
+                .is_err_and(|e| e == oneshot::error::TryRecvError::Empty),
+            "seq 100 is still on disk"
+        );
+        state.fail_spilled(FailReason::Expired, 1, "old".into());
+        assert_eq!(waiter.try_recv(), Err(oneshot::error::TryRecvError::Closed));
+        let c = &state.counters;
+        assert_eq!((c.tracked, c.sent, c.failed.expired), (4, 3, 1));
+        assert_eq!(state.pending(), 0);
+        assert_eq!(
+            state.due(Instant::now(), Duration::from_secs(1), 10),
+            Due::Exit
+        );
+    }
+
+    #[test]
+    fn finishing_counts_events_on_disk_only_as_abandoned() {
+        let mut state = state_with(2);
+        state.admit_spilled();
+        assert_eq!(state.finish("at shutdown"), 3);
+        assert_eq!((state.spilled(), state.pending()), (0, 0));
+        state.load(vec![item(7)]);
+        assert_eq!(state.pending(), 0, "nothing joins a finished queue");
+    }
+
     #[test]
     fn finishing_abandons_what_is_left_once() {
         let mut state = state_with(5);
