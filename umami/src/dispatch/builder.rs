@@ -12,6 +12,7 @@ use super::batch::MAX_BATCH_ITEMS;
 use super::dispatcher::Dispatcher;
 use super::settings::{OverflowPolicy, Settings};
 use super::shared::Shared;
+use super::spool::{Spool, SpoolConfig};
 use super::worker;
 
 /// The most requests a dispatcher may have under way at once (a tokio semaphore's limit).
@@ -38,6 +39,7 @@ const MAX_CONCURRENCY: usize = tokio::sync::Semaphore::MAX_PERMITS;
 pub struct DispatcherBuilder {
     client: Client,
     settings: Settings,
+    spool: Option<SpoolConfig>,
 }
 
 impl Dispatcher {
@@ -47,6 +49,7 @@ impl Dispatcher {
         DispatcherBuilder {
             client,
             settings: Settings::default(),
+            spool: None,
         }
     }
 }
@@ -196,13 +199,33 @@ impl DispatcherBuilder {
         self
     }
 
+    /// Keeps every accepted event in a durable on-disk spool until Umami acknowledged it or
+    /// it failed for good, and sends what an earlier process left there: see
+    /// [`spool`](super::spool). Default: none (events live in memory only).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
+    /// use umami::dispatch::SpoolConfig;
+    /// let dispatcher = umami::Dispatcher::builder(client)
+    ///     .spool(SpoolConfig::new("/var/lib/app/umami-spool"))
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn spool(mut self, config: SpoolConfig) -> Self {
+        self.spool = Some(config);
+        self
+    }
+
     /// Checks the settings and starts the worker task.
     ///
     /// # Errors
     /// [`Error::Validation`](crate::Error::Validation) for a zero capacity, batch size, concurrency or timeout, a batch
     /// size above 500, or a concurrency above tokio's semaphore limit (`usize::MAX >> 3`);
     /// [`Error::OperationNotAllowed`](crate::Error::OperationNotAllowed) outside a tokio runtime (from synchronous code, enter
-    /// one first: `let _guard = runtime.enter();`).
+    /// one first: `let _guard = runtime.enter();`); with a [`spool`](Self::spool),
+    /// [`Error::Validation`](crate::Error::Validation) for a `max_bytes` below 64 KiB or a
+    /// `segment_bytes` out of 4 KiB to 1 GiB, and [`Error::Spool`](crate::Error::Spool)
+    /// when the directory is locked by another dispatcher or cannot be read or written.
     pub fn build(self) -> Result<Dispatcher, Error> {
         let s = &self.settings;
         let positive = |field: &'static str, value: usize| {
@@ -247,7 +270,33 @@ impl DispatcherBuilder {
                 "a Dispatcher runs its worker on tokio: build it inside a tokio runtime",
             )
         })?;
-        let shared = Arc::new(Shared::new(self.client, self.settings));
+        let spool = match self.spool {
+            None => None,
+            Some(config) => {
+                if config.max_bytes < 64 * 1024 {
+                    return Err(ValidationError::new(
+                        "max_bytes",
+                        format!("{} bytes is below the minimum of 65536", config.max_bytes),
+                    )
+                    .into());
+                }
+                if !(4096..=1024 * 1024 * 1024).contains(&config.segment_bytes) {
+                    return Err(ValidationError::new(
+                        "segment_bytes",
+                        format!(
+                            "{} bytes is outside 4096 to 1073741824",
+                            config.segment_bytes
+                        ),
+                    )
+                    .into());
+                }
+                Some(Spool::open(config)?)
+            }
+        };
+        let shared = Arc::new(Shared::with_spool(self.client, self.settings, spool));
+        if let Some(spool) = &shared.spool {
+            spool.start(Arc::downgrade(&shared))?;
+        }
         let worker = runtime.spawn(worker::run(shared.clone()));
         Ok(Dispatcher::start(shared, worker))
     }

@@ -36,6 +36,9 @@ pub enum TrackError {
     /// it ran on shut down: no more events are accepted.
     #[error("the Umami dispatcher is shut down: event not accepted")]
     Closed,
+    /// The [spool](super::spool) could not write the event (disk error): nothing was accepted.
+    #[error("the Umami dispatcher's spool could not store the event: {0}")]
+    Spool(#[from] super::spool::SpoolError),
 }
 
 /// Sends hits in the background, in batches, with retries: see the [module docs](super).
@@ -150,6 +153,7 @@ impl Dispatcher {
                 shared.note_refused_closed();
                 Err(TrackError::Closed)
             }
+            Admission::Spool(error) => Err(TrackError::Spool(error)),
             Admission::Full => {
                 let capacity = shared.settings.capacity;
                 if shared.first_drop() {
@@ -271,7 +275,6 @@ impl Dispatcher {
         }
     }
 
-    #[cfg(test)]
     pub(crate) fn shared(&self) -> &Arc<Shared> {
         &self.handle.shared
     }

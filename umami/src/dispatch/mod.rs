@@ -75,6 +75,12 @@
 //! and distinct id (about 400 bytes for the README's example event: 100,000 queued events
 //! grow the process by about 39 MiB, measured by `tests/dispatch_memory.rs`).
 //!
+//! # Surviving a crash
+//! With a [`spool`](DispatcherBuilder::spool), every accepted event is also written to disk
+//! before `track` returns and leaves it once settled; a restarted dispatcher sends what an
+//! earlier process left. Then `capacity` bounds memory only, and events beyond it wait on
+//! disk: see [`spool`].
+//!
 //! # Retries
 //! See [`RetryPolicy`]. A 429 or 503 with a `Retry-After` header (seconds or an HTTP date)
 //! waits that long, on batches and single sends alike ([`Error::retry_after`](crate::Error::retry_after)). A batch waiting for its retry keeps its request slot
@@ -96,6 +102,7 @@
 //! | per-visitor cache tokens | `tokens.rs` |
 //! | the bot check before queueing, [`BotPolicy`] (feature `bot-filter`) | `bots.rs` |
 //! | [`DispatcherStats`], [`ShutdownReport`] | `stats.rs` |
+//! | the durable on-disk [`spool`]: segment log, recovery, group commit | `spool/` |
 
 mod batch;
 #[cfg(feature = "bot-filter")]
@@ -105,6 +112,7 @@ mod dispatcher;
 mod queue;
 mod settings;
 mod shared;
+pub mod spool;
 mod stats;
 mod tokens;
 mod worker;
@@ -120,6 +128,7 @@ pub use bots::BotPolicy;
 pub use builder::DispatcherBuilder;
 pub use dispatcher::{Dispatcher, ShutdownGuard, TrackError};
 pub use settings::OverflowPolicy;
+pub use spool::{Durability, SpoolConfig, SpoolError, SpoolStats};
 pub use stats::{DispatcherStats, FailReason, FailedStats, Failure, ShutdownReport};
 
 #[cfg(test)]

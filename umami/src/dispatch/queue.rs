@@ -36,6 +36,8 @@ pub(crate) enum Admission {
     Full,
     /// Closed: nothing is accepted any more.
     Closed,
+    /// The spool could not write the event: nothing was accepted.
+    Spool(super::spool::SpoolError),
 }
 
 /// What the worker should do next.
@@ -64,17 +66,102 @@ pub(crate) struct State {
     waiters: Vec<(u64, oneshot::Sender<()>)>,
     closed: bool,
     finished: bool,
+    /// Spool: accepted events held on disk only (not in `queue`), all with higher seqs than
+    /// the queued ones; the lowest of them is at least `spill_next`.
+    spilled: u64,
+    spill_next: u64,
     pub(crate) counters: Counters,
 }
 
 impl State {
-    /// Events held: queued or in flight.
+    /// Events held: queued (in memory or, with a spool, on disk only) or in flight.
     pub(crate) fn pending(&self) -> u64 {
+        self.queue.len() as u64 + self.in_flight + self.spilled
+    }
+
+    /// Events waiting for a request, in memory or on disk only.
+    pub(crate) fn queued(&self) -> u64 {
+        self.queue.len() as u64 + self.spilled
+    }
+
+    /// Spool: events held in memory (queued or in flight).
+    pub(crate) fn in_memory(&self) -> u64 {
         self.queue.len() as u64 + self.in_flight
     }
 
-    pub(crate) fn queued(&self) -> u64 {
+    /// Spool: events queued in memory.
+    pub(crate) fn queued_in_memory(&self) -> u64 {
         self.queue.len() as u64
+    }
+
+    /// Spool: events held on disk only.
+    pub(crate) fn spilled(&self) -> u64 {
+        self.spilled
+    }
+
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed
+    }
+
+    /// The seq the next admitted event gets (the spool writes it in its record).
+    pub(crate) fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    /// Spool: continue the numbering of the spool's earlier runs.
+    pub(crate) fn start_at(&mut self, seq: u64) {
+        self.next_seq = self.next_seq.max(seq);
+        self.flush_upto = self.flush_upto.max(seq);
+        self.spill_next = self.spill_next.max(seq);
+    }
+
+    /// Spool: `events` recovered from disk, the lowest with seq `first`: counted as tracked,
+    /// held on disk only until read back.
+    pub(crate) fn recover(&mut self, events: u64, first: u64) {
+        if events == 0 {
+            return;
+        }
+        self.counters.tracked += events;
+        self.spilled += events;
+        self.spill_next = first;
+    }
+
+    /// Spool: accepts an event that stays on disk only for now (takes the next seq).
+    pub(crate) fn admit_spilled(&mut self) -> Admission {
+        if self.closed {
+            return Admission::Closed;
+        }
+        if self.spilled == 0 {
+            self.spill_next = self.next_seq;
+        }
+        self.next_seq += 1;
+        self.counters.tracked += 1;
+        self.spilled += 1;
+        Admission::Queued { wake: false }
+    }
+
+    /// Spool: events read back from disk, in seq order, join the queue.
+    pub(crate) fn load(&mut self, items: Vec<Item>) {
+        if self.finished {
+            return;
+        }
+        let n = items.len() as u64;
+        if let Some(last) = items.last() {
+            self.spill_next = last.seq + 1;
+        }
+        self.spilled = self.spilled.saturating_sub(n);
+        self.queue.extend(items);
+    }
+
+    /// Spool: `events` held on disk only fail for good (expired, unreadable).
+    pub(crate) fn fail_spilled(&mut self, reason: FailReason, events: u64, message: String) {
+        if self.finished {
+            return;
+        }
+        let events = events.min(self.spilled);
+        self.spilled -= events;
+        self.counters.fail(reason, events, message);
+        self.wake_waiters();
     }
 
     pub(crate) fn in_flight(&self) -> u64 {
@@ -85,7 +172,8 @@ impl State {
     fn lowest_unsettled(&self) -> u64 {
         let queued = self.queue.front().map(|i| i.seq);
         let sending = self.oldest.first().map(|&(seq, _)| seq);
-        [queued, sending]
+        let on_disk = (self.spilled > 0).then_some(self.spill_next);
+        [queued, sending, on_disk]
             .into_iter()
             .flatten()
             .min()
@@ -152,7 +240,7 @@ impl State {
     /// Whether the worker should send now, wait, or finish.
     pub(crate) fn due(&self, now: Instant, flush_interval: Duration, max_batch_size: usize) -> Due {
         match self.queue.front() {
-            None if self.closed => Due::Exit,
+            None if self.closed && self.spilled == 0 => Due::Exit,
             None => Due::Wait(None),
             Some(front) => {
                 // `None`: an interval too long to be represented, i.e. never.
@@ -259,6 +347,7 @@ impl State {
             format!("{left} events not delivered {reason}"),
         );
         self.queue.clear();
+        self.spilled = 0;
         self.batches.clear();
         self.oldest.clear();
         self.in_flight = 0;
@@ -393,6 +482,71 @@ mod tests {
             "released"
         );
         assert!(state.flush_waiter().is_none(), "nothing left to wait for");
+    }
+
+    fn item(seq: u64) -> Item {
+        Item {
+            seq,
+            hit: hit(10),
+            enqueued: Instant::now(),
+        }
+    }
+
+    #[test]
+    fn events_on_disk_only_count_as_queued_and_hold_flushes_until_loaded_and_settled() {
+        let mut state = State::default();
+        state.start_at(100);
+        state.recover(3, 40); // seqs 40, 41, 45 left by an earlier run
+        assert_eq!(
+            (state.counters.tracked, state.queued(), state.pending()),
+            (3, 3, 3)
+        );
+        assert_eq!(state.next_seq(), 100);
+        assert_eq!(state.admit_spilled(), Admission::Queued { wake: false });
+        assert_eq!(
+            (state.spilled(), state.in_memory(), state.next_seq()),
+            (4, 0, 101)
+        );
+        let mut waiter = state.flush_waiter().unwrap();
+        // Nothing in memory: the worker waits for the reader, it does not exit even closed.
+        state.close();
+        assert_eq!(
+            state.due(Instant::now(), Duration::from_secs(1), 10),
+            Due::Wait(None)
+        );
+        state.load(vec![item(40), item(41), item(45)]);
+        assert_eq!((state.spilled(), state.queued_in_memory()), (1, 3));
+        let (id, items) = state.take_batch(10, usize::MAX).unwrap();
+        assert_eq!(
+            items.iter().map(|i| i.seq).collect::<Vec<_>>(),
+            vec![40, 41, 45]
+        );
+        state.settle(id, 3, Vec::new());
+        assert!(
+            waiter
+                .try_recv()
+                .is_err_and(|e| e == oneshot::error::TryRecvError::Empty),
+            "seq 100 is still on disk"
+        );
+        state.fail_spilled(FailReason::Expired, 1, "old".into());
+        assert_eq!(waiter.try_recv(), Err(oneshot::error::TryRecvError::Closed));
+        let c = &state.counters;
+        assert_eq!((c.tracked, c.sent, c.failed.expired), (4, 3, 1));
+        assert_eq!(state.pending(), 0);
+        assert_eq!(
+            state.due(Instant::now(), Duration::from_secs(1), 10),
+            Due::Exit
+        );
+    }
+
+    #[test]
+    fn finishing_counts_events_on_disk_only_as_abandoned() {
+        let mut state = state_with(2);
+        state.admit_spilled();
+        assert_eq!(state.finish("at shutdown"), 3);
+        assert_eq!((state.spilled(), state.pending()), (0, 0));
+        state.load(vec![item(7)]);
+        assert_eq!(state.pending(), 0, "nothing joins a finished queue");
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::hit::PreparedHit;
 
 use super::queue::{Admission, Due, Item, State};
 use super::settings::Settings;
+use super::spool::Spool;
 use super::stats::{DispatcherStats, FailReason};
 use super::tokens::CacheTokens;
 
@@ -35,27 +36,35 @@ pub(crate) struct Shared {
     unknown_websites: Mutex<HashSet<Box<str>>>,
     #[cfg(feature = "bot-filter")]
     bots: super::bots::BotCheck,
+    /// The on-disk spool, when configured.
+    pub(crate) spool: Option<Spool>,
 }
 
 impl Shared {
-    pub(crate) fn new(client: Client, settings: Settings) -> Self {
+    /// With a spool: its recovered events are counted and wait on disk to be read back.
+    pub(crate) fn with_spool(client: Client, settings: Settings, spool: Option<Spool>) -> Self {
+        let mut state = State::default();
+        if let Some(spool) = &spool {
+            spool.prime(&mut state);
+        }
         Shared {
             batch_endpoint: AtomicBool::new(settings.use_batch_endpoint),
             batch_bytes: AtomicUsize::new(settings.max_batch_bytes),
             tokens: Mutex::new(CacheTokens::new(settings.visitor_cache_capacity)),
             client,
             settings,
-            state: Mutex::new(State::default()),
+            state: Mutex::new(state),
             wake: Notify::new(),
             warned_drop: AtomicBool::new(false),
             last_error: Mutex::new(None),
             unknown_websites: Mutex::new(HashSet::new()),
             #[cfg(feature = "bot-filter")]
             bots: super::bots::BotCheck::default(),
+            spool,
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, State> {
+    pub(super) fn lock(&self) -> MutexGuard<'_, State> {
         // A panic while holding the lock leaves counters that still add up (every update is
         // a few plain assignments), so keep going.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
@@ -86,6 +95,13 @@ impl Shared {
         #[cfg(not(feature = "bot-filter"))]
         let checked = false;
         let hit = hit.into_wire(checked);
+        if let Some(spool) = &self.spool {
+            let admission = spool.enqueue(self, hit);
+            if admission == (Admission::Queued { wake: true }) {
+                self.wake.notify_one();
+            }
+            return admission;
+        }
         let admission = self.lock().admit(
             hit,
             Instant::now(),
@@ -109,7 +125,11 @@ impl Shared {
     }
 
     pub(crate) fn due(&self, now: Instant) -> Due {
-        self.lock().due(
+        let state = self.lock();
+        if let Some(spool) = &self.spool {
+            spool.maybe_refill(&state, self.settings.capacity, self.settings.max_batch_size);
+        }
+        state.due(
             now,
             self.settings.flush_interval,
             self.settings.max_batch_size,
@@ -118,10 +138,31 @@ impl Shared {
 
     /// Moves the next batch from the queue to in flight.
     pub(crate) fn take_batch(&self) -> Option<(u64, Vec<Item>)> {
-        self.lock().take_batch(
+        let batch = self.lock().take_batch(
             self.settings.max_batch_size,
             self.batch_bytes.load(Ordering::Relaxed),
-        )
+        );
+        if let (Some(spool), Some((_, items))) = (&self.spool, &batch) {
+            spool.attempted(items);
+        }
+        batch
+    }
+
+    /// Spool: these events are delivered or failed for good, so they leave the spool (a
+    /// no-op without one). Called next to every [`settle`](Self::settle) of the worker.
+    pub(crate) fn spool_settled<'a>(&self, items: impl IntoIterator<Item = &'a Item>) {
+        if self.spool.is_some() {
+            self.spool_settled_seqs(items.into_iter().map(|i| i.seq).collect());
+        }
+    }
+
+    /// [`spool_settled`](Self::spool_settled) by seq.
+    pub(crate) fn spool_settled_seqs(&self, seqs: Vec<u64>) {
+        if let Some(spool) = &self.spool {
+            spool.settled(seqs);
+            let state = self.lock();
+            spool.maybe_refill(&state, self.settings.capacity, self.settings.max_batch_size);
+        }
     }
 
     /// Records the fate of `sent + failures` events of batch `batch`.
@@ -240,7 +281,12 @@ impl Shared {
     }
 
     pub(crate) fn snapshot(&self) -> DispatcherStats {
+        // The spool's log before the state: the lock order of `track`.
+        let mut spool = self.spool.as_ref().map(Spool::stats);
         let state = self.lock();
+        if let Some(spool) = &mut spool {
+            spool.on_disk_only = state.spilled();
+        }
         let c = &state.counters;
         DispatcherStats {
             tracked: c.tracked,
@@ -257,6 +303,7 @@ impl Shared {
             requests: c.requests,
             batch_endpoint: self.batch_endpoint.load(Ordering::Relaxed),
             recent_failures: c.recent_failures.iter().cloned().collect(),
+            spool,
         }
     }
 }

@@ -29,11 +29,16 @@ pub enum FailReason {
     /// Umami does not know the event's website id ("Website not found."): a configuration
     /// error, reported once; later events for that website fail at once, without a request.
     UnknownWebsite,
+    /// Read back from the spool after its [`max_age`](super::SpoolConfig::max_age): not sent.
+    Expired,
+    /// Counted on the spool's disk but unreadable when read back (its file damaged or removed
+    /// while the dispatcher ran).
+    Damaged,
 }
 
 impl FailReason {
     /// Every reason, in the order reports list them.
-    pub const ALL: [FailReason; 7] = [
+    pub const ALL: [FailReason; 9] = [
         FailReason::Rejected,
         FailReason::UnknownWebsite,
         FailReason::BotFiltered,
@@ -41,6 +46,8 @@ impl FailReason {
         FailReason::UnexpectedResponse,
         FailReason::Abandoned,
         FailReason::Disabled,
+        FailReason::Expired,
+        FailReason::Damaged,
     ];
 }
 
@@ -54,6 +61,8 @@ impl fmt::Display for FailReason {
             FailReason::Abandoned => "abandoned at shutdown",
             FailReason::Disabled => "tracking disabled before sending",
             FailReason::UnknownWebsite => "website unknown to the server",
+            FailReason::Expired => "expired in the spool",
+            FailReason::Damaged => "damaged in the spool",
         })
     }
 }
@@ -76,6 +85,10 @@ pub struct FailedStats {
     pub disabled: u64,
     /// See [`FailReason::UnknownWebsite`].
     pub unknown_website: u64,
+    /// See [`FailReason::Expired`].
+    pub expired: u64,
+    /// See [`FailReason::Damaged`].
+    pub damaged: u64,
 }
 
 impl FailedStats {
@@ -88,6 +101,8 @@ impl FailedStats {
             + self.abandoned
             + self.disabled
             + self.unknown_website
+            + self.expired
+            + self.damaged
     }
 
     /// The count for one reason.
@@ -100,6 +115,8 @@ impl FailedStats {
             FailReason::Abandoned => self.abandoned,
             FailReason::Disabled => self.disabled,
             FailReason::UnknownWebsite => self.unknown_website,
+            FailReason::Expired => self.expired,
+            FailReason::Damaged => self.damaged,
         }
     }
 
@@ -112,6 +129,8 @@ impl FailedStats {
             FailReason::Abandoned => &mut self.abandoned,
             FailReason::Disabled => &mut self.disabled,
             FailReason::UnknownWebsite => &mut self.unknown_website,
+            FailReason::Expired => &mut self.expired,
+            FailReason::Damaged => &mut self.damaged,
         };
         *slot += n;
     }
@@ -170,6 +189,9 @@ pub struct DispatcherStats {
     pub batch_endpoint: bool,
     /// The last failures (at most 32), oldest first.
     pub recent_failures: Vec<Failure>,
+    /// The spool's figures; `None` without a
+    /// [`spool`](super::DispatcherBuilder::spool).
+    pub spool: Option<super::SpoolStats>,
 }
 
 /// What [`Dispatcher::shutdown`](super::Dispatcher::shutdown) reports.
@@ -224,6 +246,13 @@ impl fmt::Display for ShutdownReport {
                 f,
                 ", refused at track: {} invalid, {} after shutdown",
                 s.refused_invalid, s.refused_closed
+            )?;
+        }
+        if let Some(spool) = &s.spool {
+            write!(
+                f,
+                ", spool: {} pending on disk, {} recovered, {} corrupt skipped",
+                spool.pending, spool.recovered, spool.corrupt_skipped
             )?;
         }
         if self.timed_out {
@@ -287,6 +316,7 @@ mod tests {
                 requests: 3,
                 batch_endpoint: true,
                 recent_failures: Vec::new(),
+                spool: None,
             },
             timed_out: false,
             elapsed: Duration::ZERO,

@@ -110,6 +110,7 @@ async fn send_batch(
         if !shared.client.is_enabled() {
             items.extend(parts.drain(..).flatten());
             let n = items.len() as u64;
+            shared.spool_settled(&items);
             shared.settle(
                 id,
                 0,
@@ -135,8 +136,7 @@ async fn send_batch(
         let reply = match shared.client.exchange(request).await {
             Ok(reply) => reply,
             Err(error) => {
-                let n = items.len() as u64;
-                if !retry_or_settle(&shared, &mut retrier, id, n, &error).await {
+                if !retry_or_settle(&shared, &mut retrier, id, &items, &error).await {
                     items = Vec::new();
                 }
                 continue;
@@ -151,6 +151,7 @@ async fn send_batch(
                 Err(message) => {
                     tracing::warn!(%message, "umami batch answer not understood");
                     let n = items.len() as u64;
+                    shared.spool_settled(&items);
                     shared.settle(id, 0, vec![(FailReason::UnexpectedResponse, n, message)]);
                     items = Vec::new();
                 }
@@ -182,23 +183,24 @@ async fn send_batch(
             continue;
         }
         tracing::debug!(attempt, status, "umami batch answered with an error");
-        let n = items.len() as u64;
-        if !retry_or_settle(&shared, &mut retrier, id, n, &reply.status_error()).await {
+        if !retry_or_settle(&shared, &mut retrier, id, &items, &reply.status_error()).await {
             items = Vec::new();
         }
     }
 }
 
-/// After an attempt of `events` events failed with `error`: either waits for the retry and
+/// After an attempt of `items` failed with `error`: either waits for the retry and
 /// counts the re-send (`true`: send them again), or settles them as failed with the reason
-/// (`false`). The one retry decision of the dispatcher's requests.
+/// (`false`; they leave the spool, if any). The one retry decision of the dispatcher's
+/// requests.
 async fn retry_or_settle(
     shared: &Shared,
     retrier: &mut Retrier<'_>,
     id: u64,
-    events: u64,
+    items: &[Item],
     error: &Error,
 ) -> bool {
+    let events = items.len() as u64;
     // A failure's message is the server's own text for an answer, the error otherwise.
     let message = match error {
         Error::Status { message, .. } => message.clone(),
@@ -208,6 +210,7 @@ async fn retry_or_settle(
     let Some(outcome) = AttemptOutcome::of_error(error) else {
         // Never sent, or nothing a retry can change: fail at once, no duplicate counted.
         tracing::warn!(events, %message, "umami send failed for good");
+        shared.spool_settled(items);
         shared.settle(id, 0, vec![(FailReason::Rejected, events, message)]);
         return false;
     };
@@ -221,6 +224,7 @@ async fn retry_or_settle(
         None => {
             let reason = failure_reason(&outcome);
             tracing::warn!(events, %reason, %message, "umami request failed");
+            shared.spool_settled(items);
             shared.settle(id, 0, vec![(reason, events, message)]);
             false
         }
@@ -241,7 +245,11 @@ async fn settle_answer(
     let mut again = Vec::new();
     let mut again_status = 0;
     let mut again_message = String::new();
+    let mut done = Vec::new();
     for (item, outcome) in items.into_iter().zip(outcomes) {
+        if !matches!(outcome, ItemOutcome::Retry { .. }) {
+            done.push(item.seq);
+        }
         match outcome {
             ItemOutcome::Stored => sent += 1,
             ItemOutcome::Rejected(message) if is_website_not_found(&message) => {
@@ -274,6 +282,7 @@ async fn settle_answer(
             "umami rejected events of a batch"
         );
     }
+    shared.spool_settled_seqs(done);
     shared.settle(id, sent, failures);
     if again.is_empty() {
         return again;
@@ -283,7 +292,7 @@ async fn settle_answer(
         message: again_message,
         retry_after: None,
     };
-    if retry_or_settle(shared, retrier, id, again.len() as u64, &error).await {
+    if retry_or_settle(shared, retrier, id, &again, &error).await {
         again
     } else {
         Vec::new()
@@ -330,6 +339,7 @@ async fn send_one(shared: Arc<Shared>, id: u64, item: Item, _permit: OwnedSemaph
     loop {
         if !shared.client.is_enabled() {
             let message = "tracking was disabled before the event was sent".to_owned();
+            shared.spool_settled([&item]);
             shared.settle(id, 0, vec![(FailReason::Disabled, 1, message)]);
             return;
         }
@@ -345,15 +355,18 @@ async fn send_one(shared: Arc<Shared>, id: u64, item: Item, _permit: OwnedSemaph
                 if let (Some(visitor), Some(token)) = (visitor, response.cache()) {
                     shared.store_cache_token(visitor, token);
                 }
+                shared.spool_settled([&item]);
                 shared.settle(id, 1, Vec::new());
                 return;
             }
             Err(Error::BotFiltered) => {
                 let message = Error::BotFiltered.to_string();
+                shared.spool_settled([&item]);
                 shared.settle(id, 0, vec![(FailReason::BotFiltered, 1, message)]);
                 return;
             }
             Err(Error::UnexpectedResponse(message)) => {
+                shared.spool_settled([&item]);
                 shared.settle(id, 0, vec![(FailReason::UnexpectedResponse, 1, message)]);
                 return;
             }
@@ -364,12 +377,21 @@ async fn send_one(shared: Arc<Shared>, id: u64, item: Item, _permit: OwnedSemaph
             }) if is_website_not_found(&message) => {
                 report_unknown_website(&shared, &item.hit.website);
                 let message = unknown_website_text(&item.hit.website);
+                shared.spool_settled([&item]);
                 shared.settle(id, 0, vec![(FailReason::UnknownWebsite, 1, message)]);
                 return;
             }
             Err(error) => error,
         };
-        if !retry_or_settle(&shared, &mut retrier, id, 1, &error).await {
+        if !retry_or_settle(
+            &shared,
+            &mut retrier,
+            id,
+            std::slice::from_ref(&item),
+            &error,
+        )
+        .await
+        {
             return;
         }
     }
@@ -406,6 +428,7 @@ fn fail_unknown_websites(shared: &Shared, id: u64, items: Vec<Item>) -> Vec<Item
         .partition(|item| shared.is_unknown_website(&item.hit.website));
     if let Some(first) = unknown.first() {
         let message = unknown_website_text(&first.hit.website);
+        shared.spool_settled(&unknown);
         shared.settle(
             id,
             0,

@@ -1,0 +1,465 @@
+//! The dispatcher's side of the spool: admission (`track` writes the record, then queues the
+//! event in memory or leaves it on disk only), marks for attempts and settlements, reading
+//! events back into the queue, and the figures for `stats()`.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use crate::hit::WireHit;
+
+use super::super::queue::{Admission, Item, State};
+use super::super::shared::Shared;
+use super::super::stats::FailReason;
+use super::format::{AckKind, EventRecord};
+use super::lock::DirLock;
+use super::log::{AppendError, Log, Recovered, read_events};
+use super::{Durability, SpoolConfig, SpoolError, SpoolStats, thread};
+
+/// The most records read back from disk in one go.
+const READ_CHUNK: u64 = 4096;
+
+/// What the spool's threads and the dispatcher share.
+#[derive(Debug)]
+pub(crate) struct Core {
+    pub(crate) log: Mutex<Log>,
+    pub(crate) config: SpoolConfig,
+    /// Wakes the group-commit thread.
+    pub(crate) sync_wanted: Condvar,
+    /// How many appends are synced to disk (compared with [`Log::appended`]).
+    pub(crate) synced: tokio::sync::watch::Sender<u64>,
+    pub(crate) stop: AtomicBool,
+    pub(crate) syncs: AtomicU64,
+    refilling: AtomicBool,
+}
+
+impl Core {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Log> {
+        self.log.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// An open spool, owned by the dispatcher's [`Shared`].
+#[derive(Debug)]
+pub(crate) struct Spool {
+    pub(crate) core: Arc<Core>,
+    refill: Mutex<Option<mpsc::Sender<()>>>,
+    pub(crate) recovered: Recovered,
+    _lock: DirLock,
+}
+
+impl Drop for Spool {
+    fn drop(&mut self) {
+        // The group-commit thread syncs what is left and ends; the reader ends when its
+        // channel closes. No I/O here.
+        self.core.stop.store(true, Ordering::Relaxed);
+        self.core.sync_wanted.notify_all();
+    }
+}
+
+fn unix_ms(at: SystemTime) -> u64 {
+    at.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+impl Spool {
+    /// Locks and opens the directory (creating it), recovering what an earlier process left.
+    pub(crate) fn open(config: SpoolConfig) -> Result<Spool, SpoolError> {
+        std::fs::create_dir_all(&config.dir)
+            .map_err(|e| SpoolError::io("creating the directory", &config.dir, &e))?;
+        let lock = DirLock::acquire(&config.dir)?;
+        let (mut log, recovered) = Log::open(&config)?;
+        log.track_dirty = config.durability == Durability::Sync;
+        if recovered.events > 0 || recovered.corrupt > 0 {
+            tracing::info!(
+                events = recovered.events,
+                possible_duplicates = recovered.possible_duplicates,
+                corrupt_skipped = recovered.corrupt,
+                dir = %config.dir.display(),
+                "umami spool: recovered events of an earlier run"
+            );
+        }
+        let (synced, _) = tokio::sync::watch::channel(0);
+        Ok(Spool {
+            core: Arc::new(Core {
+                log: Mutex::new(log),
+                config,
+                sync_wanted: Condvar::new(),
+                synced,
+                stop: AtomicBool::new(false),
+                syncs: AtomicU64::new(0),
+                refilling: AtomicBool::new(false),
+            }),
+            refill: Mutex::new(None),
+            recovered,
+            _lock: lock,
+        })
+    }
+
+    /// Starts the spool's threads (the reader needs the dispatcher's state, hence `shared`).
+    pub(crate) fn start(&self, shared: Weak<Shared>) -> Result<(), SpoolError> {
+        let sender = thread::spawn_reader(self.core.clone(), shared)?;
+        *self.refill.lock().unwrap_or_else(|e| e.into_inner()) = Some(sender);
+        if self.core.config.durability == Durability::Sync {
+            thread::spawn_syncer(self.core.clone())?;
+        }
+        Ok(())
+    }
+
+    /// Sets up the queue for the recovered events (all on disk only, read back in order).
+    pub(crate) fn prime(&self, state: &mut State) {
+        let log = self.core.lock();
+        state.start_at(log.run_start);
+        state.recover(self.recovered.events, self.recovered.first_seq);
+        state.counters.possible_duplicates += self.recovered.possible_duplicates;
+    }
+
+    /// `track`'s path with a spool: under the log's and the queue's locks (so that the
+    /// log's order is the queue's), write the record, then queue it in memory, or leave it
+    /// on disk only when memory holds `capacity` events or older ones wait on disk.
+    pub(crate) fn enqueue(&self, shared: &Shared, hit: WireHit) -> Admission {
+        let created_ms = unix_ms(SystemTime::now());
+        let mut log = self.core.lock();
+        let mut state = shared.lock();
+        if state.is_closed() {
+            return Admission::Closed;
+        }
+        let seq = state.next_seq();
+        let position = match log.append(
+            seq,
+            created_ms,
+            (hit.has_user_agent, hit.user_agent_checked),
+            hit.distinct_id.as_deref(),
+            &hit.body,
+        ) {
+            Ok(position) => position,
+            Err(AppendError::Full) => {
+                state.counters.dropped += 1;
+                return Admission::Full;
+            }
+            Err(AppendError::Io(error)) => return Admission::Spool(error),
+        };
+        let capacity = shared.settings.capacity as u64;
+        let admission = if state.spilled() > 0 || state.in_memory() >= capacity {
+            if log.read_cursor.is_none() {
+                log.read_cursor = Some(position);
+            }
+            state.admit_spilled()
+        } else {
+            state.admit(
+                hit,
+                Instant::now(),
+                shared.settings.capacity,
+                shared.settings.max_batch_size,
+            )
+        };
+        // No wake-up per event: under load the group commit syncs back to back (a group is
+        // what was written during the previous sync), idle it looks every `sync_interval`.
+        admission
+    }
+
+    /// A request is about to carry these events: mark them, so that a crash before their
+    /// settlement counts them as possible duplicates on recovery.
+    pub(crate) fn attempted(&self, items: &[Item]) {
+        let seqs = items.iter().map(|i| i.seq).collect();
+        if let Err(error) = self.core.lock().mark(AckKind::Attempted, seqs) {
+            tracing::warn!(%error, "umami spool: could not mark a request");
+        }
+    }
+
+    /// These events are delivered or failed for good: they leave the spool.
+    pub(crate) fn settled(&self, seqs: Vec<u64>) {
+        let mut log = self.core.lock();
+        if let Err(error) = log.mark(AckKind::Settled, seqs) {
+            tracing::warn!(%error, "umami spool: could not record settled events (they may be sent again after a restart)");
+        }
+    }
+
+    /// Asks the reader thread for more events from disk when memory runs low: nothing is
+    /// queued in memory, or room for a batch has freed up and less than a batch is queued.
+    pub(crate) fn maybe_refill(&self, state: &State, capacity: usize, batch: usize) {
+        let spilled = state.spilled();
+        if spilled == 0 {
+            return;
+        }
+        let room = (capacity as u64).saturating_sub(state.in_memory());
+        let queued = state.queued_in_memory();
+        let step = (batch as u64).min(spilled).max(1);
+        if room == 0 || (queued > 0 && (room < step || queued >= batch as u64)) {
+            return;
+        }
+        if self.core.refilling.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let sender = self.refill.lock().unwrap_or_else(|e| e.into_inner());
+        if sender.as_ref().is_none_or(|s| s.send(()).is_err()) {
+            self.core.refilling.store(false, Ordering::Release);
+        }
+    }
+
+    /// Resolves once every event appended so far is synced to disk ([`Durability::Sync`]);
+    /// at once otherwise.
+    pub(crate) fn synced(&self) -> impl Future<Output = ()> + Send + 'static {
+        let target = if self.core.config.durability == Durability::Sync {
+            Some(self.core.lock().appended)
+        } else {
+            None
+        };
+        let mut receiver = self.core.synced.subscribe();
+        async move {
+            let Some(target) = target else { return };
+            // An error means the spool closed: its last sync ran or nothing is left to wait for.
+            let _ = receiver.wait_for(|&synced| synced >= target).await;
+        }
+    }
+
+    /// The spool's figures; `on_disk_only` is filled in by the caller (from the queue's
+    /// state, locked after the log: the lock order is log, then state).
+    pub(crate) fn stats(&self) -> SpoolStats {
+        let log = self.core.lock();
+        SpoolStats {
+            pending: log.pending,
+            on_disk_only: 0,
+            bytes: log.bytes(),
+            recovered: self.recovered.events,
+            recovered_possible_duplicates: self.recovered.possible_duplicates,
+            corrupt_skipped: log.corrupt,
+            syncs: self.core.syncs.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// Sets `payload.timestamp` (Unix seconds) to the creation time when the hit has none: an
+/// event sent after a restart lands when it happened. The bytes are the envelope this crate
+/// serialized (`{"type":..,"payload":{..}}`, payload last), so the key is spliced in before
+/// the payload's closing brace and every other byte stays as it was; bytes of another shape
+/// are sent unchanged.
+pub(crate) fn with_timestamp(body: Box<[u8]>, created_ms: u64) -> Box<[u8]> {
+    /// Reads only whether `payload.timestamp` is there (no allocation for the rest).
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        payload: PayloadProbe,
+    }
+    #[derive(serde::Deserialize)]
+    struct PayloadProbe {
+        timestamp: Option<serde::de::IgnoredAny>,
+    }
+    let Ok(probe) = serde_json::from_slice::<Probe>(&body) else {
+        return body;
+    };
+    // The envelope ends with the payload object: `...}}`, a payload never empty (`website`).
+    if probe.payload.timestamp.is_some() || !body.ends_with(b"}}") || body.ends_with(b"{}}") {
+        return body;
+    }
+    let cut = body.len() - 2;
+    let mut out = Vec::with_capacity(body.len() + 24);
+    out.extend_from_slice(&body[..cut]);
+    out.extend_from_slice(format!(",\"timestamp\":{}", created_ms / 1000).as_bytes());
+    out.extend_from_slice(b"}}");
+    out.into_boxed_slice()
+}
+
+/// The reader thread's work: moves events from disk into the queue until memory holds
+/// `capacity` or nothing waits on disk.
+pub(crate) fn refill(core: &Core, shared: &Shared) {
+    let capacity = shared.settings.capacity as u64;
+    let interval = shared.settings.flush_interval;
+    loop {
+        let (want, key, offset, limit, path, active, run_start) = {
+            let mut log = core.lock();
+            let state = shared.lock();
+            let want = state
+                .spilled()
+                .min(capacity.saturating_sub(state.in_memory()))
+                .min(READ_CHUNK);
+            if want == 0 {
+                return;
+            }
+            let Some((key, offset)) = log.read_cursor else {
+                // Nothing to read although events are counted on disk: cannot happen, but
+                // must not spin.
+                drop(state);
+                lose(
+                    &mut log,
+                    shared,
+                    "the spool lost track of its read position",
+                );
+                return;
+            };
+            (
+                want,
+                key,
+                offset,
+                log.segment_len(key),
+                log.segment_path(key),
+                log.is_active(key),
+                log.run_start,
+            )
+        };
+        let read = read_events(
+            &path,
+            offset,
+            limit,
+            usize::try_from(want).unwrap_or(4096),
+            |_| true,
+        );
+        let (records, damage, end) = match read {
+            Ok(read) => read,
+            Err(error) => {
+                tracing::warn!(%error, "umami spool: cannot read events back");
+                let mut log = core.lock();
+                lose(&mut log, shared, &error.to_string());
+                return;
+            }
+        };
+        let now_ms = unix_ms(SystemTime::now());
+        let max_age_ms = core
+            .config
+            .max_age
+            .map(|age| u64::try_from(age.as_millis()).unwrap_or(u64::MAX));
+        let mut log = core.lock();
+        if key >= run_start {
+            // Damage in segments of earlier runs was counted when the spool was opened.
+            log.corrupt += damage;
+        }
+        let mut items = Vec::with_capacity(records.len());
+        let mut expired = Vec::new();
+        let enqueued = Instant::now()
+            .checked_sub(interval)
+            .unwrap_or_else(Instant::now);
+        for record in records {
+            if !log.wanted(record.seq) {
+                continue;
+            }
+            if max_age_ms.is_some_and(|max| now_ms.saturating_sub(record.created_ms) > max) {
+                expired.push(record.seq);
+                continue;
+            }
+            items.push(to_item(record, run_start, enqueued));
+        }
+        // Where the reader goes on: the next segment once this one is read to its end.
+        let next = if end >= limit && !active {
+            log.next_segment(key).map(|next| (next, 0))
+        } else {
+            Some((key, end))
+        };
+        let progressed = end > offset || next != Some((key, offset));
+        let mut state = shared.lock();
+        let loaded = items.len();
+        state.load(items);
+        if !expired.is_empty() {
+            let n = expired.len() as u64;
+            let message = format!(
+                "{n} events older than the spool's max_age ({:?}) were not sent",
+                core.config.max_age.unwrap_or(Duration::ZERO)
+            );
+            tracing::warn!(events = n, "umami spool: expired events not sent");
+            state.fail_spilled(FailReason::Expired, n, message);
+        }
+        let still = state.spilled();
+        drop(state);
+        log.read_cursor = if still > 0 { next } else { None };
+        if next != Some((key, end)) {
+            log.passed(key);
+        }
+        if !expired.is_empty()
+            && let Err(error) = log.mark(AckKind::Settled, expired)
+        {
+            tracing::warn!(%error, "umami spool: could not record expired events");
+        }
+        if still > 0 && (!progressed || log.read_cursor.is_none()) {
+            lose(&mut log, shared, "damaged after the spool was opened");
+            drop(log);
+            shared.wake.notify_one();
+            return;
+        }
+        drop(log);
+        if loaded > 0 {
+            shared.wake.notify_one();
+        }
+    }
+}
+
+/// Events counted on disk that cannot be read back: failed as damaged, never a hang.
+fn lose(log: &mut Log, shared: &Shared, why: &str) {
+    let mut state = shared.lock();
+    let n = state.spilled();
+    if n == 0 {
+        return;
+    }
+    log.corrupt += 1;
+    log.read_cursor = None;
+    tracing::warn!(
+        events = n,
+        why,
+        "umami spool: events on disk could not be read back"
+    );
+    state.fail_spilled(
+        FailReason::Damaged,
+        n,
+        format!("{n} events could not be read back from the spool: {why}"),
+    );
+}
+
+fn to_item(record: EventRecord, run_start: u64, enqueued: Instant) -> Item {
+    let body = if record.seq < run_start {
+        with_timestamp(record.body, record.created_ms)
+    } else {
+        record.body
+    };
+    Item {
+        seq: record.seq,
+        hit: WireHit {
+            website: website_of(&body),
+            body,
+            distinct_id: record.distinct_id,
+            has_user_agent: record.has_user_agent,
+            user_agent_checked: record.user_agent_checked,
+        },
+        enqueued,
+    }
+}
+
+/// The website id of a hit's wire bytes: the crate writes `"website":"<uuid>"` as the
+/// payload's first key, so a scan finds it; a record without one gets an empty id (it then
+/// never matches a website the server said it does not know).
+fn website_of(body: &[u8]) -> Box<str> {
+    const KEY: &[u8] = b"\"website\":\"";
+    body.windows(KEY.len())
+        .position(|w| w == KEY)
+        .and_then(|at| {
+            let rest = &body[at + KEY.len()..];
+            let end = rest.iter().position(|&b| b == b'"')?;
+            std::str::from_utf8(&rest[..end]).ok()
+        })
+        .unwrap_or_default()
+        .into()
+}
+
+/// Called by the reader thread before a refill: requests made from now on send a message
+/// again, so none is lost while it works.
+pub(crate) fn refill_started(core: &Core) {
+    core.refilling.store(false, Ordering::Release);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timestamp_is_added_only_when_missing() {
+        let body: Box<[u8]> = br#"{"type":"event","payload":{"website":"w","name":"a"}}"#
+            .to_vec()
+            .into();
+        let out = with_timestamp(body, 1_700_000_000_999);
+        assert_eq!(
+            std::str::from_utf8(&out).unwrap(),
+            r#"{"type":"event","payload":{"website":"w","name":"a","timestamp":1700000000}}"#
+        );
+        let kept: Box<[u8]> = br#"{"type":"event","payload":{"timestamp":5}}"#.to_vec().into();
+        assert_eq!(&*with_timestamp(kept.clone(), 1_700_000_000_000), &*kept);
+        let garbage: Box<[u8]> = b"not json".to_vec().into();
+        assert_eq!(&*with_timestamp(garbage.clone(), 1), &*garbage);
+    }
+}
