@@ -5,6 +5,8 @@ use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::text::json_kind;
+
 /// A number, or the text of one; `null`, absent or empty text is `0`.
 pub(crate) fn num<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
     opt_num(d).map(Option::unwrap_or_default)
@@ -24,7 +26,7 @@ pub(crate) fn opt_num<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D:
         Value::Bool(b) => Ok(Some(if b { 1.0 } else { 0.0 })),
         other => Err(de::Error::custom(format!(
             "expected a number, found {}",
-            kind(&other)
+            json_kind(&other)
         ))),
     }
 }
@@ -61,7 +63,7 @@ where
         value @ Value::Array(_) => serde_json::from_value(value).map_err(de::Error::custom),
         other => Err(de::Error::custom(format!(
             "expected a list, found {}",
-            kind(&other)
+            json_kind(&other)
         ))),
     }
 }
@@ -74,17 +76,6 @@ pub(crate) fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
         Value::String(s) => matches!(s.as_str(), "true" | "1"),
         _ => false,
     })
-}
-
-pub(crate) fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// One page of a paged listing: `{"data": [...], "count", "page", "pageSize"}`. A bare list
@@ -121,7 +112,7 @@ impl<'de, T: de::DeserializeOwned> Deserialize<'de> for Page<T> {
                 Some(other) => {
                     return Err(de::Error::custom(format!(
                         "`data` should be a list, found {}",
-                        kind(&other)
+                        json_kind(&other)
                     )));
                 }
             },
@@ -129,7 +120,7 @@ impl<'de, T: de::DeserializeOwned> Deserialize<'de> for Page<T> {
             other => {
                 return Err(de::Error::custom(format!(
                     "expected a page, found {}",
-                    kind(&other)
+                    json_kind(&other)
                 )));
             }
         };

@@ -153,21 +153,11 @@ impl ServerError {
 /// `varchar(n)` of the session row.
 const SESSION_COLUMNS: [(&str, usize); 4] =
     [("id", 50), ("browser", 20), ("os", 20), ("device", 20)];
-/// The query parameters with a `varchar(255)` column of their own on `website_event`.
-const QUERY_COLUMNS: [&str; 11] = [
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_content",
-    "utm_term",
-    "gclid",
-    "fbclid",
-    "msclkid",
-    "ttclid",
-    "li_fat_id",
-    "twclid",
-];
-const QUERY_COLUMN_LENGTH: usize = 255;
+/// The query parameters with a `varchar(255)` column of their own on `website_event`: the
+/// same list the client-side check uses.
+use crate::validate::{
+    MAX_QUERY_PARAM as QUERY_COLUMN_LENGTH, QUERY_PARAM_COLUMNS as QUERY_COLUMNS,
+};
 const DATA_KEY_LENGTH: usize = 500;
 const STRING_VALUE_LENGTH: usize = 500;
 const CURRENCY_LENGTH: usize = 10;
