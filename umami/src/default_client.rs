@@ -1,5 +1,6 @@
 //! The process-wide default client that the seed's module-level API and the typed events'
-//! `send_global` use; configured by the setters in [`global`](crate::global).
+//! `send_global` use; configured by the module-level setters
+//! (`umami::set_url_base`, `umami::set_cloud_api_key`, ...).
 
 use std::sync::RwLock;
 

@@ -68,6 +68,7 @@ pub(crate) mod queueing;
 mod ranges;
 mod thread;
 
+pub use crate::error::SpoolError;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -202,49 +203,6 @@ pub struct SpoolStats {
     pub corrupt_skipped: u64,
     /// Group commits (disk syncs) made so far ([`Durability::Sync`]; 0 otherwise).
     pub syncs: u64,
-}
-
-/// Why a spool could not be opened or written.
-///
-/// ```
-/// # fn demo(err: umami::dispatch::SpoolError) {
-/// use umami::dispatch::SpoolError;
-/// if let SpoolError::Locked { dir, .. } = &err {
-///     eprintln!("another dispatcher uses {dir}");
-/// }
-/// # }
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum SpoolError {
-    /// Another dispatcher (in this process or another) holds the spool directory.
-    #[error("the spool directory {dir} is in use by another dispatcher ({holder})")]
-    Locked {
-        /// The directory.
-        dir: String,
-        /// What the lock file says about its holder (`pid N`), if anything.
-        holder: String,
-    },
-    /// A file operation failed.
-    #[error("spool I/O error {what} ({path}): {message}")]
-    Io {
-        /// What was being done.
-        what: &'static str,
-        /// The file or directory.
-        path: String,
-        /// The OS's error.
-        message: String,
-    },
-}
-
-impl SpoolError {
-    pub(crate) fn io(what: &'static str, path: &Path, error: &std::io::Error) -> Self {
-        SpoolError::Io {
-            what,
-            path: path.display().to_string(),
-            message: error.to_string(),
-        }
-    }
 }
 
 impl fmt::Display for Durability {
