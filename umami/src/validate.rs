@@ -65,7 +65,12 @@ pub(crate) const MAX_CLS: f64 = 100.0;
 
 /// JavaScript's `length`: UTF-16 code units.
 pub(crate) fn utf16_len(value: &str) -> usize {
-    value.encode_utf16().count()
+    // ASCII (nearly every value): one unit per byte, no second pass.
+    if value.is_ascii() {
+        value.len()
+    } else {
+        value.encode_utf16().count()
+    }
 }
 
 /// PostgreSQL's `char_length`: characters (Unicode code points).
@@ -224,6 +229,9 @@ pub(crate) fn timestamp_secs(field: &'static str, secs: u64) -> Result<(), Valid
 
 /// Umami parses `url` and `referrer` relative to `https://localhost`.
 pub(crate) fn url_or_path(field: &'static str, value: &str) -> Result<(), ValidationError> {
+    if plainly_url_or_path(value) {
+        return Ok(());
+    }
     if let Err(e) = BASE.join(value) {
         return Err(ValidationError::new(
             field,
@@ -231,6 +239,58 @@ pub(crate) fn url_or_path(field: &'static str, value: &str) -> Result<(), Valida
         ));
     }
     Ok(())
+}
+
+/// The shapes of nearly every `url` and `referrer` (a path, or an `http(s)` URL whose host
+/// is a plain domain name), recognised without parsing: `true` only when the WHATWG parser
+/// surely accepts the value; `false` sends it to the parser. A page view per request checks
+/// two of them, and parsing costs a microsecond.
+fn plainly_url_or_path(value: &str) -> bool {
+    // Visible ASCII, no backslash (a slash to the parser in http(s) URLs): nothing the parser
+    // trims, percent-encodes into a different shape or reads as a separator.
+    let plain = |rest: &[u8]| {
+        rest.iter()
+            .all(|&b| (0x21..=0x7e).contains(&b) && b != b'\\')
+    };
+    let bytes = value.as_bytes();
+    if bytes.is_empty() {
+        return true;
+    }
+    if bytes[0] == b'/' {
+        // `//host` is a URL without its scheme: its host needs the parser.
+        return bytes.get(1).is_none_or(|&b| b != b'/' && b != b'\\') && plain(&bytes[1..]);
+    }
+    let Some(rest) = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (host, tail) = rest.split_at(end);
+    plain_domain(host) && plain(tail.as_bytes())
+}
+
+/// A host the parser keeps as it is: dot-separated labels of letters, digits and hyphens,
+/// none empty, none punycode (`xn--`, which the parser decodes and may refuse), the last one
+/// starting with a letter (a host ending in a number is parsed as an IPv4 address).
+fn plain_domain(host: &str) -> bool {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    let mut last = "";
+    for label in host.split('.') {
+        let ok = !label.is_empty()
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !label
+                .get(..4)
+                .is_some_and(|p| p.eq_ignore_ascii_case("xn--"));
+        if !ok {
+            return false;
+        }
+        last = label;
+    }
+    last.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
 }
 
 static BASE: std::sync::LazyLock<url::Url> =
@@ -403,6 +463,82 @@ pub(crate) fn custom_data(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// The fast path never accepts what the parser refuses, and takes the common shapes.
+    #[test]
+    fn the_plain_url_shapes_are_ones_the_parser_accepts() {
+        let common = [
+            "",
+            "/",
+            "/pricing?utm_source=news&x=1#top",
+            "https://search.example/",
+            "https://www.example.co.uk/a/b?q=umami",
+            "http://localhost:3000/",
+            "https://example.com.",
+            "https://a-b.example/%7Euser",
+        ];
+        for value in common {
+            assert!(BASE.join(value).is_ok(), "{value}");
+        }
+        let taken = common.iter().filter(|v| plainly_url_or_path(v)).count();
+        assert_eq!(
+            taken,
+            common.len() - 1,
+            "all but the port one take the fast path"
+        );
+        let tricky = [
+            "//evil",
+            "/\\evil",
+            "https://",
+            "https:///x",
+            "https://1.2.3.4/",
+            "https://example.123/",
+            "https://example.0x1f/",
+            "https://xn--zz/",
+            "https://a..b/",
+            "https://.a/",
+            "https://a_b/",
+            "https://[::1/",
+            "https://a b/",
+            "https://a/\\b",
+            "http://999999999999/",
+            "https://user@host/",
+            "https://h:99999/",
+            "/a b",
+            "https://XN--abc/",
+            "https://ex-.com/",
+            "https://-ex.com/",
+            "javascript:alert(1)",
+        ];
+        // Every prefix of every sample, and every sample with each interesting byte spliced in.
+        let splice = [
+            '/', '\\', ':', '@', '.', '%', ' ', '\t', '[', ']', '#', '?', '0', 'x', '-', '\u{e9}',
+        ];
+        let mut checked = 0;
+        for sample in common.iter().chain(tricky.iter()) {
+            let mut variants: Vec<String> = (0..=sample.len())
+                .filter(|&i| sample.is_char_boundary(i))
+                .map(|i| sample[..i].to_owned())
+                .collect();
+            for i in (0..=sample.len()).filter(|&i| sample.is_char_boundary(i)) {
+                for c in splice {
+                    let mut v = sample.to_string();
+                    v.insert(i, c);
+                    variants.push(v);
+                }
+            }
+            for v in variants {
+                checked += 1;
+                if plainly_url_or_path(&v) {
+                    assert!(
+                        BASE.join(&v).is_ok(),
+                        "the fast path took {v:?}, which the parser refuses"
+                    );
+                }
+            }
+        }
+        assert!(checked > 5_000, "{checked}");
+    }
 
     /// An astral character: 1 code point, 2 UTF-16 code units, 4 UTF-8 bytes.
     const ASTRAL: &str = "😀";

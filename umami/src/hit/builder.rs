@@ -385,8 +385,6 @@ impl<K: HitKind> HitBuilder<K> {
             )
             .into());
         };
-        validate::uuid("website_id", website)?;
-
         let Some(hostname) = this.hostname.as_deref().or(config.hostname.as_deref()) else {
             return Err(ValidationError::new(
                 "hostname",
@@ -395,37 +393,9 @@ impl<K: HitKind> HitBuilder<K> {
             )
             .into());
         };
-        validate::not_blank("hostname", hostname)?;
-        validate::max_chars("hostname", hostname, validate::MAX_HOSTNAME)?;
-
-        if let Some(name) = &this.name {
-            validate::event_name("event_name", name, validate::MAX_NAME)?;
-        }
-
-        let url = this.url.as_deref().unwrap_or("/");
-        validate::url_or_path("url", url)?;
-        validate::url_query_params("url", url)?;
-        let referrer = this.referrer.as_deref().unwrap_or("");
-        validate::url_or_path("referrer", referrer)?;
         let invented = |default| (!this.server_side).then_some(default);
-        let language = this.language.as_deref().or_else(|| invented("en-US"));
-        if let Some(language) = language {
-            validate::max_chars("language", language, validate::MAX_LANGUAGE)?;
-        }
-        let screen = this.screen.as_deref().or_else(|| invented("1920x1080"));
-        if let Some(screen) = screen {
-            validate::max_chars("screen", screen, validate::MAX_SCREEN)?;
-        }
-
-        if let Some(tag) = &this.tag {
-            validate::event_name("tag", tag, validate::MAX_TAG)?;
-        }
-
         let id = match &this.distinct_id {
-            Some(id) if !id.is_blank() => {
-                validate::distinct_id("distinct_id", id.as_str())?;
-                Some(id.as_str())
-            }
+            Some(id) if !id.is_blank() => Some(id.as_str()),
             // An identify hit without an id would only attach data to an anonymous session:
             // surely a bug in the caller, so say so instead of sending it.
             _ if K::REQUIRES_ID => {
@@ -437,29 +407,10 @@ impl<K: HitKind> HitBuilder<K> {
             }
             _ => None,
         };
-
-        let ip = match this.ip_address.as_deref().map(str::trim) {
-            Some(ip) if !ip.is_empty() => {
-                validate::ip_address("ip_address", ip)?;
-                Some(ip)
-            }
-            _ => None,
-        };
-
-        let user_agent = this
-            .user_agent
-            .as_deref()
-            .filter(|ua| !ua.trim().is_empty());
-
         let timestamp = match this.timestamp {
             Some(at) => Some(unix_seconds(at)?),
             None => None,
         };
-
-        let browser = client_detail("browser", this.browser.as_deref())?;
-        let os = client_detail("os", this.os.as_deref())?;
-        let device = client_detail("device", this.device.as_deref())?;
-
         if let Some((revenue, currency)) = &this.revenue {
             validate::revenue("revenue", *revenue)?;
             validate::not_blank("currency", currency)?;
@@ -467,47 +418,44 @@ impl<K: HitKind> HitBuilder<K> {
         }
         let data = match &this.data {
             Data::Unset => None,
-            Data::Object(map) => {
-                validate::custom_data(K::DATA_FIELD, map)?;
-                Some(Cow::Borrowed(map))
-            }
+            Data::Object(map) => Some(Cow::Borrowed(map)),
             Data::Invalid(e) => return Err(e.clone().into()),
         };
-
-        let vitals = &this.vitals;
-        vital("lcp", vitals.lcp, validate::web_vital_ms)?;
-        vital("inp", vitals.inp, validate::web_vital_ms)?;
-        vital("fcp", vitals.fcp, validate::web_vital_ms)?;
-        vital("ttfb", vitals.ttfb, validate::web_vital_ms)?;
-        vital("cls", vitals.cls, validate::cls)?;
-
         let borrowed = |s: Option<&'a str>| s.map(Cow::Borrowed);
+        let filled = |s: Option<&'a str>| s.map(str::trim).filter(|s| !s.is_empty());
+        let vitals = &this.vitals;
+        let payload = Payload {
+            website: Cow::Borrowed(website),
+            hostname: Cow::Borrowed(hostname),
+            language: borrowed(this.language.as_deref().or_else(|| invented("en-US"))),
+            screen: borrowed(this.screen.as_deref().or_else(|| invented("1920x1080"))),
+            url: Cow::Borrowed(this.url.as_deref().unwrap_or("/")),
+            referrer: Cow::Borrowed(this.referrer.as_deref().unwrap_or("")),
+            title: borrowed(this.title.as_deref().or(this.name.as_deref())),
+            name: borrowed(this.name.as_deref()),
+            data,
+            tag: borrowed(this.tag.as_deref()),
+            id: borrowed(id),
+            ip: borrowed(filled(this.ip_address.as_deref())),
+            user_agent: borrowed(
+                this.user_agent
+                    .as_deref()
+                    .filter(|ua| !ua.trim().is_empty()),
+            ),
+            timestamp,
+            browser: borrowed(filled(this.browser.as_deref())),
+            os: borrowed(filled(this.os.as_deref())),
+            device: borrowed(filled(this.device.as_deref())),
+            lcp: vitals.lcp,
+            inp: vitals.inp,
+            cls: vitals.cls,
+            fcp: vitals.fcp,
+            ttfb: vitals.ttfb,
+        };
+        payload.check(K::DATA_FIELD)?;
         Ok(Envelope {
             kind: K::TYPE,
-            payload: Payload {
-                website: Cow::Borrowed(website),
-                hostname: Cow::Borrowed(hostname),
-                language: borrowed(language),
-                screen: borrowed(screen),
-                url: Cow::Borrowed(url),
-                referrer: Cow::Borrowed(referrer),
-                title: borrowed(this.title.as_deref().or(this.name.as_deref())),
-                name: borrowed(this.name.as_deref()),
-                data,
-                tag: borrowed(this.tag.as_deref()),
-                id: borrowed(id),
-                ip: borrowed(ip),
-                user_agent: borrowed(user_agent),
-                timestamp,
-                browser: borrowed(browser),
-                os: borrowed(os),
-                device: borrowed(device),
-                lcp: vitals.lcp,
-                inp: vitals.inp,
-                cls: vitals.cls,
-                fcp: vitals.fcp,
-                ttfb: vitals.ttfb,
-            },
+            payload,
         })
     }
 
@@ -537,29 +485,6 @@ fn unix_seconds(at: SystemTime) -> Result<u64, ValidationError> {
         .as_secs();
     validate::timestamp_secs("timestamp", secs)?;
     Ok(secs)
-}
-
-/// A `browser`, `os` or `device` override: sent when non-blank, within its column.
-fn client_detail<'a>(
-    field: &'static str,
-    value: Option<&'a str>,
-) -> Result<Option<&'a str>, ValidationError> {
-    match value.map(str::trim) {
-        Some(value) if !value.is_empty() => {
-            validate::session_field(field, value)?;
-            Ok(Some(value))
-        }
-        _ => Ok(None),
-    }
-}
-
-/// A web vital within Umami's range, if set.
-fn vital(
-    field: &'static str,
-    value: Option<f64>,
-    check: fn(&'static str, f64) -> Result<(), ValidationError>,
-) -> Result<(), ValidationError> {
-    value.map_or(Ok(()), |v| check(field, v))
 }
 
 impl Client {

@@ -9,6 +9,9 @@ use std::borrow::Cow;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::error::ValidationError;
+use crate::validate;
+
 /// One hit on the wire.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub(crate) struct Envelope<'a> {
@@ -82,6 +85,65 @@ impl Envelope<'_> {
 }
 
 impl Payload<'_> {
+    /// Checks every field as the server would (see [`validate`]): the one check of a hit,
+    /// whichever way it was built. `data_field` names the custom data in errors.
+    pub(crate) fn check(&self, data_field: &'static str) -> Result<(), ValidationError> {
+        validate::uuid("website_id", &self.website)?;
+        validate::not_blank("hostname", &self.hostname)?;
+        validate::max_chars("hostname", &self.hostname, validate::MAX_HOSTNAME)?;
+        if let Some(name) = &self.name {
+            validate::event_name("event_name", name, validate::MAX_NAME)?;
+        }
+        validate::url_or_path("url", &self.url)?;
+        validate::url_query_params("url", &self.url)?;
+        validate::url_or_path("referrer", &self.referrer)?;
+        if let Some(language) = &self.language {
+            validate::max_chars("language", language, validate::MAX_LANGUAGE)?;
+        }
+        if let Some(screen) = &self.screen {
+            validate::max_chars("screen", screen, validate::MAX_SCREEN)?;
+        }
+        if let Some(tag) = &self.tag {
+            validate::event_name("tag", tag, validate::MAX_TAG)?;
+        }
+        if let Some(id) = &self.id {
+            validate::distinct_id("distinct_id", id)?;
+        }
+        if let Some(ip) = &self.ip {
+            validate::ip_address("ip_address", ip)?;
+        }
+        if let Some(timestamp) = self.timestamp {
+            validate::timestamp_secs("timestamp", timestamp)?;
+        }
+        for (field, value) in [
+            ("browser", &self.browser),
+            ("os", &self.os),
+            ("device", &self.device),
+        ] {
+            if let Some(value) = value {
+                validate::session_field(field, value)?;
+            }
+        }
+        if let Some(data) = &self.data {
+            validate::custom_data(data_field, data)?;
+        }
+        let vitals = [
+            ("lcp", self.lcp),
+            ("inp", self.inp),
+            ("fcp", self.fcp),
+            ("ttfb", self.ttfb),
+        ];
+        for (field, value) in vitals {
+            if let Some(value) = value {
+                validate::web_vital_ms(field, value)?;
+            }
+        }
+        if let Some(cls) = self.cls {
+            validate::cls("cls", cls)?;
+        }
+        Ok(())
+    }
+
     fn into_owned(self) -> Payload<'static> {
         fn own(s: Option<Cow<'_, str>>) -> Option<Cow<'static, str>> {
             s.map(|s| Cow::Owned(s.into_owned()))
