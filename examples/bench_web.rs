@@ -44,6 +44,8 @@ struct Server {
     elapsed: Duration,
     cpu: f64,
     latencies: Vec<u32>,
+    /// Throughput of each round.
+    rounds: Vec<f64>,
 }
 
 impl Server {
@@ -62,6 +64,7 @@ impl Server {
             elapsed: Duration::ZERO,
             cpu: 0.0,
             latencies: Vec::new(),
+            rounds: Vec::new(),
         }
     }
 }
@@ -99,6 +102,31 @@ async fn serve(app: Router) -> SocketAddr {
         .expect("serve");
     });
     addr
+}
+
+#[derive(Clone)]
+struct Pass<S>(S);
+impl<S: tower::Service<R>, R> tower::Service<R> for Pass<S> {
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), S::Error>> {
+        self.0.poll_ready(cx)
+    }
+    fn call(&mut self, r: R) -> S::Future {
+        self.0.call(r)
+    }
+}
+#[derive(Clone)]
+struct PassLayer;
+impl<S> tower::Layer<S> for PassLayer {
+    type Service = Pass<S>;
+    fn layer(&self, s: S) -> Pass<S> {
+        Pass(s)
+    }
 }
 
 fn hello() -> Router {
@@ -226,6 +254,7 @@ async fn main() {
     let (context_addr, context_layer, context_dispatcher) = with_layer(false, false).await;
     let mut servers = vec![
         Server::new("bare", serve(hello()).await, None, None),
+        Server::new("pass", serve(hello().layer(PassLayer)).await, None, None),
         Server::new(
             "context",
             context_addr,
@@ -241,6 +270,10 @@ async fn main() {
         ),
     ];
 
+    // `BENCH_WEB_ONLY=layer,bare` measures only those servers (for profiling one of them).
+    if let Ok(only) = std::env::var("BENCH_WEB_ONLY") {
+        servers.retain(|s| only.split(',').any(|name| name == s.name));
+    }
     println!(
         "{rounds} rounds x {seconds} s per server, {connections} connections, {} cores",
         std::thread::available_parallelism().map_or(0, |n| n.get())
@@ -257,12 +290,9 @@ async fn main() {
             server.cpu += cpu_seconds() - cpu;
             server.elapsed += started.elapsed();
             server.served += served;
-            println!(
-                "round {}: {:<8} {:>9.0} req/s",
-                r + 1,
-                server.name,
-                served as f64 / started.elapsed().as_secs_f64()
-            );
+            let rps = served as f64 / started.elapsed().as_secs_f64();
+            server.rounds.push(rps);
+            println!("round {}: {:<8} {:>9.0} req/s", r + 1, server.name, rps);
             server.latencies.extend(latencies);
         }
     }
@@ -300,6 +330,30 @@ async fn main() {
             cpu,
             cpu - base_cpu,
         );
+    }
+    // The machine's speed drifts between rounds (other work shares its cores): each round's
+    // ratio to the bare app of the same round, interleaved seconds apart, is the steadier
+    // measure.
+    println!();
+    println!("per-round throughput vs bare of the same round: median (min - max)");
+    let bare_rounds = servers[0].rounds.clone();
+    for server in &servers[1..] {
+        let mut ratios: Vec<f64> = server
+            .rounds
+            .iter()
+            .zip(&bare_rounds)
+            .map(|(rps, bare)| 100.0 * rps / bare)
+            .collect();
+        ratios.sort_by(f64::total_cmp);
+        if let (Some(min), Some(max)) = (ratios.first(), ratios.last()) {
+            println!(
+                "{:<8} {:>6.1}% ({:.1}% - {:.1}%)",
+                server.name,
+                ratios[ratios.len() / 2],
+                min,
+                max
+            );
+        }
     }
     println!();
     for server in &servers {

@@ -156,7 +156,7 @@ pub(crate) const CSV_GUARD_RULE: &str = "(this crate's CSV-injection guard refus
 /// digit 8, 9, a or b (either case), or the nil or the max UUID. The one rule shared by
 /// [`uuid`] and the testing collector.
 pub(crate) fn is_uuid(text: &str) -> bool {
-    hyphenated_hex(text) && (is_nil_or_max(text) || version_and_variant(text).is_none())
+    hyphenated_hex(text) && (version_and_variant(text).is_none() || is_nil_or_max(text))
 }
 
 fn hyphenated_hex(text: &str) -> bool {
@@ -248,49 +248,52 @@ pub(crate) fn url_or_path(field: &'static str, value: &str) -> Result<(), Valida
 fn plainly_url_or_path(value: &str) -> bool {
     // Visible ASCII, no backslash (a slash to the parser in http(s) URLs): nothing the parser
     // trims, percent-encodes into a different shape or reads as a separator.
-    let plain = |rest: &[u8]| {
-        rest.iter()
-            .all(|&b| (0x21..=0x7e).contains(&b) && b != b'\\')
-    };
+    let plain = |rest: &[u8]| rest.iter().all(|&b| b > 0x20 && b < 0x7f && b != b'\\');
     let bytes = value.as_bytes();
+    if let [b'/', rest @ ..] = bytes {
+        // `//host` is a URL without its scheme: its host needs the parser.
+        return !matches!(rest.first(), Some(b'/' | b'\\')) && plain(rest);
+    }
     if bytes.is_empty() {
         return true;
     }
-    if bytes[0] == b'/' {
-        // `//host` is a URL without its scheme: its host needs the parser.
-        return bytes.get(1).is_none_or(|&b| b != b'/' && b != b'\\') && plain(&bytes[1..]);
-    }
-    let Some(rest) = value
-        .strip_prefix("https://")
-        .or_else(|| value.strip_prefix("http://"))
+    let Some(rest) = bytes
+        .strip_prefix(b"https://")
+        .or_else(|| bytes.strip_prefix(b"http://"))
     else {
         return false;
     };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (host, tail) = rest.split_at(end);
-    plain_domain(host) && plain(tail.as_bytes())
+    let end = rest
+        .iter()
+        .position(|&b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
+    plain_domain(&rest[..end]) && plain(&rest[end..])
 }
 
 /// A host the parser keeps as it is: dot-separated labels of letters, digits and hyphens,
 /// none empty, none punycode (`xn--`, which the parser decodes and may refuse), the last one
 /// starting with a letter (a host ending in a number is parsed as an IPv4 address).
-fn plain_domain(host: &str) -> bool {
-    let host = host.strip_suffix('.').unwrap_or(host);
-    let mut last = "";
-    for label in host.split('.') {
-        let ok = !label.is_empty()
-            && label
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+fn plain_domain(host: &[u8]) -> bool {
+    let host = host.strip_suffix(b".").unwrap_or(host);
+    let label_ok = |label: &[u8]| {
+        !label.is_empty()
             && !label
                 .get(..4)
-                .is_some_and(|p| p.eq_ignore_ascii_case("xn--"));
-        if !ok {
+                .is_some_and(|p| p.eq_ignore_ascii_case(b"xn--"))
+    };
+    let mut start = 0;
+    for (i, &b) in host.iter().enumerate() {
+        if b == b'.' {
+            if !label_ok(&host[start..i]) {
+                return false;
+            }
+            start = i + 1;
+        } else if !(b.is_ascii_alphanumeric() || b == b'-') {
             return false;
         }
-        last = label;
     }
-    last.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+    let last = &host[start..];
+    label_ok(last) && last[0].is_ascii_alphabetic()
 }
 
 static BASE: std::sync::LazyLock<url::Url> =

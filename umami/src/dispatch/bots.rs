@@ -5,11 +5,10 @@
 //! [`BotPolicy`]: by default they are sent with the client's own User-Agent, so that a
 //! purchase from a mobile app or a script is never lost.
 
+#[cfg(feature = "bot-filter")]
 use std::collections::HashMap;
-use std::sync::Mutex;
 
-use crate::hit::PreparedHit;
-
+#[cfg(feature = "bot-filter")]
 /// What the dispatcher does with an event (not a page view) whose visitor User-Agent Umami
 /// would take for a bot's (`okhttp/4.12`, `curl/8.5`, `CFNetwork/1.0 Darwin/22`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -25,48 +24,86 @@ pub enum BotPolicy {
     Drop,
 }
 
-/// The most User-Agents whose verdict is remembered (a service sees few distinct ones).
-const CACHE_CAPACITY: usize = 4096;
+#[cfg(feature = "bot-filter")]
+/// The most User-Agents whose verdict a thread remembers (a service sees few distinct ones;
+/// ~150 bytes each).
+const CACHE_CAPACITY: usize = 1024;
 
+#[cfg(feature = "bot-filter")]
+thread_local! {
+    /// Verdicts are a function of the User-Agent alone, so every dispatcher on a thread shares
+    /// them; per thread, so that the threads serving requests never wait for one another's
+    /// lookups (a shared, locked memo costs more at saturation than the lookup itself).
+    static VERDICTS: std::cell::RefCell<HashMap<Box<str>, bool>> = Default::default();
+}
+
+#[cfg(feature = "bot-filter")]
 /// The check with a bounded memo of verdicts: matching 200 patterns costs microseconds, a
 /// lookup nanoseconds.
 #[derive(Debug, Default)]
-pub(crate) struct BotCheck {
-    verdicts: Mutex<HashMap<Box<str>, bool>>,
+pub(crate) struct BotCheck;
+
+/// What the check decided for one hit (without feature `bot-filter`: always `Keep`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Screen {
+    /// Send it as it is; `checked`: it carries a User-Agent that passed (it may be batched).
+    Keep { checked: bool },
+    #[cfg_attr(
+        not(feature = "bot-filter"),
+        expect(dead_code, reason = "decided by the check")
+    )]
+    /// Send it without its User-Agent (a bot-like visitor's event, [`BotPolicy::OwnUserAgent`]).
+    WithoutUserAgent,
+    #[cfg_attr(
+        not(feature = "bot-filter"),
+        expect(dead_code, reason = "decided by the check")
+    )]
+    /// Do not send it (a bot's page view, or an event under [`BotPolicy::Drop`]).
+    Filter,
 }
 
+#[cfg(feature = "bot-filter")]
 impl BotCheck {
-    fn is_bot(&self, user_agent: &str) -> bool {
-        let mut verdicts = self.verdicts.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(&verdict) = verdicts.get(user_agent) {
-            return verdict;
-        }
-        let verdict = crate::bot::is_bot(user_agent);
-        if verdicts.len() >= CACHE_CAPACITY {
-            verdicts.clear();
-        }
-        verdicts.insert(user_agent.into(), verdict);
-        verdict
+    pub(crate) fn is_bot(&self, user_agent: &str) -> bool {
+        let remembered = VERDICTS.try_with(|verdicts| {
+            let mut verdicts = verdicts.try_borrow_mut().ok()?;
+            if let Some(&verdict) = verdicts.get(user_agent) {
+                return Some(verdict);
+            }
+            let verdict = crate::bot::is_bot(user_agent);
+            if verdicts.len() >= CACHE_CAPACITY {
+                verdicts.clear();
+            }
+            verdicts.insert(user_agent.into(), verdict);
+            Some(verdict)
+        });
+        // A thread being torn down: no memo, same verdict.
+        remembered
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| crate::bot::is_bot(user_agent))
     }
 
-    /// Applies the check and `policy` to `hit`: the hit to send, and whether a User-Agent it
-    /// carries passed the check (so that it may be batched); or, when it is not to be sent
-    /// (a bot's page view, or an event under [`BotPolicy::Drop`]), the User-Agent as `Err`.
+    /// The decision for a hit of `kind` (its event `name`, none for a page view) carrying
+    /// `user_agent`, under `policy`.
     pub(crate) fn screen(
         &self,
-        hit: PreparedHit,
+        kind: &str,
+        name: Option<&str>,
+        user_agent: Option<&str>,
         policy: BotPolicy,
-    ) -> Result<(PreparedHit, bool), String> {
-        let Some(user_agent) = hit.user_agent() else {
-            return Ok((hit, false));
+    ) -> Screen {
+        let Some(user_agent) = user_agent else {
+            return Screen::Keep { checked: false };
         };
         if !self.is_bot(user_agent) {
-            return Ok((hit, true));
+            return Screen::Keep { checked: true };
         }
-        let page_view = hit.kind() == "event" && hit.event_name().is_none();
+        let page_view = kind == "event" && name.is_none();
         if page_view || policy == BotPolicy::Drop {
-            return Err(user_agent.to_owned());
+            Screen::Filter
+        } else {
+            Screen::WithoutUserAgent
         }
-        Ok((hit.without_user_agent(), true))
     }
 }

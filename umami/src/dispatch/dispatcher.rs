@@ -9,6 +9,8 @@ use tokio::task::JoinHandle;
 use crate::client::Client;
 use crate::error::Error;
 use crate::hit::IntoPreparedHit;
+#[cfg(feature = "tower")]
+use crate::hit::payload::Envelope;
 use crate::typed::UmamiEvent;
 
 use super::queue::Admission;
@@ -147,7 +149,30 @@ impl Dispatcher {
                 return Err(error.into());
             }
         };
-        match shared.enqueue(hit) {
+        self.admitted(shared.enqueue(hit))
+    }
+
+    /// Checks and queues a hit given in its wire form, for `website` (the envelope's
+    /// website id, shared): the web layer's page views, serialized straight from the
+    /// request's visitor without a builder. As [`track`](Self::track) otherwise.
+    #[cfg(feature = "tower")]
+    pub(crate) fn track_envelope(
+        &self,
+        envelope: &Envelope<'_>,
+        website: &Arc<str>,
+    ) -> Result<(), TrackError> {
+        let shared = &self.handle.shared;
+        if let Err(error) = envelope.payload.check("custom_data") {
+            shared.note_refused_invalid();
+            return Err(Error::from(error).into());
+        }
+        self.admitted(shared.enqueue_envelope(envelope, website))
+    }
+
+    /// What `track` answers for an admission.
+    fn admitted(&self, admission: Admission) -> Result<(), TrackError> {
+        let shared = &self.handle.shared;
+        match admission {
             Admission::Queued { .. } => Ok(()),
             Admission::Closed => {
                 shared.note_refused_closed();

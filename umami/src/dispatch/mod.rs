@@ -105,7 +105,6 @@
 //! | the durable on-disk [`spool`]: segment log, recovery, group commit | `spool/` |
 
 mod batch;
-#[cfg(feature = "bot-filter")]
 mod bots;
 mod builder;
 mod dispatcher;

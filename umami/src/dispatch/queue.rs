@@ -223,10 +223,6 @@ impl State {
 
     /// Counts an event accepted at `track` but settled at once, never queued (the bot check
     /// found a bot's page view): tracked and failed, so that the counters still add up.
-    #[cfg_attr(
-        not(feature = "bot-filter"),
-        expect(dead_code, reason = "used by the bot check")
-    )]
     pub(crate) fn filtered_before_queueing(&mut self, reason: FailReason, message: String) {
         self.counters.tracked += 1;
         self.counters.fail(reason, 1, message);

@@ -2,6 +2,8 @@
 //! locked [`State`], the wake-up signal, the client and the settings.
 
 use std::collections::HashSet;
+#[cfg(feature = "tower")]
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
@@ -10,7 +12,11 @@ use tokio::sync::{Notify, oneshot};
 
 use crate::client::Client;
 use crate::hit::PreparedHit;
+use crate::hit::WireHit;
+#[cfg(feature = "tower")]
+use crate::hit::payload::Envelope;
 
+use super::bots::Screen;
 use super::queue::{Admission, Due, Item, State};
 use super::settings::Settings;
 use super::spool::Spool;
@@ -73,41 +79,78 @@ impl Shared {
     /// Takes a hit into the queue (a disabled client counts it and queues nothing).
     pub(crate) fn enqueue(&self, hit: PreparedHit) -> Admission {
         if !self.client.is_enabled() {
-            self.lock().counters.disabled += 1;
-            return Admission::Queued { wake: false };
+            return self.count_disabled();
         }
-        #[cfg(feature = "bot-filter")]
-        let (hit, checked) = if self.settings.bot_check {
-            match self.bots.screen(hit, self.settings.bot_policy) {
-                Ok(screened) => screened,
-                Err(user_agent) => {
-                    let message = format!(
-                        "not sent: Umami's bot filter would drop the User-Agent {user_agent:?}"
-                    );
-                    self.lock()
-                        .filtered_before_queueing(FailReason::BotFiltered, message);
-                    return Admission::Queued { wake: false };
-                }
-            }
-        } else {
-            (hit, false)
+        let hit = match self.screen(hit.kind(), hit.event_name(), hit.user_agent()) {
+            Screen::Keep { checked } => hit.into_wire(checked),
+            Screen::WithoutUserAgent => hit.without_user_agent().into_wire(true),
+            Screen::Filter => return self.filter_bot(hit.user_agent()),
         };
-        #[cfg(not(feature = "bot-filter"))]
-        let checked = false;
-        let hit = hit.into_wire(checked);
-        if let Some(spool) = &self.spool {
-            let admission = spool.enqueue(self, hit);
-            if admission == (Admission::Queued { wake: true }) {
-                self.wake.notify_one();
-            }
-            return admission;
+        self.admit(hit)
+    }
+
+    /// Takes a hit in its wire form into the queue, serialized here (the web layer's page
+    /// views: no [`PreparedHit`] is made). The envelope is checked already.
+    #[cfg(feature = "tower")]
+    pub(crate) fn enqueue_envelope(
+        &self,
+        envelope: &Envelope<'_>,
+        website: &Arc<str>,
+    ) -> Admission {
+        if !self.client.is_enabled() {
+            return self.count_disabled();
         }
-        let admission = self.lock().admit(
-            hit,
-            Instant::now(),
-            self.settings.capacity,
-            self.settings.max_batch_size,
+        let payload = &envelope.payload;
+        let user_agent = payload.user_agent.as_deref();
+        let hit = match self.screen(envelope.kind, payload.name.as_deref(), user_agent) {
+            Screen::Keep { checked } => WireHit::from_envelope(envelope, website, checked),
+            Screen::WithoutUserAgent => {
+                let mut envelope = envelope.clone();
+                envelope.payload.user_agent = None;
+                WireHit::from_envelope(&envelope, website, true)
+            }
+            Screen::Filter => return self.filter_bot(user_agent),
+        };
+        self.admit(hit)
+    }
+
+    fn count_disabled(&self) -> Admission {
+        self.lock().counters.disabled += 1;
+        Admission::Queued { wake: false }
+    }
+
+    /// The dispatcher's bot check on a hit's facts (keep when the check is off).
+    fn screen(&self, kind: &str, name: Option<&str>, user_agent: Option<&str>) -> Screen {
+        #[cfg(feature = "bot-filter")]
+        if self.settings.bot_check {
+            return self
+                .bots
+                .screen(kind, name, user_agent, self.settings.bot_policy);
+        }
+        let _ = (kind, name, user_agent);
+        Screen::Keep { checked: false }
+    }
+
+    fn filter_bot(&self, user_agent: Option<&str>) -> Admission {
+        let message = format!(
+            "not sent: Umami's bot filter would drop the User-Agent {:?}",
+            user_agent.unwrap_or_default()
         );
+        self.lock()
+            .filtered_before_queueing(FailReason::BotFiltered, message);
+        Admission::Queued { wake: false }
+    }
+
+    fn admit(&self, hit: WireHit) -> Admission {
+        let admission = match &self.spool {
+            Some(spool) => spool.enqueue(self, hit),
+            None => self.lock().admit(
+                hit,
+                Instant::now(),
+                self.settings.capacity,
+                self.settings.max_batch_size,
+            ),
+        };
         if admission == (Admission::Queued { wake: true }) {
             self.wake.notify_one();
         }

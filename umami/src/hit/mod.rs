@@ -12,7 +12,7 @@
 mod builder;
 mod distinct_id;
 mod ip_address;
-mod payload;
+pub(crate) mod payload;
 mod prepared;
 mod visitor;
 
@@ -26,4 +26,6 @@ pub use visitor::TrackedUser;
 #[expect(deprecated, reason = "the former name stays available at its old path")]
 pub use visitor::Visitor;
 
+#[cfg(feature = "tower")]
+pub(crate) use ip_address::IpText;
 pub(crate) use prepared::WireHit;

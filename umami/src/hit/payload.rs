@@ -68,11 +68,79 @@ pub(crate) struct Payload<'a> {
 }
 
 impl Envelope<'_> {
-    /// The JSON bytes, exactly sized (a queued hit keeps them for its whole life).
+    /// The JSON bytes, exactly sized (a queued hit keeps them for its whole life): what
+    /// `serde_json::to_vec(self)` writes, byte for byte, written straight (a page view per
+    /// request is serialized; serde's escaping pass costs more than the rest of the hit).
     pub(crate) fn to_bytes(&self) -> Box<[u8]> {
-        serde_json::to_vec(self)
-            .expect("a payload of strings, numbers and JSON values serializes")
-            .into_boxed_slice()
+        let p = &self.payload;
+        // Exactly the length when no string needs escaping and no number or data is sent
+        // (every page view): the boxed bytes then keep the buffer without a reallocation.
+        let strings = [
+            ("website", Some(&p.website)),
+            ("hostname", Some(&p.hostname)),
+            ("language", p.language.as_ref()),
+            ("screen", p.screen.as_ref()),
+            ("url", Some(&p.url)),
+            ("referrer", Some(&p.referrer)),
+            ("title", p.title.as_ref()),
+            ("name", p.name.as_ref()),
+            ("tag", p.tag.as_ref()),
+            ("id", p.id.as_ref()),
+            ("ip", p.ip.as_ref()),
+            ("userAgent", p.user_agent.as_ref()),
+            ("browser", p.browser.as_ref()),
+            ("os", p.os.as_ref()),
+            ("device", p.device.as_ref()),
+        ];
+        // `{"type":"…","payload":{` and `}}`, then `"key":"value"` and a comma between members.
+        let mut length = self.kind.len() + 24;
+        for (key, value) in strings {
+            if let Some(value) = value {
+                length += key.len() + value.len() + 6;
+            }
+        }
+        let mut out = JsonWriter {
+            buf: Vec::with_capacity(length - 1),
+            first: true,
+        };
+        out.buf.extend_from_slice(b"{\"type\":");
+        out.string(self.kind);
+        out.buf.extend_from_slice(b",\"payload\":{");
+        out.field("website", &p.website);
+        out.field("hostname", &p.hostname);
+        out.optional("language", &p.language);
+        out.optional("screen", &p.screen);
+        out.field("url", &p.url);
+        out.field("referrer", &p.referrer);
+        out.optional("title", &p.title);
+        out.optional("name", &p.name);
+        if let Some(data) = &p.data {
+            out.value("data", data);
+        }
+        out.optional("tag", &p.tag);
+        out.optional("id", &p.id);
+        out.optional("ip", &p.ip);
+        out.optional("userAgent", &p.user_agent);
+        if let Some(timestamp) = &p.timestamp {
+            out.value("timestamp", timestamp);
+        }
+        out.optional("browser", &p.browser);
+        out.optional("os", &p.os);
+        out.optional("device", &p.device);
+        let vitals = [
+            ("lcp", p.lcp),
+            ("inp", p.inp),
+            ("cls", p.cls),
+            ("fcp", p.fcp),
+            ("ttfb", p.ttfb),
+        ];
+        for (key, vital) in vitals {
+            if let Some(vital) = &vital {
+                out.value(key, vital);
+            }
+        }
+        out.buf.extend_from_slice(b"}}");
+        out.buf.into_boxed_slice()
     }
 
     /// The same hit, owning every string.
@@ -81,6 +149,59 @@ impl Envelope<'_> {
             kind: self.kind,
             payload: self.payload.into_owned(),
         }
+    }
+}
+
+/// The members of one JSON object, written in order.
+struct JsonWriter {
+    buf: Vec<u8>,
+    first: bool,
+}
+
+impl JsonWriter {
+    fn key(&mut self, key: &str) {
+        if !std::mem::take(&mut self.first) {
+            self.buf.push(b',');
+        }
+        self.string(key);
+        self.buf.push(b':');
+    }
+
+    fn field(&mut self, key: &str, value: &str) {
+        self.key(key);
+        self.string(value);
+    }
+
+    fn optional(&mut self, key: &str, value: &Option<Cow<'_, str>>) {
+        if let Some(value) = value {
+            self.field(key, value);
+        }
+    }
+
+    /// A string as serde_json writes it: text without a quote, backslash or control
+    /// character is copied as it is (one pass the compiler vectorizes); the rest is left to
+    /// serde_json's escaping.
+    fn string(&mut self, value: &str) {
+        let escapes = value
+            .bytes()
+            .fold(false, |any, b| any | (b < 0x20 || b == b'"' || b == b'\\'));
+        if escapes {
+            self.json(value);
+        } else {
+            self.buf.push(b'"');
+            self.buf.extend_from_slice(value.as_bytes());
+            self.buf.push(b'"');
+        }
+    }
+
+    fn value<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
+        self.key(key);
+        self.json(value);
+    }
+
+    fn json<T: Serialize + ?Sized>(&mut self, value: &T) {
+        serde_json::to_writer(&mut self.buf, value)
+            .expect("strings, numbers and JSON values serialize");
     }
 }
 
@@ -172,5 +293,136 @@ impl Payload<'_> {
             fcp: self.fcp,
             ttfb: self.ttfb,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small deterministic generator (no dependency): xorshift.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn text(&mut self) -> Cow<'static, str> {
+            const PIECES: [&str; 14] = [
+                "a",
+                "Z",
+                "/",
+                "?",
+                "\"",
+                "\\",
+                "\n",
+                "\t",
+                "\u{1}",
+                "\u{1f}",
+                "\u{7f}",
+                "\u{e9}",
+                "\u{1f600}",
+                " ",
+            ];
+            let n = self.next() % 12;
+            (0..n)
+                .map(|_| PIECES[(self.next() % PIECES.len() as u64) as usize])
+                .collect::<String>()
+                .into()
+        }
+        fn maybe_text(&mut self) -> Option<Cow<'static, str>> {
+            (self.next() % 3 != 0).then(|| self.text())
+        }
+        fn maybe_number(&mut self) -> Option<f64> {
+            let n = self.next();
+            (n % 3 == 0).then(|| (n % 600_000) as f64 / 10.0 + if n % 2 == 0 { 0.0 } else { 1e-3 })
+        }
+    }
+
+    #[test]
+    fn to_bytes_writes_what_serde_json_writes() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for round in 0..3_000 {
+            let data = (round % 4 == 0).then(|| {
+                let mut map = Map::new();
+                map.insert(
+                    rng.text().into_owned(),
+                    Value::from(rng.text().into_owned()),
+                );
+                map.insert("n".into(), Value::from(round as f64 / 7.0));
+                Cow::Owned(map)
+            });
+            let envelope = Envelope {
+                kind: ["event", "identify", "performance"][round % 3],
+                payload: Payload {
+                    website: rng.text(),
+                    hostname: rng.text(),
+                    language: rng.maybe_text(),
+                    screen: rng.maybe_text(),
+                    url: rng.text(),
+                    referrer: rng.text(),
+                    title: rng.maybe_text(),
+                    name: rng.maybe_text(),
+                    data,
+                    tag: rng.maybe_text(),
+                    id: rng.maybe_text(),
+                    ip: rng.maybe_text(),
+                    user_agent: rng.maybe_text(),
+                    timestamp: (round % 5 == 0).then(|| rng.next() >> 11),
+                    browser: rng.maybe_text(),
+                    os: rng.maybe_text(),
+                    device: rng.maybe_text(),
+                    lcp: rng.maybe_number(),
+                    inp: rng.maybe_number(),
+                    cls: rng.maybe_number(),
+                    fcp: rng.maybe_number(),
+                    ttfb: rng.maybe_number(),
+                },
+            };
+            let expected = serde_json::to_vec(&envelope).unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&envelope.to_bytes()),
+                String::from_utf8_lossy(&expected),
+                "round {round}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_page_views_bytes_are_sized_exactly() {
+        let envelope = Envelope {
+            kind: "event",
+            payload: Payload {
+                website: "978435e2-7ba1-4337-9860-ec31ece2db60".into(),
+                hostname: "shop.example.com".into(),
+                language: Some("de-CH".into()),
+                url: "/pricing".into(),
+                referrer: "".into(),
+                title: Some("/pricing".into()),
+                ip: Some("198.51.100.4".into()),
+                user_agent: Some("Mozilla/5.0".into()),
+                ..Payload::default()
+            },
+        };
+        let expected = serde_json::to_vec(&envelope).unwrap();
+        let bytes = envelope.to_bytes();
+        assert_eq!(&*bytes, &expected[..]);
+        // The estimate used for the buffer is the length itself (no reallocation to box it).
+        let strings: usize = [
+            ("website", 36),
+            ("hostname", 16),
+            ("language", 5),
+            ("url", 8),
+            ("referrer", 0),
+            ("title", 8),
+            ("ip", 12),
+            ("userAgent", 11),
+        ]
+        .iter()
+        .map(|(k, v): &(&str, usize)| k.len() + v + 6)
+        .sum();
+        assert_eq!(bytes.len(), "event".len() + 24 + strings - 1);
     }
 }

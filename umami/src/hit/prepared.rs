@@ -1,6 +1,8 @@
 //! A validated hit, serialized once: [`PreparedHit`], what the dispatcher queues and what
 //! [`Client::send_hit`](crate::Client::send_hit) posts.
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use crate::client::Client;
@@ -91,10 +93,6 @@ impl PreparedHit {
     }
 
     /// The same hit without its `userAgent` (serialized again: a rare path).
-    #[cfg_attr(
-        not(feature = "bot-filter"),
-        expect(dead_code, reason = "used by the bot check")
-    )]
     pub(crate) fn without_user_agent(mut self) -> Self {
         self.envelope.payload.user_agent = None;
         self.body = self.envelope.to_bytes();
@@ -107,7 +105,7 @@ impl PreparedHit {
         WireHit {
             user_agent_checked,
             body: self.body,
-            website: payload.website.into_owned().into_boxed_str(),
+            website: Arc::from(payload.website.as_ref()),
             distinct_id: payload.id.map(|id| id.into_owned().into_boxed_str()),
             has_user_agent: payload.user_agent.is_some(),
         }
@@ -147,8 +145,9 @@ impl Client {
 #[derive(Debug, Clone)]
 pub(crate) struct WireHit {
     pub(crate) body: Box<[u8]>,
-    /// The website id (a configuration error on the server's side fails all its events).
-    pub(crate) website: Box<str>,
+    /// The website id (a configuration error on the server's side fails all its events),
+    /// shared by the hits of one source.
+    pub(crate) website: Arc<str>,
     /// The visitor whose cache token a single send echoes.
     pub(crate) distinct_id: Option<Box<str>>,
     /// Whether the hit carries its own User-Agent (Umami's bot filter may drop it).
@@ -156,6 +155,27 @@ pub(crate) struct WireHit {
     /// Whether that User-Agent passed the crate's own bot check (Umami's patterns): then a
     /// batch is safe for it.
     pub(crate) user_agent_checked: bool,
+}
+
+#[cfg(feature = "tower")]
+impl WireHit {
+    /// A hit straight from its wire form (the web layer's page views: no [`PreparedHit`] kept),
+    /// for `website` (the envelope's own website id, shared).
+    pub(crate) fn from_envelope(
+        envelope: &Envelope<'_>,
+        website: &Arc<str>,
+        user_agent_checked: bool,
+    ) -> WireHit {
+        debug_assert_eq!(&*envelope.payload.website, &**website);
+        let payload = &envelope.payload;
+        WireHit {
+            user_agent_checked,
+            body: envelope.to_bytes(),
+            website: Arc::clone(website),
+            distinct_id: payload.id.as_deref().map(Box::from),
+            has_user_agent: payload.user_agent.is_some(),
+        }
+    }
 }
 
 /// Anything [`Dispatcher::track`](crate::Dispatcher::track) and

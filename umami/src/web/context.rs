@@ -2,12 +2,17 @@
 
 use std::fmt;
 use std::net::IpAddr;
+use std::ops::Range;
 
 use http::header::{ACCEPT_LANGUAGE, HOST, REFERER, USER_AGENT};
 use http::{Extensions, HeaderMap, HeaderName, Uri};
 
+use std::borrow::Cow;
+
 use super::client_ip::{ClientIpConfig, PeerAddr};
-use crate::hit::{DistinctId, HitBuilder};
+use crate::hit::payload::Payload;
+use crate::hit::{DistinctId, HitBuilder, IpText};
+use crate::validate::{self, utf16_len};
 
 /// Umami's limit on `language` (UTF-16 units).
 pub const MAX_LANGUAGE: usize = 35;
@@ -173,10 +178,12 @@ pub struct CleanedField {
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct VisitorContext {
     ip: Option<IpAddr>,
-    user_agent: Option<String>,
-    language: Option<String>,
-    referrer: Option<String>,
-    hostname: Option<String>,
+    /// The User-Agent, language, referrer and hostname, one after the other.
+    text: String,
+    user_agent: Option<Range<usize>>,
+    language: Option<Range<usize>>,
+    referrer: Option<Range<usize>>,
+    hostname: Option<Range<usize>>,
     distinct_id: Option<DistinctId>,
     opted_out: bool,
     bot_like: bool,
@@ -188,10 +195,10 @@ impl fmt::Debug for VisitorContext {
         // The IP and the distinct id are personal data: shown only as present or not.
         f.debug_struct("VisitorContext")
             .field("ip", &self.ip.map(|_| "<redacted>"))
-            .field("user_agent", &self.user_agent)
-            .field("language", &self.language)
-            .field("referrer", &self.referrer)
-            .field("hostname", &self.hostname)
+            .field("user_agent", &self.user_agent())
+            .field("language", &self.language())
+            .field("referrer", &self.referrer())
+            .field("hostname", &self.hostname())
             .field(
                 "distinct_id",
                 &self.distinct_id.as_ref().map(|_| "<redacted>"),
@@ -258,46 +265,67 @@ impl VisitorContext {
         if !config.no_ip {
             context.ip = config.client_ip.resolve(peer(extensions), headers);
         }
-        if let Some(ua) = headers.get(USER_AGENT) {
-            let ua = String::from_utf8_lossy(ua.as_bytes());
-            let ua = ua.trim();
-            if !ua.is_empty() {
+        let ua_value = headers
+            .get(USER_AGENT)
+            .map(|ua| match std::str::from_utf8(ua.as_bytes()) {
+                Ok(ua) => Cow::Borrowed(ua),
+                Err(_) => String::from_utf8_lossy(ua.as_bytes()),
+            });
+        let user_agent = ua_value
+            .as_deref()
+            .map(trimmed)
+            .filter(|ua| !ua.is_empty())
+            .map(|ua| {
                 context.bot_like = config.bot_check.is_some_and(|is_bot| is_bot(ua));
-                let ua = context.cut("userAgent", ua, MAX_USER_AGENT);
-                context.user_agent = Some(ua.to_owned());
-            }
-        }
-        if let Some(language) = headers
+                context.cut("userAgent", ua, MAX_USER_AGENT)
+            });
+        let language = headers
             .get(ACCEPT_LANGUAGE)
             .and_then(|v| first_language(v.as_bytes()))
-        {
-            context.language = context
-                .keep_within("language", language, MAX_LANGUAGE)
-                .map(str::to_owned);
-        }
-        if let Some(referrer) = headers.get(REFERER) {
-            context.referrer = match std::str::from_utf8(referrer.as_bytes()) {
-                Ok(r) if !r.trim().is_empty() => context
-                    .keep_within("referrer", r.trim(), MAX_REFERRER)
-                    .filter(|r| valid_url(r))
-                    .map(str::to_owned),
-                Ok(_) => None,
-                Err(_) => None,
+            .and_then(|language| context.keep_within("language", language, MAX_LANGUAGE));
+        let mut referrer = None;
+        if let Some(value) = headers.get(REFERER) {
+            referrer = match std::str::from_utf8(value.as_bytes()).map(trimmed) {
+                Ok(r) if !r.is_empty() => context
+                    .keep_within("referrer", r, MAX_REFERRER)
+                    .filter(|r| validate::url_or_path("referrer", r).is_ok()),
+                _ => None,
             };
-            if context.referrer.is_none() && !referrer.as_bytes().trim_ascii().is_empty() {
-                context.note_dropped("referrer", referrer.len(), MAX_REFERRER);
+            if referrer.is_none() && !value.as_bytes().trim_ascii().is_empty() {
+                context.note_dropped("referrer", value.len(), MAX_REFERRER);
             }
         }
         let host = headers
             .get(HOST)
             .and_then(|h| h.to_str().ok())
             .or_else(|| uri.authority().map(|a| a.as_str()));
-        if let Some(host) = host.map(strip_port).filter(|h| !h.is_empty()) {
-            context.hostname = context
-                .keep_within("hostname", host, MAX_HOSTNAME)
-                .map(str::to_owned);
+        let hostname = host
+            .map(strip_port)
+            .filter(|h| !h.is_empty())
+            .and_then(|host| context.keep_within("hostname", host, MAX_HOSTNAME));
+        // One allocation for the four values.
+        let parts = [user_agent, language, referrer, hostname];
+        let mut text = String::with_capacity(parts.iter().flatten().map(|p| p.len()).sum());
+        let [user_agent, language, referrer, hostname] = parts.map(|part| {
+            part.map(|part| {
+                let start = text.len();
+                text.push_str(part);
+                start..text.len()
+            })
+        });
+        VisitorContext {
+            text,
+            user_agent,
+            language,
+            referrer,
+            hostname,
+            ..context
         }
-        context
+    }
+
+    /// One of the values in `text`.
+    fn part(&self, range: &Option<Range<usize>>) -> Option<&str> {
+        range.clone().and_then(|range| self.text.get(range))
     }
 
     fn cut<'a>(&mut self, field: &'static str, value: &'a str, limit: usize) -> &'a str {
@@ -377,19 +405,19 @@ impl VisitorContext {
             hit = hit.ip_address(ip);
         }
         if user_agent {
-            if let Some(ua) = &self.user_agent {
-                hit = hit.user_agent(ua.as_str());
+            if let Some(ua) = self.user_agent() {
+                hit = hit.user_agent(ua);
             }
         }
-        if let Some(language) = &self.language {
-            hit = hit.language(language.as_str());
+        if let Some(language) = self.language() {
+            hit = hit.language(language);
         }
-        if let Some(referrer) = &self.referrer {
-            hit = hit.referrer(referrer.as_str());
+        if let Some(referrer) = self.referrer() {
+            hit = hit.referrer(referrer);
         }
-        if let Some(hostname) = &self.hostname {
+        if let Some(hostname) = self.hostname() {
             if hit.client().is_none_or(|c| c.hostname().is_none()) {
-                hit = hit.hostname(hostname.as_str());
+                hit = hit.hostname(hostname);
             }
         }
         if let Some(distinct_id) = self.distinct_id.as_ref().filter(|_| id) {
@@ -399,6 +427,32 @@ impl VisitorContext {
         hit.server_side()
     }
 
+    /// The visitor's part of a payload, as [`apply`](Self::apply) puts it on a builder (the
+    /// web layer's page views skip the builder): `hostname` is `client_hostname` when the
+    /// client has one, else the visitor's; `None` when neither is known. `ip` is the visitor's
+    /// [`ip`](Self::ip) written out.
+    pub(crate) fn payload<'a>(
+        &'a self,
+        website: &'a str,
+        client_hostname: Option<&'a str>,
+        ip: Option<&'a IpText>,
+    ) -> Option<Payload<'a>> {
+        let hostname = client_hostname.or(self.hostname())?;
+        Some(Payload {
+            website: Cow::Borrowed(website),
+            hostname: Cow::Borrowed(hostname),
+            language: self.language().map(Cow::Borrowed),
+            referrer: Cow::Borrowed(self.referrer().unwrap_or("")),
+            id: self
+                .distinct_id
+                .as_ref()
+                .map(|id| Cow::Borrowed(id.as_str())),
+            ip: ip.map(|ip| Cow::Borrowed(ip.as_str())),
+            user_agent: self.user_agent().map(Cow::Borrowed),
+            ..Payload::default()
+        })
+    }
+
     /// The visitor's IP (IPv4-mapped IPv6 as IPv4), if known and to be sent.
     pub fn ip(&self) -> Option<IpAddr> {
         self.ip
@@ -406,22 +460,22 @@ impl VisitorContext {
 
     /// The visitor's User-Agent (cut to [`MAX_USER_AGENT`]).
     pub fn user_agent(&self) -> Option<&str> {
-        self.user_agent.as_deref()
+        self.part(&self.user_agent)
     }
 
     /// The first tag of `Accept-Language` (at most [`MAX_LANGUAGE`] UTF-16 units).
     pub fn language(&self) -> Option<&str> {
-        self.language.as_deref()
+        self.part(&self.language)
     }
 
     /// The `Referer` (a URL or path that Umami accepts).
     pub fn referrer(&self) -> Option<&str> {
-        self.referrer.as_deref()
+        self.part(&self.referrer)
     }
 
     /// The `Host` (or HTTP/2 `:authority`) without its port.
     pub fn hostname(&self) -> Option<&str> {
-        self.hostname.as_deref()
+        self.part(&self.hostname)
     }
 
     /// The user's id, when the service put a [`DistinctId`] in the request's extensions
@@ -461,44 +515,42 @@ fn peer(extensions: &Extensions) -> Option<IpAddr> {
     None
 }
 
-fn utf16_len(s: &str) -> usize {
-    // ASCII: one unit per byte, no second pass.
-    if s.is_ascii() {
-        s.len()
-    } else {
-        s.encode_utf16().count()
+/// `str::trim`, without its Unicode tables for the usual all-ASCII ends.
+fn trimmed(value: &str) -> &str {
+    let ascii = value.trim_ascii();
+    let bytes = ascii.as_bytes();
+    match (bytes.first(), bytes.last()) {
+        (Some(first), Some(last)) if !first.is_ascii() || !last.is_ascii() => value.trim(),
+        _ => ascii,
     }
 }
 
 /// The first language of an `Accept-Language` value, without its weight; `*` is none.
 fn first_language(value: &[u8]) -> Option<&str> {
-    let value = std::str::from_utf8(value).ok()?;
-    let first = value.split(',').next()?;
-    let tag = first.split(';').next()?.trim();
+    let end = value
+        .iter()
+        .position(|&b| b == b',' || b == b';')
+        .unwrap_or(value.len());
+    let tag = trimmed(std::str::from_utf8(&value[..end]).ok()?);
     if tag.is_empty() || tag == "*" {
         return None;
     }
     Some(tag)
 }
 
-/// As the server checks `url` and `referrer`: parses relative to `https://localhost`.
-fn valid_url(value: &str) -> bool {
-    static BASE: std::sync::LazyLock<url::Url> =
-        std::sync::LazyLock::new(|| url::Url::parse("https://localhost").expect("static URL"));
-    BASE.join(value).is_ok()
-}
-
 /// `example.com:8080` → `example.com`, `[::1]:80` → `[::1]`.
 fn strip_port(host: &str) -> &str {
-    let host = host.trim();
+    let host = trimmed(host);
     if host.starts_with('[') {
         return match host.find(']') {
             Some(end) => &host[..=end],
             None => host,
         };
     }
-    match host.rsplit_once(':') {
-        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+    match host.as_bytes().iter().rposition(|&b| b == b':') {
+        Some(colon) if host.as_bytes()[colon + 1..].iter().all(u8::is_ascii_digit) => {
+            &host[..colon]
+        }
         _ => host,
     }
 }

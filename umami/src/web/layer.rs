@@ -1,10 +1,10 @@
 //! The tower middleware: [`UmamiLayer`], [`UmamiService`] and its [`ResponseFuture`].
 
+use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::task::{Context, Poll};
 
 use http::{Method, Request, Response};
@@ -13,9 +13,11 @@ use tower_service::Service;
 
 use super::context::{Cleaning, ContextConfig, VisitorContext};
 use super::filter::{RequestFilter, RequestInfo, SkipReason};
-use super::stats::{Counters, WebStats};
-use super::visitor::{BotEventPolicy, RequestVisitor};
+use super::stats::{Count, Counters, WebStats};
+use super::visitor::{BotEventPolicy, Link, RequestVisitor};
 use crate::dispatch::Dispatcher;
+use crate::hit::payload::{Envelope, Payload};
+use crate::hit::{HitKind, IpText, kind};
 
 /// What part of the request's URL becomes the page view's `url`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -35,7 +37,11 @@ type TitleFn = Arc<dyn Fn(&str) -> String + Send + Sync>;
 
 #[derive(Clone)]
 struct Config {
-    dispatcher: Dispatcher,
+    /// The dispatcher and counters, shared with the requests' [`RequestVisitor`]s.
+    link: Arc<Link>,
+    counters: Arc<Counters>,
+    /// The client's website id, shared by every page view the layer queues.
+    website: Option<Arc<str>>,
     context: ContextConfig,
     filter: RequestFilter,
     query: QueryMode,
@@ -72,13 +78,12 @@ struct Config {
 #[derive(Clone)]
 pub struct UmamiLayer {
     config: Arc<Config>,
-    counters: Arc<Counters>,
 }
 
 impl fmt::Debug for UmamiLayer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("UmamiLayer")
-            .field("dispatcher", &self.config.dispatcher)
+            .field("dispatcher", &self.config.link.dispatcher)
             .field("context", &self.config.context)
             .field("filter", &self.config.filter)
             .field("query", &self.config.query)
@@ -98,9 +103,15 @@ impl UmamiLayer {
     /// # }
     /// ```
     pub fn new(dispatcher: Dispatcher) -> UmamiLayer {
+        let counters = Arc::<Counters>::default();
         UmamiLayer {
             config: Arc::new(Config {
-                dispatcher,
+                website: dispatcher.client().website_id().map(Arc::from),
+                link: Arc::new(Link {
+                    dispatcher,
+                    counters: Some(Arc::clone(&counters)),
+                }),
+                counters,
                 context: ContextConfig::default(),
                 filter: RequestFilter::default(),
                 query: QueryMode::default(),
@@ -108,7 +119,6 @@ impl UmamiLayer {
                 title: None,
                 bot_events: BotEventPolicy::default(),
             }),
-            counters: Arc::default(),
         }
     }
 
@@ -199,7 +209,7 @@ impl UmamiLayer {
     /// # }
     /// ```
     pub fn stats(&self) -> WebStats {
-        self.counters.snapshot()
+        self.config.counters.snapshot()
     }
 }
 
@@ -232,10 +242,11 @@ impl<S: fmt::Debug> fmt::Debug for UmamiService<S> {
 
 /// A page view waiting for the response's status.
 struct Pending {
-    layer: UmamiLayer,
+    config: Arc<Config>,
     method: Method,
     path: String,
-    url: String,
+    /// The page view's `url` when it is not the path.
+    url: Option<String>,
     context: Arc<VisitorContext>,
 }
 
@@ -253,15 +264,14 @@ where
 
     fn call(&mut self, mut request: Request<ReqB>) -> Self::Future {
         let config = &*self.layer.config;
-        let counters = &*self.layer.counters;
-        counters.requests.fetch_add(1, Ordering::Relaxed);
+        let counters = &*config.counters;
+        counters.add(Count::Requests);
         let context = VisitorContext::from_request(&request, &config.context);
         for cleaned in context.cleaned() {
-            match cleaned.action {
-                Cleaning::Truncated => &counters.truncated,
-                Cleaning::Dropped => &counters.dropped,
-            }
-            .fetch_add(1, Ordering::Relaxed);
+            counters.add(match cleaned.action {
+                Cleaning::Truncated => Count::Truncated,
+                Cleaning::Dropped => Count::Dropped,
+            });
         }
         let context = Arc::new(context);
         let path = request.uri().path();
@@ -275,7 +285,7 @@ where
             });
         let pending = match verdict {
             Ok(()) => Some(Pending {
-                layer: self.layer.clone(),
+                config: Arc::clone(&self.layer.config),
                 method: request.method().clone(),
                 path: path.to_owned(),
                 url: page_url(&request, config),
@@ -287,10 +297,9 @@ where
             }
         };
         request.extensions_mut().insert(RequestVisitor::from_layer(
-            config.dispatcher.clone(),
+            Arc::clone(&config.link),
             context,
             config.bot_events,
-            Arc::clone(&self.layer.counters),
         ));
         ResponseFuture {
             inner: self.inner.call(request),
@@ -299,16 +308,18 @@ where
     }
 }
 
-fn page_url<B>(request: &Request<B>, config: &Config) -> String {
+/// The page view's `url`, when it is not the request's path.
+fn page_url<B>(request: &Request<B>, config: &Config) -> Option<String> {
     let uri = request.uri();
-    let path = route(request, config).unwrap_or(uri.path());
-    let Some(query) = uri.query().filter(|q| !q.is_empty()) else {
-        return path.to_owned();
+    let route = route(request, config);
+    let path = route.unwrap_or(uri.path());
+    let query = uri.query().filter(|q| !q.is_empty());
+    let Some(query) = query.filter(|_| config.query != QueryMode::Strip) else {
+        return route.map(str::to_owned);
     };
     match config.query {
-        QueryMode::Strip => path.to_owned(),
-        QueryMode::Keep => format!("{path}?{query}"),
-        QueryMode::UtmOnly => {
+        QueryMode::Keep => Some(format!("{path}?{query}")),
+        _ => {
             let mut url = path.to_owned();
             let mut first = true;
             for pair in query.split('&') {
@@ -318,7 +329,7 @@ fn page_url<B>(request: &Request<B>, config: &Config) -> String {
                     first = false;
                 }
             }
-            url
+            (route.is_some() || !first).then_some(url)
         }
     }
 }
@@ -342,8 +353,8 @@ fn route<'a, B>(_request: &'a Request<B>, _config: &Config) -> Option<&'a str> {
 
 impl Pending {
     fn finish(self, status: http::StatusCode) {
-        let config = &*self.layer.config;
-        let counters = &*self.layer.counters;
+        let config = &*self.config;
+        let counters = &*config.counters;
         let info = RequestInfo {
             method: &self.method,
             path: &self.path,
@@ -353,19 +364,28 @@ impl Pending {
             counters.skip(reason);
             return;
         }
+        let url = self.url.as_deref().unwrap_or(&self.path);
         let title = match &config.title {
-            Some(title) => title(&self.url),
-            None => self.url.clone(),
+            Some(title) => Cow::Owned(title(url)),
+            None => Cow::Borrowed(url),
         };
-        let hit = config.dispatcher.client().new_page_view(title, self.url);
-        match config.dispatcher.track(self.context.apply(hit)) {
-            Ok(()) => {
-                counters.page_views.fetch_add(1, Ordering::Relaxed);
+        let dispatcher = &config.link.dispatcher;
+        let ip = self.context.ip().map(IpText::new);
+        let queued = match page_view(config, &self.context, url, title.clone(), ip.as_ref()) {
+            Some((website, envelope)) => dispatcher.track_envelope(&envelope, website),
+            // No website id or hostname: the builder says which is missing.
+            None => {
+                let hit = dispatcher
+                    .client()
+                    .new_page_view(title.into_owned(), url.to_owned());
+                dispatcher.track(self.context.apply(hit))
             }
+        };
+        match queued {
+            Ok(()) => counters.add(Count::PageViews),
             Err(error) => {
-                let before = counters.track_errors.fetch_add(1, Ordering::Relaxed);
                 // The first refusal is worth a warning; the rest are in the counters.
-                if before == 0 {
+                if counters.track_error() {
                     tracing::warn!(%error, "umami: page view not queued (counted in UmamiLayer::stats)");
                 } else {
                     tracing::debug!(%error, "umami: page view not queued");
@@ -373,6 +393,30 @@ impl Pending {
             }
         }
     }
+}
+
+/// The page view of `url` in its wire form, straight from the visitor (no builder: it is
+/// the same JSON as `context.apply(client.new_page_view(title, url))`), and the website id
+/// it is for; `None` when the client has no website id or no hostname is known.
+fn page_view<'a>(
+    config: &'a Config,
+    context: &'a VisitorContext,
+    url: &'a str,
+    title: Cow<'a, str>,
+    ip: Option<&'a IpText>,
+) -> Option<(&'a Arc<str>, Envelope<'a>)> {
+    let website = config.website.as_ref()?;
+    let client = config.link.dispatcher.client();
+    let payload = context.payload(website, client.hostname(), ip)?;
+    let envelope = Envelope {
+        kind: <kind::PageView as HitKind>::TYPE,
+        payload: Payload {
+            url: Cow::Borrowed(url),
+            title: Some(title),
+            ..payload
+        },
+    };
+    Some((website, envelope))
 }
 
 pin_project_lite::pin_project! {
@@ -405,9 +449,90 @@ where
         if let Some(pending) = this.pending.take() {
             match &result {
                 Ok(response) => pending.finish(response.status()),
-                Err(_) => pending.layer.counters.skip(SkipReason::Status),
+                Err(_) => pending.config.counters.skip(SkipReason::Status),
             }
         }
         Poll::Ready(result)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::web::{ContextConfig, PeerAddr};
+
+    fn layer(hostname: Option<&str>) -> UmamiLayer {
+        let mut client = crate::Client::builder()
+            .url_base("http://127.0.0.1:9")
+            .website_id("978435e2-7ba1-4337-9860-ec31ece2db60");
+        if let Some(hostname) = hostname {
+            client = client.hostname(hostname);
+        }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let _entered = runtime.enter();
+        let dispatcher = Dispatcher::builder(client.build().unwrap())
+            .build()
+            .unwrap();
+        UmamiLayer::new(dispatcher)
+    }
+
+    /// The layer's page view without a builder is byte for byte the builder's.
+    #[test]
+    fn the_wire_page_view_is_the_builders_json() {
+        let requests = [
+            http::Request::builder()
+                .uri("/products/7?utm_source=news")
+                .header(
+                    "user-agent",
+                    "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0 \u{e9}\"q\"",
+                )
+                .header("accept-language", "de-CH,de;q=0.9")
+                .header("referer", "https://search.example/?q=\"shoes\"")
+                .header("host", "shop.example.com:8443")
+                .extension(PeerAddr("[::ffff:198.51.100.4]:5000".parse().unwrap()))
+                .extension(crate::DistinctId::from("user-7"))
+                .body(())
+                .unwrap(),
+            http::Request::builder().uri("/").body(()).unwrap(),
+            http::Request::builder()
+                .uri("/x")
+                .header("host", "h.example")
+                .extension(PeerAddr("[2001:db8::5]:443".parse().unwrap()))
+                .body(())
+                .unwrap(),
+        ];
+        let mut compared = 0;
+        for hostname in [None, Some("client.example")] {
+            let layer = layer(hostname);
+            let config = &*layer.config;
+            for request in &requests {
+                let context = VisitorContext::from_request(request, &ContextConfig::default());
+                let url = "/products/7?utm_source=news";
+                for title in ["/products/7?utm_source=news", "Product \u{1f600}"] {
+                    let ip = context.ip().map(IpText::new);
+                    let wire = page_view(config, &context, url, Cow::Borrowed(title), ip.as_ref());
+                    let client = config.link.dispatcher.client();
+                    let built = context.apply(client.new_page_view(title, url)).prepare();
+                    match (wire, built) {
+                        (Some((_, envelope)), Ok(built)) => {
+                            envelope.payload.check("custom_data").unwrap();
+                            assert_eq!(
+                                String::from_utf8_lossy(&envelope.to_bytes()),
+                                String::from_utf8_lossy(built.body())
+                            );
+                            compared += 1;
+                        }
+                        (None, Err(error)) => assert!(error.to_string().contains("hostname")),
+                        (wire, built) => panic!("{:?} vs {built:?}", wire.map(|w| w.1)),
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            compared, 10,
+            "all but the host-less request without a client hostname"
+        );
     }
 }

@@ -1,45 +1,108 @@
 //! What the web layer counts: [`WebStats`] (a snapshot) and the live counters behind it.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use super::filter::SkipReason;
+
+/// One thing the layer counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Count {
+    Requests,
+    PageViews,
+    Skipped(SkipReason),
+    TrackErrors,
+    Truncated,
+    Dropped,
+    Events,
+    EventsOwnUserAgent,
+    EventsDroppedBot,
+    EventErrors,
+}
+
+impl Count {
+    const ALL: usize = 16;
+
+    fn slot(self) -> usize {
+        match self {
+            Count::Requests => 0,
+            Count::PageViews => 1,
+            Count::TrackErrors => 2,
+            Count::Truncated => 3,
+            Count::Dropped => 4,
+            Count::Events => 5,
+            Count::EventsOwnUserAgent => 6,
+            Count::EventsDroppedBot => 7,
+            Count::EventErrors => 8,
+            Count::Skipped(reason) => {
+                9 + match reason {
+                    SkipReason::Method => 0,
+                    SkipReason::Status => 1,
+                    SkipReason::Asset => 2,
+                    SkipReason::Excluded => 3,
+                    SkipReason::Predicate => 4,
+                    SkipReason::OptedOut => 5,
+                    SkipReason::Bot => 6,
+                }
+            }
+        }
+    }
+}
+
+/// The counters of one group of threads, on cache lines of their own.
+#[derive(Debug, Default)]
+#[repr(align(128))]
+struct Shard([AtomicU64; Count::ALL]);
+
+/// Shards: each request counts on its thread's, so that threads serving requests at the
+/// same time never write the same cache line (one shared counter per request costs more,
+/// at saturation, than the rest of the layer's bookkeeping).
+const SHARDS: usize = 8;
+
+thread_local! {
+    static SHARD: usize = {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        NEXT.fetch_add(1, Ordering::Relaxed) % SHARDS
+    };
+}
 
 /// Counters of an [`UmamiLayer`](super::UmamiLayer) (shared by its clones), read with [`UmamiLayer::stats`](super::UmamiLayer::stats).
 #[derive(Debug, Default)]
 pub(crate) struct Counters {
-    pub(crate) requests: AtomicU64,
-    pub(crate) page_views: AtomicU64,
-    skipped: [AtomicU64; 7],
-    pub(crate) track_errors: AtomicU64,
-    pub(crate) truncated: AtomicU64,
-    pub(crate) dropped: AtomicU64,
-    pub(crate) events: AtomicU64,
-    pub(crate) events_own_user_agent: AtomicU64,
-    pub(crate) events_dropped_bot: AtomicU64,
-    pub(crate) event_errors: AtomicU64,
-}
-
-fn slot(reason: SkipReason) -> usize {
-    match reason {
-        SkipReason::Method => 0,
-        SkipReason::Status => 1,
-        SkipReason::Asset => 2,
-        SkipReason::Excluded => 3,
-        SkipReason::Predicate => 4,
-        SkipReason::OptedOut => 5,
-        SkipReason::Bot => 6,
-    }
+    shards: [Shard; SHARDS],
+    warned_track_error: AtomicBool,
 }
 
 impl Counters {
+    pub(crate) fn add(&self, count: Count) {
+        let shard = SHARD.try_with(|s| *s).unwrap_or(0);
+        self.shards[shard].0[count.slot()].fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn skip(&self, reason: SkipReason) {
+        self.add(Count::Skipped(reason));
+    }
+
+    /// Counts a refused page view: `true` for the first one (worth a warning).
+    pub(crate) fn track_error(&self) -> bool {
+        self.add(Count::TrackErrors);
+        !self.warned_track_error.swap(true, Ordering::Relaxed)
+    }
+
+    fn get(&self, count: Count) -> u64 {
+        let slot = count.slot();
+        self.shards
+            .iter()
+            .map(|s| s.0[slot].load(Ordering::Relaxed))
+            .sum()
+    }
+
     /// The counters now.
     pub(crate) fn snapshot(&self) -> WebStats {
-        let c = self;
-        let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
-        let s = |r| get(&c.skipped[slot(r)]);
+        let get = |c| self.get(c);
+        let s = |r| get(Count::Skipped(r));
         WebStats {
-            requests: get(&c.requests),
-            page_views: get(&c.page_views),
+            requests: get(Count::Requests),
+            page_views: get(Count::PageViews),
             skipped: SkippedStats {
                 method: s(SkipReason::Method),
                 status: s(SkipReason::Status),
@@ -49,18 +112,14 @@ impl Counters {
                 opted_out: s(SkipReason::OptedOut),
                 bot: s(SkipReason::Bot),
             },
-            track_errors: get(&c.track_errors),
-            header_values_truncated: get(&c.truncated),
-            header_values_dropped: get(&c.dropped),
-            events: get(&c.events),
-            events_with_own_user_agent: get(&c.events_own_user_agent),
-            events_dropped_bot: get(&c.events_dropped_bot),
-            event_errors: get(&c.event_errors),
+            track_errors: get(Count::TrackErrors),
+            header_values_truncated: get(Count::Truncated),
+            header_values_dropped: get(Count::Dropped),
+            events: get(Count::Events),
+            events_with_own_user_agent: get(Count::EventsOwnUserAgent),
+            events_dropped_bot: get(Count::EventsDroppedBot),
+            event_errors: get(Count::EventErrors),
         }
-    }
-
-    pub(crate) fn skip(&self, reason: SkipReason) {
-        self.skipped[slot(reason)].fetch_add(1, Ordering::Relaxed);
     }
 }
 

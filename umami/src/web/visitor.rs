@@ -2,10 +2,9 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
 use super::context::VisitorContext;
-use super::stats::Counters;
+use super::stats::{Count, Counters};
 use crate::dispatch::{Dispatcher, TrackError};
 use crate::hit::{HitBuilder, HitKind};
 use crate::typed::UmamiEvent;
@@ -47,10 +46,17 @@ pub enum BotEventPolicy {
 /// ```
 #[derive(Clone)]
 pub struct RequestVisitor {
-    dispatcher: Dispatcher,
+    link: Arc<Link>,
     context: Arc<VisitorContext>,
     policy: BotEventPolicy,
-    counters: Option<Arc<Counters>>,
+}
+
+/// Where a [`RequestVisitor`]'s events go, shared by every request of one layer (one
+/// reference count per request, not one per part).
+pub(crate) struct Link {
+    pub(crate) dispatcher: Dispatcher,
+    /// The layer's counters; none for a handle made without a layer.
+    pub(crate) counters: Option<Arc<Counters>>,
 }
 
 impl fmt::Debug for RequestVisitor {
@@ -73,24 +79,24 @@ impl RequestVisitor {
     /// ```
     pub fn new(dispatcher: Dispatcher, context: VisitorContext) -> RequestVisitor {
         RequestVisitor {
-            dispatcher,
+            link: Arc::new(Link {
+                dispatcher,
+                counters: None,
+            }),
             context: Arc::new(context),
             policy: BotEventPolicy::default(),
-            counters: None,
         }
     }
 
     pub(crate) fn from_layer(
-        dispatcher: Dispatcher,
+        link: Arc<Link>,
         context: Arc<VisitorContext>,
         policy: BotEventPolicy,
-        counters: Arc<Counters>,
     ) -> RequestVisitor {
         RequestVisitor {
-            dispatcher,
+            link,
             context,
             policy,
-            counters: Some(counters),
         }
     }
 
@@ -113,7 +119,7 @@ impl RequestVisitor {
 
     /// The dispatcher events go through.
     pub fn dispatcher(&self) -> &Dispatcher {
-        &self.dispatcher
+        &self.link.dispatcher
     }
 
     /// Tracks a typed event (`#[derive(UmamiEvent)]`) as this visitor's. An id the event
@@ -133,7 +139,7 @@ impl RequestVisitor {
     /// # Errors
     /// As [`Dispatcher::track`].
     pub fn track<E: UmamiEvent + ?Sized>(&self, event: &E) -> Result<(), TrackError> {
-        let hit = event.new_event(self.dispatcher.client());
+        let hit = event.new_event(self.link.dispatcher.client());
         self.send(hit, event.distinct_id().is_none())
     }
 
@@ -149,29 +155,29 @@ impl RequestVisitor {
     fn send<K: HitKind>(&self, hit: HitBuilder<K>, with_id: bool) -> Result<(), TrackError> {
         let bot = self.context.bot_like();
         if bot && self.policy == BotEventPolicy::Drop {
-            self.count(|c| &c.events_dropped_bot);
+            self.count(Count::EventsDroppedBot);
             return Ok(());
         }
         let own_ua = bot && self.policy == BotEventPolicy::OwnUserAgent;
         let hit = self.context.apply_with(hit, !own_ua, with_id);
-        match self.dispatcher.track(hit) {
+        match self.link.dispatcher.track(hit) {
             Ok(()) => {
-                self.count(|c| &c.events);
+                self.count(Count::Events);
                 if own_ua {
-                    self.count(|c| &c.events_own_user_agent);
+                    self.count(Count::EventsOwnUserAgent);
                 }
                 Ok(())
             }
             Err(error) => {
-                self.count(|c| &c.event_errors);
+                self.count(Count::EventErrors);
                 Err(error)
             }
         }
     }
 
-    fn count(&self, counter: impl Fn(&Counters) -> &std::sync::atomic::AtomicU64) {
-        if let Some(counters) = &self.counters {
-            counter(counters).fetch_add(1, Ordering::Relaxed);
+    fn count(&self, count: Count) {
+        if let Some(counters) = &self.link.counters {
+            counters.add(count);
         }
     }
 }

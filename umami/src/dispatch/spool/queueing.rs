@@ -424,7 +424,7 @@ fn to_item(record: EventRecord, run_start: u64, enqueued: Instant) -> Item {
 /// The website id of a hit's wire bytes: the crate writes `"website":"<uuid>"` as the
 /// payload's first key, so a scan finds it; a record without one gets an empty id (it then
 /// never matches a website the server said it does not know).
-fn website_of(body: &[u8]) -> Box<str> {
+fn website_of(body: &[u8]) -> std::sync::Arc<str> {
     const KEY: &[u8] = b"\"website\":\"";
     body.windows(KEY.len())
         .position(|w| w == KEY)
