@@ -1,169 +1,139 @@
-//! scratch: per-request CPU of the layer path, single thread, no sockets.
+//! The CPU cost of `umami::web::UmamiLayer` per request, without sockets: one thread calls
+//! the service directly, so that only the layer's own work is timed.
+//!
+//! ```text
+//! cargo run --release --example bench_layer_path -- [requests per round] [rounds]
+//! ```
+//!
+//! Each request is shaped like `examples/bench_web.rs`'s (`GET /` with a browser
+//! User-Agent, `Accept-Language`, `Referer`, `Host` and a peer address) and is built inside
+//! the timed loop, as a server builds it; the inner service answers at once. Three
+//! variants, interleaved round by round:
+//!
+//! - `bare`: the inner service alone (building and dropping the request);
+//! - `context`: the layer with `/` excluded: the visitor context and the handler's
+//!   `RequestVisitor` are made, no page view;
+//! - `layer`: the layer's page view too: built, checked, serialized and offered to a
+//!   dispatcher whose queue is full (capacity 1), so that every round does the same work
+//!   without the queue growing; the push itself is the one step left out.
+//!
+//! Prints the median ns per request of each variant and what the layer adds to `bare`. The
+//! whole-server cost, with sockets, a load loop and a receiver, is `bench_web`'s.
+
 use std::net::SocketAddr;
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use http::{Request, Response};
-use tower::Service;
+use tower::{Layer, Service};
 use umami::Dispatcher;
-use umami::web::{PeerAddr, UmamiLayer};
+use umami::web::{PeerAddr, RequestFilter, UmamiLayer};
 
 const UA: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
 
 fn request() -> Request<()> {
-    let mut r = Request::get("/")
+    let mut request = Request::get("/")
         .header("host", "bench.example.com")
         .header("user-agent", UA)
         .header("accept-language", "de-CH,de;q=0.9")
         .header("referer", "https://search.example/")
         .body(())
-        .unwrap();
-    r.extensions_mut()
-        .insert(PeerAddr("198.51.100.4:5000".parse::<SocketAddr>().unwrap()));
-    r
+        .expect("request");
+    let peer: SocketAddr = "198.51.100.4:50000".parse().expect("address");
+    request.extensions_mut().insert(PeerAddr(peer));
+    request
 }
 
-fn run<S>(name: &str, mut svc: S, n: usize)
+/// An inner service answering at once.
+#[derive(Clone)]
+struct Hello;
+
+impl Service<Request<()>> for Hello {
+    type Response = Response<()>;
+    type Error = std::convert::Infallible;
+    type Future = std::future::Ready<Result<Response<()>, Self::Error>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _: Request<()>) -> Self::Future {
+        std::future::ready(Ok(Response::new(())))
+    }
+}
+
+/// Nanoseconds per request through `service`.
+fn time<S>(mut service: S, requests: usize) -> f64
 where
     S: Service<Request<()>, Response = Response<()>>,
     S::Error: std::fmt::Debug,
 {
     let mut cx = Context::from_waker(Waker::noop());
     let started = Instant::now();
-    for _ in 0..n {
-        let r = request();
-        assert!(svc.poll_ready(&mut cx).is_ready());
-        let mut f = std::pin::pin!(svc.call(r));
-        match f.as_mut().poll(&mut cx) {
-            Poll::Ready(r) => {
-                std::hint::black_box(r.unwrap());
+    for _ in 0..requests {
+        let request = request();
+        assert!(service.poll_ready(&mut cx).is_ready());
+        let mut future = std::pin::pin!(service.call(request));
+        match future.as_mut().poll(&mut cx) {
+            Poll::Ready(response) => {
+                std::hint::black_box(response.expect("response"));
             }
-            Poll::Pending => panic!(),
+            Poll::Pending => unreachable!("every service here answers at once"),
         }
     }
-    let ns = started.elapsed().as_nanos() as f64 / n as f64;
-    println!("{name:<10} {ns:>8.0} ns/request");
+    started.elapsed().as_nanos() as f64 / requests as f64
 }
 
-#[derive(Clone)]
-struct Hello;
-impl Service<Request<()>> for Hello {
-    type Response = Response<()>;
-    type Error = std::convert::Infallible;
-    type Future = std::future::Ready<Result<Response<()>, Self::Error>>;
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        Poll::Ready(Ok(()))
-    }
-    fn call(&mut self, _: Request<()>) -> Self::Future {
-        std::future::ready(Ok(Response::new(())))
-    }
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
 }
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    use tower::Layer;
-    let n: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(300_000);
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let requests = args.first().copied().unwrap_or(200_000);
+    let rounds = args.get(1).copied().unwrap_or(7);
+
     let client = umami::Client::builder()
         .url_base("http://127.0.0.1:9")
         .website_id("978435e2-7ba1-4337-9860-ec31ece2db60")
         .hostname("bench.example.com")
         .build()
-        .unwrap();
+        .expect("client");
     let dispatcher = Dispatcher::builder(client)
         .batch_user_agent_hits(true)
         .capacity(1)
         .flush_interval(Duration::from_secs(3600))
-        .max_batch_size(500)
         .build()
-        .unwrap();
+        .expect("dispatcher");
+    // Fill the queue: every page view below is built in full and refused at the push.
+    dispatcher
+        .track(dispatcher.client().new_event("fill"))
+        .expect("the first event is queued");
     let layer = UmamiLayer::new(dispatcher.clone());
-    let stalled = Dispatcher::builder(dispatcher.client().clone())
-        .batch_user_agent_hits(true)
-        .capacity(1)
-        .build()
-        .unwrap();
-    let _ = stalled.track(dispatcher.client().new_event("x"));
-    let ctx = layer
+    let context = layer
         .clone()
-        .filter(umami::web::RequestFilter::default().exclude_path("/"));
-    let cfg = umami::web::ContextConfig::default();
-    let one = request();
-    let client = dispatcher.client().clone();
-    if std::env::var("ONLY").as_deref() == Ok("ctx") {
-        let cfg = umami::web::ContextConfig::default();
-        let one = request();
-        for _ in 0..5 {
-            let t = Instant::now();
-            for _ in 0..n {
-                std::hint::black_box(umami::web::VisitorContext::from_request(
-                    std::hint::black_box(&one),
-                    &cfg,
-                ));
-            }
-            println!(
-                "from_request {:>6.0} ns",
-                t.elapsed().as_nanos() as f64 / n as f64
-            );
-        }
-        return;
+        .filter(RequestFilter::default().exclude_path("/"));
+
+    let (mut bare, mut with_context, mut with_layer) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        bare.push(time(Hello, requests));
+        with_context.push(time(context.layer(Hello), requests));
+        with_layer.push(time(layer.layer(Hello), requests));
     }
-    if std::env::var("ONLY").is_ok() {
-        for _ in 0..5 {
-            run("layer", layer.layer(Hello), n);
-        }
-        return;
-    }
-    for _ in 0..2 {
-        let t = Instant::now();
-        for _ in 0..n {
-            std::hint::black_box(umami::web::VisitorContext::from_request(&one, &cfg));
-        }
-        println!(
-            "from_request {:>6.0} ns",
-            t.elapsed().as_nanos() as f64 / n as f64
-        );
-        let vc = umami::web::VisitorContext::from_request(&one, &cfg);
-        let t = Instant::now();
-        for _ in 0..n {
-            std::hint::black_box(vc.apply(client.new_page_view("/", "/")));
-        }
-        println!(
-            "apply        {:>6.0} ns",
-            t.elapsed().as_nanos() as f64 / n as f64
-        );
-        let t = Instant::now();
-        for _ in 0..n {
-            std::hint::black_box(vc.apply(client.new_page_view("/", "/")).prepare().unwrap());
-        }
-        println!(
-            "+prepare     {:>6.0} ns",
-            t.elapsed().as_nanos() as f64 / n as f64
-        );
-        let hit = vc.apply(client.new_page_view("/", "/")).prepare().unwrap();
-        let t = Instant::now();
-        for _ in 0..n {
-            std::hint::black_box(hit.clone());
-        }
-        println!(
-            "clone hit    {:>6.0} ns",
-            t.elapsed().as_nanos() as f64 / n as f64
-        );
-        let t = Instant::now();
-        for _ in 0..n {
-            std::hint::black_box(stalled.track(hit.clone()).is_err());
-        }
-        println!(
-            "clone+track(full) {:>6.0} ns",
-            t.elapsed().as_nanos() as f64 / n as f64
-        );
-    }
-    for _ in 0..3 {
-        run("bare", Hello, n);
-        run("context", ctx.layer(Hello), n);
-        run("layer", layer.layer(Hello), n);
-    }
-    println!("{:?}", layer.stats().page_views);
+    let (bare, with_context, with_layer) = (median(bare), median(with_context), median(with_layer));
+    println!("{rounds} rounds x {requests} requests, one thread, median ns per request");
+    println!("bare     {bare:>8.0}");
+    println!("context  {with_context:>8.0}   +{:.0}", with_context - bare);
+    println!("layer    {with_layer:>8.0}   +{:.0}", with_layer - bare);
+    let stats = layer.stats();
+    println!(
+        "layer: {} requests, {} page views refused at the full queue (built and checked)",
+        stats.requests, stats.track_errors
+    );
+    dispatcher.shutdown(Duration::from_millis(100)).await;
 }

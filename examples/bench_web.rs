@@ -4,11 +4,13 @@
 //! cargo run --release --example bench_web -- [seconds per round] [rounds] [connections]
 //! ```
 //!
-//! Three servers on 127.0.0.1, measured in interleaved rounds (bare, layer, stalled, bare,
-//! ...) by a Rust load loop of keep-alive HTTP/1.1 connections (hyper's client), each sending
-//! `GET /` with a browser User-Agent, `Accept-Language` and `Referer` as fast as it can:
+//! Five servers on 127.0.0.1, measured in interleaved rounds (bare, pass, context, layer,
+//! stalled, bare, ...) by a Rust load loop of keep-alive HTTP/1.1 connections (hyper's
+//! client), each sending `GET /` with a browser User-Agent, `Accept-Language` and `Referer`
+//! as fast as it can:
 //!
 //! - `bare`: the app without the layer;
+//! - `pass`: with a tower layer that does nothing (what any layer costs in axum);
 //! - `context`: with the layer, `/` excluded from page views: the visitor context and the
 //!   handler's `RequestVisitor` are still made for every request, no page view is built;
 //! - `layer`: with the layer, its page views queued on a dispatcher (`batch_user_agent_hits`,
@@ -21,7 +23,10 @@
 //!
 //! Prints throughput, p50/p99 latency and the process's CPU per request (user + system, from
 //! `/proc/self/stat`: app, load loop and receiver together) per server, and the ratios to
-//! `bare`.
+//! `bare`; then each server's throughput against `bare`'s in the same round (median, min and
+//! max over the rounds), the steadier measure on a machine whose speed drifts. With
+//! `BENCH_WEB_ONLY=bare,layer` only the servers named run (e.g. to profile one);
+//! `BENCH_WEB_BATCH=500` sets the dispatchers' `max_batch_size` (default 100).
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -104,28 +109,36 @@ async fn serve(app: Router) -> SocketAddr {
     addr
 }
 
+/// A tower layer that does nothing: what any layer costs in axum, the floor for ours.
+#[derive(Clone)]
+struct PassLayer;
+
+impl<S> tower::Layer<S> for PassLayer {
+    type Service = Pass<S>;
+
+    fn layer(&self, inner: S) -> Pass<S> {
+        Pass(inner)
+    }
+}
+
+/// [`PassLayer`]'s service: calls the inner one.
 #[derive(Clone)]
 struct Pass<S>(S);
+
 impl<S: tower::Service<R>, R> tower::Service<R> for Pass<S> {
     type Response = S::Response;
     type Error = S::Error;
     type Future = S::Future;
+
     fn poll_ready(
         &mut self,
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Result<(), S::Error>> {
         self.0.poll_ready(cx)
     }
-    fn call(&mut self, r: R) -> S::Future {
-        self.0.call(r)
-    }
-}
-#[derive(Clone)]
-struct PassLayer;
-impl<S> tower::Layer<S> for PassLayer {
-    type Service = Pass<S>;
-    fn layer(&self, s: S) -> Pass<S> {
-        Pass(s)
+
+    fn call(&mut self, request: R) -> S::Future {
+        self.0.call(request)
     }
 }
 
@@ -181,6 +194,12 @@ async fn with_layer(stalled: bool, page_views: bool) -> (SocketAddr, UmamiLayer,
         .expect("client");
     let dispatcher = Dispatcher::builder(client)
         .batch_user_agent_hits(true)
+        .max_batch_size(
+            std::env::var("BENCH_WEB_BATCH")
+                .ok()
+                .and_then(|b| b.parse().ok())
+                .unwrap_or(100),
+        )
         .build()
         .expect("dispatcher");
     let mut layer = UmamiLayer::new(dispatcher.clone());

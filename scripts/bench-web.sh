@@ -4,7 +4,7 @@
 # (examples/bench_web.rs, a Rust load loop; nothing to install beyond cargo), and writes the
 # result into BENCHMARKS.md between the bench-web markers (appended when absent).
 #
-#   scripts/bench-web.sh                 # 5 rounds x 3 s per server, 32 connections
+#   scripts/bench-web.sh                 # 9 rounds x 2 s per server, 32 connections
 #   scripts/bench-web.sh SECONDS ROUNDS CONNECTIONS
 #   scripts/bench-web.sh --quick         # 1 round x 1 s: checks the setup, writes nothing
 set -euo pipefail
@@ -12,13 +12,18 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 QUICK=0
 if [[ "${1:-}" == "--quick" ]]; then QUICK=1; set -- 1 1 16; fi
-SECONDS_PER_ROUND="${1:-3}"; ROUNDS="${2:-5}"; CONNECTIONS="${3:-32}"
+SECONDS_PER_ROUND="${1:-2}"; ROUNDS="${2:-9}"; CONNECTIONS="${3:-32}"
 
-cargo build --release --all-features --example bench_web
+cargo build --release --all-features --example bench_web --example bench_layer_path
 OUT="$(mktemp)"
+PATH_OUT="$(mktemp)"
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 STARTED="$(date -u '+%Y-%m-%d %H:%M UTC')"
 "$ROOT/target/release/examples/bench_web" "$SECONDS_PER_ROUND" "$ROUNDS" "$CONNECTIONS" | tee "$OUT"
+BATCH_OUT="$(mktemp)"
+BENCH_WEB_BATCH=500 BENCH_WEB_ONLY=bare,layer,stalled \
+  "$ROOT/target/release/examples/bench_web" "$SECONDS_PER_ROUND" "$ROUNDS" "$CONNECTIONS" | tee "$BATCH_OUT"
+"$ROOT/target/release/examples/bench_layer_path" 200000 7 | tee "$PATH_OUT"
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 [[ "$QUICK" == 1 ]] && exit 0
 
@@ -33,16 +38,33 @@ SECTION="$(mktemp)"
   echo
   echo "\`examples/bench_web.rs\`, \`--release\`: $ROUNDS interleaved rounds of $SECONDS_PER_ROUND s per server,"
   echo "$CONNECTIONS keep-alive HTTP/1.1 connections from a Rust load loop (hyper) in the same process, each"
-  echo 'sending `GET /` with a browser User-Agent, `Accept-Language` and `Referer` back to back. `layer` queues'
-  echo 'a page view per request on a dispatcher (`batch_user_agent_hits(true)`) sending batches to a minimal'
-  echo 'receiver answering like `/api/batch`; `stalled` does the same with a receiver that never answers (the'
-  echo 'queue fills, `track` refuses the rest without waiting). `context` has the layer with `/` excluded: the visitor'
-  echo 'context and the `RequestVisitor` are made, no page view. Latencies are per request as the load loop saw'
-  echo 'them; CPU per request is the whole process (app, load loop, dispatcher, receiver). Goal of issue 12:'
-  echo '`layer` at >= 97% of `bare` throughput and <= 20 µs added at p50.'
+  echo 'sending `GET /` with a browser User-Agent, `Accept-Language` and `Referer` back to back. `pass` has a'
+  echo 'tower layer that does nothing (the floor: what any layer costs in axum). `layer` queues a page view per'
+  echo 'request on a dispatcher (`batch_user_agent_hits(true)`) sending batches to a minimal receiver answering'
+  echo 'like `/api/batch` (in the same process: its CPU is counted against the app); `stalled` does the same'
+  echo 'with a receiver that never answers (the queue fills, `track` refuses the rest without waiting).'
+  echo '`context` has the layer with `/` excluded: the visitor context and the `RequestVisitor` are made, no'
+  echo 'page view. Latencies are per request as the load loop saw them; CPU per request is the whole process.'
+  echo 'The per-round ratios (each server against `bare` in the same round) are the steadier measure.'
+  echo 'Goal of issue 12: `layer` at >= 97% of `bare` throughput and <= 20 µs added at p50.'
   echo
   echo '```text'
   cat "$OUT"
+  echo '```'
+  echo
+  echo 'The same with `max_batch_size(500)` (Umami'"'"'s limit; the default is 100), `bare`, `layer` and'
+  echo '`stalled` only (`BENCH_WEB_BATCH=500 BENCH_WEB_ONLY=bare,layer,stalled`): fewer, larger batches'
+  echo 'cost the sender and the receiver less per page view.'
+  echo
+  echo '```text'
+  cat "$BATCH_OUT"
+  echo '```'
+  echo
+  echo 'The layer alone, without sockets (`examples/bench_layer_path.rs`: one thread calls the service'
+  echo 'directly; the page view is built, checked, serialized and offered to a full queue):'
+  echo
+  echo '```text'
+  cat "$PATH_OUT"
   echo '```'
   echo '<!-- bench-web:end -->'
 } > "$SECTION"

@@ -65,7 +65,7 @@ impl Shared {
             last_error: Mutex::new(None),
             unknown_websites: Mutex::new(HashSet::new()),
             #[cfg(feature = "bot-filter")]
-            bots: super::bots::BotCheck::default(),
+            bots: super::bots::BotCheck,
             spool,
         }
     }
