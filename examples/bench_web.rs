@@ -26,7 +26,9 @@
 //! `bare`; then each server's throughput against `bare`'s in the same round (median, min and
 //! max over the rounds), the steadier measure on a machine whose speed drifts. With
 //! `BENCH_WEB_ONLY=bare,layer` only the servers named run (e.g. to profile one);
-//! `BENCH_WEB_BATCH=500` sets the dispatchers' `max_batch_size` (default 100).
+//! `BENCH_WEB_BATCH=500` sets the dispatchers' `max_batch_size` (default 100). Last, the same
+//! servers under light load (one connection, one request at a time): the latency a request
+//! has when the cores are not saturated.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -373,6 +375,37 @@ async fn main() {
                 max
             );
         }
+    }
+    // Light load: one connection, one request at a time, so that the cores are not saturated
+    // and a request's latency is its own work, not the queue in front of it.
+    let mut light: Vec<Vec<u32>> = vec![Vec::new(); servers.len()];
+    for _ in 0..rounds {
+        for (server, latencies) in servers.iter().zip(light.iter_mut()) {
+            latencies.extend(load(server.addr, 1, round / 2).await.1);
+        }
+    }
+    println!();
+    println!(
+        "light load (1 connection, {rounds} rounds of {:?} per server): latency µs",
+        round / 2
+    );
+    println!(
+        "{:<8} {:>8} {:>8} {:>10} {:>10}",
+        "server", "p50", "p99", "p50 +µs", "p99 +µs"
+    );
+    let mut base = None;
+    for (server, latencies) in servers.iter().zip(light.iter_mut()) {
+        latencies.sort_unstable();
+        let (p50, p99) = (percentile(latencies, 0.50), percentile(latencies, 0.99));
+        let (base50, base99) = *base.get_or_insert((p50, p99));
+        println!(
+            "{:<8} {:>8} {:>8} {:>10} {:>10}",
+            server.name,
+            p50,
+            p99,
+            i64::from(p50) - i64::from(base50),
+            i64::from(p99) - i64::from(base99)
+        );
     }
     println!();
     for server in &servers {

@@ -46,6 +46,8 @@ SECTION="$(mktemp)"
   echo '`context` has the layer with `/` excluded: the visitor context and the `RequestVisitor` are made, no'
   echo 'page view. Latencies are per request as the load loop saw them; CPU per request is the whole process.'
   echo 'The per-round ratios (each server against `bare` in the same round) are the steadier measure.'
+  echo 'Under light load (one connection, one request at a time, the cores not saturated) the latencies'
+  echo 'show what the layer adds to a request itself; at saturation they follow the throughput.'
   echo 'Goal of issue 12: `layer` at >= 97% of `bare` throughput and <= 20 µs added at p50.'
   echo
   echo '```text'

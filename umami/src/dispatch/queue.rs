@@ -30,7 +30,8 @@ struct InFlight {
 /// What [`State::admit`] did with an event.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Admission {
-    /// Queued; `wake` says the worker should look now (first event, or a full batch).
+    /// Queued; `wake` says the worker should look now (the first event, or the one that
+    /// makes a full batch).
     Queued { wake: bool },
     /// The queue holds `capacity` events already: counted as dropped.
     Full,
@@ -216,8 +217,11 @@ impl State {
             enqueued: now,
         });
         let queued = self.queue.len();
+        // Only the two moments the worker may be waiting for: it sends a full batch at once and
+        // looks again, and a worker waiting for a free request is woken by the answer. A wake-up
+        // per event beyond a full batch costs every `track` a write to a shared cache line.
         Admission::Queued {
-            wake: queued == 1 || queued >= max_batch_size,
+            wake: queued == 1 || queued == max_batch_size,
         }
     }
 
@@ -374,6 +378,16 @@ mod tests {
             state.admit(hit(10), Instant::now(), 100, 50);
         }
         state
+    }
+
+    #[test]
+    fn the_worker_is_woken_by_the_first_event_and_by_the_one_that_fills_a_batch() {
+        let mut state = State::default();
+        let now = Instant::now();
+        let wakes: Vec<bool> = (0..7)
+            .map(|_| state.admit(hit(1), now, 100, 3) == Admission::Queued { wake: true })
+            .collect();
+        assert_eq!(wakes, [true, false, true, false, false, false, false]);
     }
 
     #[test]
