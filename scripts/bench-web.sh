@@ -55,8 +55,8 @@ SECTION="$(mktemp)"
   echo '```'
   echo
   echo 'The same with `max_batch_size(500)` (Umami'"'"'s limit; the default is 100), `bare`, `layer` and'
-  echo '`stalled` only (`BENCH_WEB_BATCH=500 BENCH_WEB_ONLY=bare,layer,stalled`): fewer, larger batches'
-  echo 'cost the sender and the receiver less per page view.'
+  echo '`stalled` only (`BENCH_WEB_BATCH=500 BENCH_WEB_ONLY=bare,layer,stalled`): whether fewer, larger'
+  echo 'batches cost the sender and the receiver less per page view.'
   echo
   echo '```text'
   cat "$BATCH_OUT"

@@ -54,12 +54,9 @@
 //! silently send events without a visitor from a spawned task.
 //!
 //! For throughput, let the dispatcher batch the visitors' hits
-//! ([`batch_user_agent_hits(true)`](crate::dispatch::DispatcherBuilder::batch_user_agent_hits)),
-//! in large batches on a busy site
-//! ([`max_batch_size(500)`](crate::dispatch::DispatcherBuilder::max_batch_size): fewer
-//! requests cost the service less per page view), and give the layer a
-//! [`bot_check`](ContextConfig::bot_check), so that the hits Umami would drop as bots' are not
-//! sent at all: batched, they would be counted as sent.
+//! ([`batch_user_agent_hits(true)`](crate::dispatch::DispatcherBuilder::batch_user_agent_hits))
+//! and give the layer a [`bot_check`](ContextConfig::bot_check), so that the hits Umami would
+//! drop as bots' are not sent at all: batched, they would be counted as sent.
 //!
 //! What the layer costs per request (`BENCHMARKS.md`, `scripts/bench-web.sh`): a page view
 //! is serialized straight from the request's visitor, without a hit builder; the request never
