@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use std::ops::Range;
 
 use http::header::{ACCEPT_LANGUAGE, HOST, REFERER, USER_AGENT};
-use http::{Extensions, HeaderMap, HeaderName, Uri};
+use http::{Extensions, HeaderMap, HeaderName, HeaderValue, Uri};
 
 use std::borrow::Cow;
 
@@ -245,82 +245,7 @@ impl VisitorContext {
         extensions: &Extensions,
         config: &ContextConfig,
     ) -> VisitorContext {
-        let mut context = VisitorContext {
-            distinct_id: extensions
-                .get::<DistinctId>()
-                .filter(|id| !id.is_blank())
-                .cloned(),
-            ..VisitorContext::default()
-        };
-        let flag = |name: &HeaderName| {
-            headers
-                .get(name)
-                .is_some_and(|v| v.as_bytes().trim_ascii() == b"1")
-        };
-        if (config.honor_gpc && flag(&SEC_GPC)) || (config.honor_dnt && flag(&DNT)) {
-            context.opted_out = true;
-            context.distinct_id = None;
-            return context;
-        }
-        if !config.no_ip {
-            context.ip = config.client_ip.resolve(peer(extensions), headers);
-        }
-        let ua_value = headers
-            .get(USER_AGENT)
-            .map(|ua| match std::str::from_utf8(ua.as_bytes()) {
-                Ok(ua) => Cow::Borrowed(ua),
-                Err(_) => String::from_utf8_lossy(ua.as_bytes()),
-            });
-        let user_agent = ua_value
-            .as_deref()
-            .map(trimmed)
-            .filter(|ua| !ua.is_empty())
-            .map(|ua| {
-                context.bot_like = config.bot_check.is_some_and(|is_bot| is_bot(ua));
-                context.cut("userAgent", ua, MAX_USER_AGENT)
-            });
-        let language = headers
-            .get(ACCEPT_LANGUAGE)
-            .and_then(|v| first_language(v.as_bytes()))
-            .and_then(|language| context.keep_within("language", language, MAX_LANGUAGE));
-        let mut referrer = None;
-        if let Some(value) = headers.get(REFERER) {
-            referrer = match std::str::from_utf8(value.as_bytes()).map(trimmed) {
-                Ok(r) if !r.is_empty() => context
-                    .keep_within("referrer", r, MAX_REFERRER)
-                    .filter(|r| validate::url_or_path("referrer", r).is_ok()),
-                _ => None,
-            };
-            if referrer.is_none() && !value.as_bytes().trim_ascii().is_empty() {
-                context.note_dropped("referrer", value.len(), MAX_REFERRER);
-            }
-        }
-        let host = headers
-            .get(HOST)
-            .and_then(|h| h.to_str().ok())
-            .or_else(|| uri.authority().map(|a| a.as_str()));
-        let hostname = host
-            .map(strip_port)
-            .filter(|h| !h.is_empty())
-            .and_then(|host| context.keep_within("hostname", host, MAX_HOSTNAME));
-        // One allocation for the four values.
-        let parts = [user_agent, language, referrer, hostname];
-        let mut text = String::with_capacity(parts.iter().flatten().map(|p| p.len()).sum());
-        let [user_agent, language, referrer, hostname] = parts.map(|part| {
-            part.map(|part| {
-                let start = text.len();
-                text.push_str(part);
-                start..text.len()
-            })
-        });
-        VisitorContext {
-            text,
-            user_agent,
-            language,
-            referrer,
-            hostname,
-            ..context
-        }
+        VisitorInputs::borrow(headers, uri, extensions, config).clean(config)
     }
 
     /// One of the values in `text`.
@@ -501,6 +426,132 @@ impl VisitorContext {
     /// Header values changed or dropped to fit Umami's limits.
     pub fn cleaned(&self) -> &[CleanedField] {
         &self.cleaned
+    }
+}
+
+/// What a [`VisitorContext`] is read from: the visitor's header values (reference-counted, so
+/// cheap to keep), the IP already resolved, the opt-out, the id. Kept by the web layer for a
+/// request that sends no page view, so that its context is cleaned only if a handler uses it.
+#[derive(Clone, Default)]
+pub(crate) struct VisitorInputs {
+    user_agent: Option<HeaderValue>,
+    language: Option<HeaderValue>,
+    referer: Option<HeaderValue>,
+    /// `Host`, or the URI's authority (HTTP/2).
+    host: Option<HeaderValue>,
+    ip: Option<IpAddr>,
+    opted_out: bool,
+    distinct_id: Option<DistinctId>,
+}
+
+impl VisitorInputs {
+    /// The inputs of a request; header values are cloned (a reference count each).
+    pub(crate) fn borrow(
+        headers: &HeaderMap,
+        uri: &Uri,
+        extensions: &Extensions,
+        config: &ContextConfig,
+    ) -> VisitorInputs {
+        let flag = |name: &HeaderName| {
+            headers
+                .get(name)
+                .is_some_and(|v| v.as_bytes().trim_ascii() == b"1")
+        };
+        if (config.honor_gpc && flag(&SEC_GPC)) || (config.honor_dnt && flag(&DNT)) {
+            // Nothing of an opted-out visitor is read.
+            return VisitorInputs {
+                opted_out: true,
+                ..VisitorInputs::default()
+            };
+        }
+        VisitorInputs {
+            user_agent: headers.get(USER_AGENT).cloned(),
+            language: headers.get(ACCEPT_LANGUAGE).cloned(),
+            referer: headers.get(REFERER).cloned(),
+            host: headers
+                .get(HOST)
+                .filter(|h| h.to_str().is_ok())
+                .cloned()
+                .or_else(|| {
+                    uri.authority()
+                        .and_then(|a| HeaderValue::from_str(a.as_str()).ok())
+                }),
+            ip: (!config.no_ip)
+                .then(|| config.client_ip.resolve(peer(extensions), headers))
+                .flatten(),
+            opted_out: false,
+            distinct_id: extensions
+                .get::<DistinctId>()
+                .filter(|id| !id.is_blank())
+                .cloned(),
+        }
+    }
+
+    /// The visitor, its values cleaned to Umami's limits.
+    pub(crate) fn clean(&self, config: &ContextConfig) -> VisitorContext {
+        let mut context = VisitorContext {
+            ip: self.ip,
+            opted_out: self.opted_out,
+            distinct_id: self.distinct_id.clone(),
+            ..VisitorContext::default()
+        };
+        let ua_value =
+            self.user_agent
+                .as_ref()
+                .map(|ua| match std::str::from_utf8(ua.as_bytes()) {
+                    Ok(ua) => Cow::Borrowed(ua),
+                    Err(_) => String::from_utf8_lossy(ua.as_bytes()),
+                });
+        let user_agent = ua_value
+            .as_deref()
+            .map(trimmed)
+            .filter(|ua| !ua.is_empty())
+            .map(|ua| {
+                context.bot_like = config.bot_check.is_some_and(|is_bot| is_bot(ua));
+                context.cut("userAgent", ua, MAX_USER_AGENT)
+            });
+        let language = self
+            .language
+            .as_ref()
+            .and_then(|v| first_language(v.as_bytes()))
+            .and_then(|language| context.keep_within("language", language, MAX_LANGUAGE));
+        let mut referrer = None;
+        if let Some(value) = &self.referer {
+            referrer = match std::str::from_utf8(value.as_bytes()).map(trimmed) {
+                Ok(r) if !r.is_empty() => context
+                    .keep_within("referrer", r, MAX_REFERRER)
+                    .filter(|r| validate::url_or_path("referrer", r).is_ok()),
+                _ => None,
+            };
+            if referrer.is_none() && !value.as_bytes().trim_ascii().is_empty() {
+                context.note_dropped("referrer", value.len(), MAX_REFERRER);
+            }
+        }
+        let hostname = self
+            .host
+            .as_ref()
+            .and_then(|h| h.to_str().ok())
+            .map(strip_port)
+            .filter(|h| !h.is_empty())
+            .and_then(|host| context.keep_within("hostname", host, MAX_HOSTNAME));
+        // One allocation for the four values.
+        let parts = [user_agent, language, referrer, hostname];
+        let mut text = String::with_capacity(parts.iter().flatten().map(|p| p.len()).sum());
+        let [user_agent, language, referrer, hostname] = parts.map(|part| {
+            part.map(|part| {
+                let start = text.len();
+                text.push_str(part);
+                start..text.len()
+            })
+        });
+        VisitorContext {
+            text,
+            user_agent,
+            language,
+            referrer,
+            hostname,
+            ..context
+        }
     }
 }
 

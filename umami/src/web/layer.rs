@@ -11,10 +11,10 @@ use http::{Method, Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use super::context::{Cleaning, ContextConfig, VisitorContext};
+use super::context::{ContextConfig, VisitorContext, VisitorInputs};
 use super::filter::{RequestFilter, RequestInfo, SkipReason};
 use super::stats::{Count, Counters, WebStats};
-use super::visitor::{BotEventPolicy, Link, RequestVisitor};
+use super::visitor::{BotEventPolicy, LazyContext, Link, RequestVisitor};
 use crate::dispatch::Dispatcher;
 use crate::hit::payload::{Envelope, Payload};
 use crate::hit::{HitKind, IpText, kind};
@@ -110,6 +110,7 @@ impl UmamiLayer {
                 link: Arc::new(Link {
                     dispatcher,
                     counters: Some(Arc::clone(&counters)),
+                    context: ContextConfig::default(),
                 }),
                 counters,
                 context: ContextConfig::default(),
@@ -123,7 +124,14 @@ impl UmamiLayer {
     }
 
     fn edit(mut self, f: impl FnOnce(&mut Config)) -> Self {
-        f(Arc::make_mut(&mut self.config));
+        let config = Arc::make_mut(&mut self.config);
+        f(config);
+        // The requests' handles read their contexts with the layer's settings as they are now.
+        config.link = Arc::new(Link {
+            dispatcher: config.link.dispatcher.clone(),
+            counters: Some(Arc::clone(&config.counters)),
+            context: config.context.clone(),
+        });
         self
     }
 
@@ -247,7 +255,8 @@ struct Pending {
     path: String,
     /// The page view's `url` when it is not the path.
     url: Option<String>,
-    context: Arc<VisitorContext>,
+    /// Read at once (see `call`).
+    context: Arc<LazyContext>,
 }
 
 impl<S, ReqB, ResB> Service<Request<ReqB>> for UmamiService<S>
@@ -266,34 +275,42 @@ where
         let config = &*self.layer.config;
         let counters = &*config.counters;
         counters.add(Count::Requests);
-        let context = VisitorContext::from_request(&request, &config.context);
-        for cleaned in context.cleaned() {
-            counters.add(match cleaned.action {
-                Cleaning::Truncated => Count::Truncated,
-                Cleaning::Dropped => Count::Dropped,
-            });
-        }
-        let context = Arc::new(context);
         let path = request.uri().path();
-        let verdict = config
-            .filter
-            .before(request.method(), path)
-            .and_then(|()| match () {
-                () if context.opted_out() => Err(SkipReason::OptedOut),
-                () if context.bot_like() => Err(SkipReason::Bot),
-                () => Ok(()),
-            });
-        let pending = match verdict {
-            Ok(()) => Some(Pending {
-                config: Arc::clone(&self.layer.config),
-                method: request.method().clone(),
-                path: path.to_owned(),
-                url: page_url(&request, config),
-                context: Arc::clone(&context),
-            }),
+        let inputs = VisitorInputs::borrow(
+            request.headers(),
+            request.uri(),
+            request.extensions(),
+            &config.context,
+        );
+        // A request that sends no page view cleans its visitor only if its handler asks.
+        let (context, pending) = match config.filter.before(request.method(), path) {
+            Ok(()) => {
+                let context = inputs.clean(&config.context);
+                counters.cleaned(context.cleaned());
+                let verdict = match () {
+                    () if context.opted_out() => Err(SkipReason::OptedOut),
+                    () if context.bot_like() => Err(SkipReason::Bot),
+                    () => Ok(()),
+                };
+                let context = Arc::new(LazyContext::ready(context));
+                let pending = match verdict {
+                    Ok(()) => Some(Pending {
+                        config: Arc::clone(&self.layer.config),
+                        method: request.method().clone(),
+                        path: path.to_owned(),
+                        url: page_url(&request, config),
+                        context: Arc::clone(&context),
+                    }),
+                    Err(reason) => {
+                        counters.skip(reason);
+                        None
+                    }
+                };
+                (context, pending)
+            }
             Err(reason) => {
                 counters.skip(reason);
-                None
+                (Arc::new(LazyContext::later(inputs)), None)
             }
         };
         request.extensions_mut().insert(RequestVisitor::from_layer(
@@ -370,15 +387,16 @@ impl Pending {
             None => Cow::Borrowed(url),
         };
         let dispatcher = &config.link.dispatcher;
-        let ip = self.context.ip().map(IpText::new);
-        let queued = match page_view(config, &self.context, url, title.clone(), ip.as_ref()) {
+        let context = self.context.get(&config.link);
+        let ip = context.ip().map(IpText::new);
+        let queued = match page_view(config, context, url, title.clone(), ip.as_ref()) {
             Some((website, envelope)) => dispatcher.track_envelope(&envelope, website),
             // No website id or hostname: the builder says which is missing.
             None => {
                 let hit = dispatcher
                     .client()
                     .new_page_view(title.into_owned(), url.to_owned());
-                dispatcher.track(self.context.apply(hit))
+                dispatcher.track(context.apply(hit))
             }
         };
         match queued {

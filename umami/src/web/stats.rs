@@ -2,6 +2,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
+use super::context::{CleanedField, Cleaning};
 use super::filter::SkipReason;
 
 /// One thing the layer counts.
@@ -76,6 +77,16 @@ impl Counters {
     pub(crate) fn add(&self, count: Count) {
         let shard = SHARD.try_with(|s| *s).unwrap_or(0);
         self.shards[shard].0[count.slot()].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts the header values a context's reading cut or dropped.
+    pub(crate) fn cleaned(&self, cleaned: &[CleanedField]) {
+        for cleaned in cleaned {
+            self.add(match cleaned.action {
+                Cleaning::Truncated => Count::Truncated,
+                Cleaning::Dropped => Count::Dropped,
+            });
+        }
     }
 
     pub(crate) fn skip(&self, reason: SkipReason) {

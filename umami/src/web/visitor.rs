@@ -3,7 +3,9 @@
 use std::fmt;
 use std::sync::Arc;
 
-use super::context::VisitorContext;
+use std::sync::OnceLock;
+
+use super::context::{ContextConfig, VisitorContext, VisitorInputs};
 use super::stats::{Count, Counters};
 use crate::dispatch::{Dispatcher, TrackError};
 use crate::hit::{HitBuilder, HitKind};
@@ -47,7 +49,7 @@ pub enum BotEventPolicy {
 #[derive(Clone)]
 pub struct RequestVisitor {
     link: Arc<Link>,
-    context: Arc<VisitorContext>,
+    context: Arc<LazyContext>,
     policy: BotEventPolicy,
 }
 
@@ -57,12 +59,48 @@ pub(crate) struct Link {
     pub(crate) dispatcher: Dispatcher,
     /// The layer's counters; none for a handle made without a layer.
     pub(crate) counters: Option<Arc<Counters>>,
+    /// How a context left for later is read.
+    pub(crate) context: ContextConfig,
+}
+
+/// A request's visitor: read at once (the layer needs it for a page view), or cleaned from
+/// its inputs the first time a handler uses it (a request that sends no page view pays for
+/// its context only if its handler tracks something).
+pub(crate) struct LazyContext {
+    context: OnceLock<VisitorContext>,
+    inputs: VisitorInputs,
+}
+
+impl LazyContext {
+    pub(crate) fn ready(context: VisitorContext) -> LazyContext {
+        LazyContext {
+            context: OnceLock::from(context),
+            inputs: VisitorInputs::default(),
+        }
+    }
+
+    pub(crate) fn later(inputs: VisitorInputs) -> LazyContext {
+        LazyContext {
+            context: OnceLock::new(),
+            inputs,
+        }
+    }
+
+    pub(crate) fn get(&self, link: &Link) -> &VisitorContext {
+        self.context.get_or_init(|| {
+            let context = self.inputs.clean(&link.context);
+            if let Some(counters) = &link.counters {
+                counters.cleaned(context.cleaned());
+            }
+            context
+        })
+    }
 }
 
 impl fmt::Debug for RequestVisitor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RequestVisitor")
-            .field("context", &self.context)
+            .field("context", self.context())
             .field("policy", &self.policy)
             .finish_non_exhaustive()
     }
@@ -82,15 +120,16 @@ impl RequestVisitor {
             link: Arc::new(Link {
                 dispatcher,
                 counters: None,
+                context: ContextConfig::default(),
             }),
-            context: Arc::new(context),
+            context: Arc::new(LazyContext::ready(context)),
             policy: BotEventPolicy::default(),
         }
     }
 
     pub(crate) fn from_layer(
         link: Arc<Link>,
-        context: Arc<VisitorContext>,
+        context: Arc<LazyContext>,
         policy: BotEventPolicy,
     ) -> RequestVisitor {
         RequestVisitor {
@@ -114,7 +153,7 @@ impl RequestVisitor {
 
     /// The visitor.
     pub fn context(&self) -> &VisitorContext {
-        &self.context
+        self.context.get(&self.link)
     }
 
     /// The dispatcher events go through.
@@ -153,13 +192,14 @@ impl RequestVisitor {
     }
 
     fn send<K: HitKind>(&self, hit: HitBuilder<K>, with_id: bool) -> Result<(), TrackError> {
-        let bot = self.context.bot_like();
+        let context = self.context();
+        let bot = context.bot_like();
         if bot && self.policy == BotEventPolicy::Drop {
             self.count(Count::EventsDroppedBot);
             return Ok(());
         }
         let own_ua = bot && self.policy == BotEventPolicy::OwnUserAgent;
-        let hit = self.context.apply_with(hit, !own_ua, with_id);
+        let hit = context.apply_with(hit, !own_ua, with_id);
         match self.link.dispatcher.track(hit) {
             Ok(()) => {
                 self.count(Count::Events);
