@@ -151,7 +151,9 @@ impl RequestVisitor {
         self
     }
 
-    /// The visitor.
+    /// The visitor. For a request the layer sends no page view for (another method, an
+    /// excluded path, an asset), it is read from the request's headers on the first call,
+    /// so that such requests pay for it only when their handler uses it.
     pub fn context(&self) -> &VisitorContext {
         self.context.get(&self.link)
     }
