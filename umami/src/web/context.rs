@@ -433,25 +433,25 @@ impl VisitorContext {
 /// cheap to keep), the IP already resolved, the opt-out, the id. Kept by the web layer for a
 /// request that sends no page view, so that its context is cleaned only if a handler uses it.
 #[derive(Clone, Default)]
-pub(crate) struct VisitorInputs {
-    user_agent: Option<HeaderValue>,
-    language: Option<HeaderValue>,
-    referer: Option<HeaderValue>,
+pub(crate) struct VisitorInputs<'a> {
+    user_agent: Option<Cow<'a, HeaderValue>>,
+    language: Option<Cow<'a, HeaderValue>>,
+    referer: Option<Cow<'a, HeaderValue>>,
     /// `Host`, or the URI's authority (HTTP/2).
-    host: Option<HeaderValue>,
+    host: Option<Cow<'a, HeaderValue>>,
     ip: Option<IpAddr>,
     opted_out: bool,
     distinct_id: Option<DistinctId>,
 }
 
-impl VisitorInputs {
-    /// The inputs of a request; header values are cloned (a reference count each).
+impl<'a> VisitorInputs<'a> {
+    /// The inputs of a request, borrowing its header values.
     pub(crate) fn borrow(
-        headers: &HeaderMap,
+        headers: &'a HeaderMap,
         uri: &Uri,
         extensions: &Extensions,
         config: &ContextConfig,
-    ) -> VisitorInputs {
+    ) -> VisitorInputs<'a> {
         let flag = |name: &HeaderName| {
             headers
                 .get(name)
@@ -465,16 +465,17 @@ impl VisitorInputs {
             };
         }
         VisitorInputs {
-            user_agent: headers.get(USER_AGENT).cloned(),
-            language: headers.get(ACCEPT_LANGUAGE).cloned(),
-            referer: headers.get(REFERER).cloned(),
+            user_agent: headers.get(USER_AGENT).map(Cow::Borrowed),
+            language: headers.get(ACCEPT_LANGUAGE).map(Cow::Borrowed),
+            referer: headers.get(REFERER).map(Cow::Borrowed),
             host: headers
                 .get(HOST)
                 .filter(|h| h.to_str().is_ok())
-                .cloned()
+                .map(Cow::Borrowed)
                 .or_else(|| {
                     uri.authority()
                         .and_then(|a| HeaderValue::from_str(a.as_str()).ok())
+                        .map(Cow::Owned)
                 }),
             ip: (!config.no_ip)
                 .then(|| config.client_ip.resolve(peer(extensions), headers))
@@ -484,6 +485,20 @@ impl VisitorInputs {
                 .get::<DistinctId>()
                 .filter(|id| !id.is_blank())
                 .cloned(),
+        }
+    }
+
+    /// The same inputs, owning their header values (a reference count each).
+    pub(crate) fn into_owned(self) -> VisitorInputs<'static> {
+        let own = |v: Option<Cow<'_, HeaderValue>>| v.map(|v| Cow::Owned(v.into_owned()));
+        VisitorInputs {
+            user_agent: own(self.user_agent),
+            language: own(self.language),
+            referer: own(self.referer),
+            host: own(self.host),
+            ip: self.ip,
+            opted_out: self.opted_out,
+            distinct_id: self.distinct_id,
         }
     }
 

@@ -310,7 +310,7 @@ where
             }
             Err(reason) => {
                 counters.skip(reason);
-                (Arc::new(LazyContext::later(inputs)), None)
+                (Arc::new(LazyContext::later(inputs.into_owned())), None)
             }
         };
         request.extensions_mut().insert(RequestVisitor::from_layer(

@@ -66,34 +66,31 @@ pub(crate) struct Link {
 /// A request's visitor: read at once (the layer needs it for a page view), or cleaned from
 /// its inputs the first time a handler uses it (a request that sends no page view pays for
 /// its context only if its handler tracks something).
-pub(crate) struct LazyContext {
-    context: OnceLock<VisitorContext>,
-    inputs: VisitorInputs,
+pub(crate) enum LazyContext {
+    Ready(VisitorContext),
+    Later(OnceLock<VisitorContext>, Box<VisitorInputs<'static>>),
 }
 
 impl LazyContext {
     pub(crate) fn ready(context: VisitorContext) -> LazyContext {
-        LazyContext {
-            context: OnceLock::from(context),
-            inputs: VisitorInputs::default(),
-        }
+        LazyContext::Ready(context)
     }
 
-    pub(crate) fn later(inputs: VisitorInputs) -> LazyContext {
-        LazyContext {
-            context: OnceLock::new(),
-            inputs,
-        }
+    pub(crate) fn later(inputs: VisitorInputs<'static>) -> LazyContext {
+        LazyContext::Later(OnceLock::new(), Box::new(inputs))
     }
 
     pub(crate) fn get(&self, link: &Link) -> &VisitorContext {
-        self.context.get_or_init(|| {
-            let context = self.inputs.clean(&link.context);
-            if let Some(counters) = &link.counters {
-                counters.cleaned(context.cleaned());
-            }
-            context
-        })
+        match self {
+            LazyContext::Ready(context) => context,
+            LazyContext::Later(cell, inputs) => cell.get_or_init(|| {
+                let context = inputs.clean(&link.context);
+                if let Some(counters) = &link.counters {
+                    counters.cleaned(context.cleaned());
+                }
+                context
+            }),
+        }
     }
 }
 
