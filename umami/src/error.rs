@@ -72,8 +72,8 @@ pub enum Error {
     #[error("the request could not be built: {0}")]
     InvalidRequest(String),
 
-    /// The dispatcher's [spool](crate::dispatch::spool) could not be opened: locked by
-    /// another dispatcher, or a file operation failed.
+    /// The dispatcher's on-disk spool (`umami::dispatch::spool`) could not be opened: locked
+    /// by another dispatcher, or a file operation failed.
     #[error(transparent)]
     Spool(#[from] SpoolError),
     /// The server answered 2xx with a body this client cannot read.
