@@ -26,7 +26,9 @@
 //! `bare`; then each server's throughput against `bare`'s in the same round (median, min and
 //! max over the rounds), the steadier measure on a machine whose speed drifts. With
 //! `BENCH_WEB_ONLY=bare,layer` only the servers named run (e.g. to profile one);
-//! `BENCH_WEB_BATCH=500` sets the dispatchers' `max_batch_size` (default 100). Last, the same
+//! `BENCH_WEB_BATCH=500` sets the dispatchers' `max_batch_size` (default 100);
+//! `BENCH_WEB_REQUESTS=N` has each server serve N requests and measures nothing (for an
+//! instruction count under callgrind: `scripts/bench-web-instructions.sh`). Last, the same
 //! servers under light load (one connection, one request at a time): the latency a request
 //! has when the cores are not saturated.
 
@@ -212,10 +214,26 @@ async fn with_layer(stalled: bool, page_views: bool) -> (SocketAddr, UmamiLayer,
     (addr, layer, dispatcher)
 }
 
+/// When a load stops: after a time, or after a number of requests per connection.
+#[derive(Clone, Copy)]
+enum Until {
+    Elapsed(Duration),
+    Requests(u64),
+}
+
 /// `connections` keep-alive connections hammering `addr` for `duration`: requests done and
 /// their latencies in microseconds.
 async fn load(addr: SocketAddr, connections: usize, duration: Duration) -> (u64, Vec<u32>) {
-    let deadline = Instant::now() + duration;
+    load_until(addr, connections, Until::Elapsed(duration)).await
+}
+
+/// [`load`], stopping at `until`.
+async fn load_until(addr: SocketAddr, connections: usize, until: Until) -> (u64, Vec<u32>) {
+    let started = Instant::now();
+    let go_on = move |done: u64| match until {
+        Until::Elapsed(duration) => started.elapsed() < duration,
+        Until::Requests(count) => done < count,
+    };
     let mut tasks = Vec::new();
     for _ in 0..connections {
         tasks.push(tokio::spawn(async move {
@@ -227,7 +245,7 @@ async fn load(addr: SocketAddr, connections: usize, duration: Duration) -> (u64,
                     .expect("handshake");
             tokio::spawn(conn);
             let mut latencies = Vec::with_capacity(64 * 1024);
-            while Instant::now() < deadline {
+            while go_on(latencies.len() as u64) {
                 let request = http::Request::get("/")
                     .header("host", "bench.example.com")
                     .header("user-agent", UA)
@@ -294,6 +312,32 @@ async fn main() {
     // `BENCH_WEB_ONLY=layer,bare` measures only those servers (for profiling one of them).
     if let Ok(only) = std::env::var("BENCH_WEB_ONLY") {
         servers.retain(|s| only.split(',').any(|name| name == s.name));
+    }
+    // `BENCH_WEB_REQUESTS=N`: each server serves N requests (after 1,000 of warm-up) and
+    // nothing else is measured: for an instruction count (scripts/bench-web-instructions.sh
+    // runs this under callgrind), which needs the same work in every run, not the same time.
+    if let Some(requests) = std::env::var("BENCH_WEB_REQUESTS")
+        .ok()
+        .and_then(|n| n.parse::<u64>().ok())
+    {
+        let per_connection = requests.div_ceil(connections as u64);
+        for server in &servers {
+            load_until(
+                server.addr,
+                connections,
+                Until::Requests(1_000 / connections as u64 + 1),
+            )
+            .await;
+            let (served, _) =
+                load_until(server.addr, connections, Until::Requests(per_connection)).await;
+            println!("{}: {served} requests", server.name);
+        }
+        for server in &servers {
+            if let Some(dispatcher) = &server.dispatcher {
+                dispatcher.shutdown(Duration::from_secs(5)).await;
+            }
+        }
+        return;
     }
     println!(
         "{rounds} rounds x {seconds} s per server, {connections} connections, {} cores",
@@ -417,12 +461,13 @@ async fn main() {
             } = layer.stats();
             let stats = dispatcher.stats();
             println!(
-                "{}: {page_views} page views queued, {track_errors} refused by track (queue full); dispatcher: sent {} failed {} queued {} in flight {}",
+                "{}: {page_views} page views queued, {track_errors} refused by track (queue full); dispatcher: sent {} failed {} queued {} in flight {}, {} requests to the receiver",
                 server.name,
                 stats.sent,
                 stats.failed.total(),
                 stats.queued,
-                stats.in_flight
+                stats.in_flight,
+                stats.requests
             );
         }
     }
