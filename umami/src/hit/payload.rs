@@ -207,7 +207,8 @@ impl JsonWriter {
 }
 
 /// Whether serde_json escapes something in `value`: a quote, a backslash or a control
-/// character (one branch-free pass the compiler vectorizes).
+/// character (one branch-free pass; an eight-bytes-at-a-time scan measured no faster on a
+/// page view's short strings).
 fn needs_escape(value: &str) -> bool {
     value.bytes().fold(false, |any, b| {
         any | (b < 0x20) | (b == b'"') | (b == b'\\')
@@ -348,6 +349,33 @@ mod tests {
             let n = self.next();
             (n % 3 == 0).then(|| (n % 600_000) as f64 / 10.0 + if n % 2 == 0 { 0.0 } else { 1e-3 })
         }
+    }
+
+    /// Every byte value at every position of strings of 0 to 19 bytes, next to bytes just
+    /// above the thresholds: the scan finds exactly what serde_json escapes.
+    #[test]
+    fn the_escape_scan_finds_every_byte_serde_escapes() {
+        // serde_json escapes a string when its JSON is more than the string in quotes.
+        let serde_escapes = |s: &str| serde_json::to_string(s).unwrap() != format!("\"{s}\"");
+        let mut checked = 0;
+        for len in 0..20 {
+            for at in 0..len {
+                for byte in 0..0x80_u8 {
+                    let mut text = vec![b'a'; len];
+                    text[at] = byte;
+                    // A neighbour just above a threshold must not hide or fake a match.
+                    if at + 1 < len {
+                        text[at + 1] = [0x20, b'#', b']', 0x7f][usize::from(byte) % 4];
+                    }
+                    let text = String::from_utf8(text).unwrap();
+                    assert_eq!(needs_escape(&text), serde_escapes(&text), "{text:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 190 * 128);
+        assert!(needs_escape("caf\u{e9} \u{1f600} \""));
+        assert!(!needs_escape("caf\u{e9} \u{1f600} \u{7f}"));
     }
 
     #[test]

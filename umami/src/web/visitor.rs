@@ -68,7 +68,7 @@ pub(crate) struct Link {
 /// its context only if its handler tracks something).
 pub(crate) enum LazyContext {
     Ready(VisitorContext),
-    Later(OnceLock<VisitorContext>, Box<VisitorInputs<'static>>),
+    Later(OnceLock<VisitorContext>, VisitorInputs<'static>),
 }
 
 impl LazyContext {
@@ -77,7 +77,7 @@ impl LazyContext {
     }
 
     pub(crate) fn later(inputs: VisitorInputs<'static>) -> LazyContext {
-        LazyContext::Later(OnceLock::new(), Box::new(inputs))
+        LazyContext::Later(OnceLock::new(), inputs)
     }
 
     pub(crate) fn get(&self, link: &Link) -> &VisitorContext {
