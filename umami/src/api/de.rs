@@ -87,7 +87,7 @@ pub(crate) fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 /// assert_eq!((page.data.len(), page.count, page.page_size), (1, 3, 1));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Page<T> {
@@ -100,6 +100,18 @@ pub struct Page<T> {
     /// The page size the server used.
     pub page_size: u64,
 }
+
+/// One page of [`Client::websites_page`](crate::Client::websites_page): servers answer
+/// `{"data": [...], "count", "page", "pageSize"}`; a bare array (the oldest servers) reads as
+/// a single page holding everything.
+///
+/// ```
+/// let page: umami::api::WebsitesPage =
+///     serde_json::from_str(r#"[{"id":"w1","name":"Blog"},{"id":"w2","name":"Shop"}]"#)?;
+/// assert_eq!((page.data.len(), page.count, page.page, page.page_size), (2, 2, 1, 2));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub type WebsitesPage = Page<super::models::Website>;
 
 impl<'de, T: de::DeserializeOwned> Deserialize<'de> for Page<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -147,5 +159,33 @@ impl<'de, T: de::DeserializeOwned> Deserialize<'de> for Page<T> {
             page_size: field("pageSize", len)?,
             data,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::WebsitesPage;
+
+    #[test]
+    fn page_defaults_from_its_data() {
+        let page: WebsitesPage =
+            serde_json::from_value(json!([{"id": "a", "name": "A"}, {"id": "b", "name": "B"}]))
+                .unwrap();
+        assert_eq!((page.count, page.page, page.page_size), (2, 1, 2));
+        let page: WebsitesPage =
+            serde_json::from_value(json!({"data": null, "count": "7", "page": 2})).unwrap();
+        assert_eq!((page.data.len(), page.count, page.page), (0, 7, 2));
+    }
+
+    #[test]
+    fn page_with_wrong_data_is_an_error() {
+        let err = serde_json::from_value::<WebsitesPage>(json!({"data": "x"})).unwrap_err();
+        assert!(err.to_string().contains("`data` should be a list"), "{err}");
+        let err =
+            serde_json::from_value::<WebsitesPage>(json!({"data": [{"id": "a", "name": "A"}, 7]}))
+                .unwrap_err();
+        assert!(err.to_string().contains("`data[1]`"), "{err}");
     }
 }

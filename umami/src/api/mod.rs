@@ -67,13 +67,13 @@ pub mod __contract {
     pub use super::operations::*;
 }
 
-pub use models::{ComparisonStats, User, Website, WebsiteOwner, WebsiteStats, WebsitesPage};
+pub use models::{ComparisonStats, User, Website, WebsiteOwner, WebsiteStats};
 pub use stats::{ServerGeneration, WebsiteStatsRequest};
 pub use websites::{DEFAULT_WEBSITES_PAGE_SIZE, WebsitesQuery};
 
 pub use admin::*;
 pub use analytics::*;
-pub use de::Page;
+pub use de::{Page, WebsitesPage};
 pub use pacing::{CloudRateLimit, MAX_429_RETRIES, MAX_RETRY_AFTER};
 pub use reports::*;
 pub use request::{

@@ -150,66 +150,6 @@ impl From<RawWebsite> for Website {
     }
 }
 
-/// One page of [`Client::websites_page`](crate::Client::websites_page).
-///
-/// Servers answer `{"data": [...], "count", "page", "pageSize"}`; a bare array (the oldest
-/// servers) reads as a single page holding everything.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct WebsitesPage {
-    /// The websites on this page.
-    pub data: Vec<Website>,
-    /// How many websites match in total, over all pages.
-    pub count: u64,
-    /// This page's number (from 1).
-    pub page: u64,
-    /// The page size the server used.
-    pub page_size: u64,
-}
-
-impl<'de> Deserialize<'de> for WebsitesPage {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        let (items, map) = match value {
-            Value::Array(items) => (items, None),
-            Value::Object(mut map) => match map.remove("data") {
-                Some(Value::Array(items)) => (items, Some(map)),
-                Some(Value::Null) | None => (Vec::new(), Some(map)),
-                Some(other) => {
-                    return Err(de::Error::custom(format!(
-                        "`data` should be a list of websites, found {}",
-                        json_kind(&other)
-                    )));
-                }
-            },
-            other => {
-                return Err(de::Error::custom(format!(
-                    "expected a page of websites, found {}",
-                    json_kind(&other)
-                )));
-            }
-        };
-        let data = items
-            .into_iter()
-            .map(|item| Website::deserialize(item).map_err(de::Error::custom))
-            .collect::<Result<Vec<_>, D::Error>>()?;
-        let len = data.len() as u64;
-        let field = |name: &str, default: u64| -> Result<u64, D::Error> {
-            match map.as_ref().and_then(|m| m.get(name)) {
-                None | Some(Value::Null) => Ok(default),
-                Some(v) => count(v).map_err(|e| de::Error::custom(format!("`{name}`: {e}"))),
-            }
-        };
-        Ok(WebsitesPage {
-            count: field("count", len)?,
-            page: field("page", 1)?,
-            page_size: field("pageSize", len)?,
-            data,
-        })
-    }
-}
-
 /// The totals of a period: what [`WebsiteStats::comparison`] holds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
@@ -466,23 +406,6 @@ mod tests {
         let site: Website =
             serde_json::from_value(json!({"id": "w1", "name": "Blog", "user": null})).unwrap();
         assert_eq!(site.user, None);
-    }
-
-    #[test]
-    fn page_defaults_from_its_data() {
-        let page: WebsitesPage =
-            serde_json::from_value(json!([{"id": "a", "name": "A"}, {"id": "b", "name": "B"}]))
-                .unwrap();
-        assert_eq!((page.count, page.page, page.page_size), (2, 1, 2));
-        let page: WebsitesPage =
-            serde_json::from_value(json!({"data": null, "count": "7", "page": 2})).unwrap();
-        assert_eq!((page.data.len(), page.count, page.page), (0, 7, 2));
-    }
-
-    #[test]
-    fn page_with_wrong_data_is_an_error() {
-        let err = serde_json::from_value::<WebsitesPage>(json!({"data": "x"})).unwrap_err();
-        assert!(err.to_string().contains("`data` should be a list"), "{err}");
     }
 
     #[test]

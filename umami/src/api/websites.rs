@@ -5,7 +5,8 @@ use std::collections::HashSet;
 use reqwest::Method;
 
 use super::Auth;
-use super::models::{Website, WebsitesPage};
+use super::de::WebsitesPage;
+use super::models::Website;
 use crate::client::Client;
 use crate::error::{Error, ValidationError};
 
