@@ -36,10 +36,16 @@ pub(crate) fn take_len(
 }
 
 /// The body of `/api/batch`: a JSON array of already serialized `{"type","payload"}` objects.
-pub(crate) fn encode<'a>(bodies: impl IntoIterator<Item = &'a [u8]>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(1024);
+pub(crate) fn encode<'a, I>(bodies: I) -> Vec<u8>
+where
+    I: IntoIterator<Item = &'a [u8]>,
+    I::IntoIter: Clone,
+{
+    let bodies = bodies.into_iter();
+    // Sized at once: a batch is tens of kilobytes, growing it copies it over and over.
+    let mut out = Vec::with_capacity(encoded_len(bodies.clone().map(<[u8]>::len)));
     out.push(b'[');
-    for (i, body) in bodies.into_iter().enumerate() {
+    for (i, body) in bodies.enumerate() {
         if i > 0 {
             out.push(b',');
         }

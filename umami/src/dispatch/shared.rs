@@ -256,6 +256,16 @@ impl Shared {
             .insert(website.into())
     }
 
+    /// Whether the server said of any website that it does not know it (nearly never: a
+    /// batch's items are then not looked up one by one).
+    pub(crate) fn any_unknown_website(&self) -> bool {
+        !self
+            .unknown_websites
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_empty()
+    }
+
     /// Whether the server said it does not know `website`.
     pub(crate) fn is_unknown_website(&self, website: &str) -> bool {
         let unknown = self

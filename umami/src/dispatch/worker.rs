@@ -86,7 +86,9 @@ async fn send_batch(
     let settings = &shared.settings;
     let mut retrier = Retrier::new(&settings.retry, id);
     items = fail_unknown_websites(&shared, id, items);
-    if shared.batch_endpoint.load(Ordering::Relaxed) {
+    if shared.batch_endpoint.load(Ordering::Relaxed)
+        && items.iter().any(|item| goes_singly(settings, &item.hit))
+    {
         let (singles, batched): (Vec<Item>, Vec<Item>) = items
             .into_iter()
             .partition(|item| goes_singly(settings, &item.hit));
@@ -423,6 +425,9 @@ fn report_unknown_website(shared: &Shared, website: &str) {
 /// Settles the items of websites the server does not know, without a request; returns the
 /// others.
 fn fail_unknown_websites(shared: &Shared, id: u64, items: Vec<Item>) -> Vec<Item> {
+    if !shared.any_unknown_website() {
+        return items;
+    }
     let (unknown, known): (Vec<Item>, Vec<Item>) = items
         .into_iter()
         .partition(|item| shared.is_unknown_website(&item.hit.website));
