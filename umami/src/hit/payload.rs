@@ -378,6 +378,57 @@ mod tests {
         assert!(!needs_escape("caf\u{e9} \u{1f600} \u{7f}"));
     }
 
+    /// One character serde_json escapes, alone in any one of a hit's strings, comes out
+    /// escaped (in the random envelopes every hit has several).
+    #[test]
+    fn one_escaped_character_anywhere_is_escaped() {
+        let envelope = |texts: &[String; 16]| Envelope {
+            kind: ["event", "identify"][texts[0].len() % 2],
+            payload: Payload {
+                website: texts[1].clone().into(),
+                hostname: texts[2].clone().into(),
+                language: Some(texts[3].clone().into()),
+                screen: Some(texts[4].clone().into()),
+                url: texts[5].clone().into(),
+                referrer: texts[6].clone().into(),
+                title: Some(texts[7].clone().into()),
+                name: Some(texts[8].clone().into()),
+                tag: Some(texts[9].clone().into()),
+                id: Some(texts[10].clone().into()),
+                ip: Some(texts[11].clone().into()),
+                user_agent: Some(texts[12].clone().into()),
+                browser: Some(texts[13].clone().into()),
+                os: Some(texts[14].clone().into()),
+                device: Some(texts[15].clone().into()),
+                timestamp: Some(1_764_547_200),
+                lcp: Some(2.5),
+                ..Payload::default()
+            },
+        };
+        let plain: [String; 16] = std::array::from_fn(|i| format!("Plain text {i} \u{e9}"));
+        let mut compared = 0;
+        for special in ["\"", "\\", "\n", "\u{1}", "\u{1f}"] {
+            for field in 1..16 {
+                let mut texts = plain.clone();
+                texts[field] = format!("a{special}b");
+                let envelope = envelope(&texts);
+                let expected = serde_json::to_vec(&envelope).unwrap();
+                assert_eq!(
+                    String::from_utf8_lossy(&envelope.to_bytes()),
+                    String::from_utf8_lossy(&expected),
+                    "{special:?} in field {field}"
+                );
+                compared += 1;
+            }
+        }
+        assert_eq!(compared, 5 * 15);
+        let envelope = envelope(&plain);
+        assert_eq!(
+            &*envelope.to_bytes(),
+            &serde_json::to_vec(&envelope).unwrap()[..]
+        );
+    }
+
     #[test]
     fn to_bytes_writes_what_serde_json_writes() {
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
