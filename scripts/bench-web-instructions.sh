@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The web layer's cost as instructions per request, counted by callgrind: the same numbers
-# on every run of the same binary, whatever else the machine is doing (the throughput runs of
-# scripts/bench-web.sh move by several points between runs on a shared machine).
+# to about 100 instructions on every run of the same binary, whatever else the machine is
+# doing (the throughput runs of scripts/bench-web.sh move by several points between runs on
+# a shared machine).
 #
 # Each server of examples/bench_web.rs serves a fixed number of requests
 # (BENCH_WEB_REQUESTS) in a process of its own under `valgrind --tool=callgrind`, twice: with
@@ -60,8 +61,9 @@ SECTION="$(mktemp)"
   echo "The servers of \`examples/bench_web.rs\` (see above), each in a process of its own under"
   echo "callgrind serving $LOW and then $HIGH requests over 32 connections; the difference over"
   echo "$(( HIGH - LOW )) requests is one request's user-space instructions for the whole process (app, load"
-  echo 'loop, dispatcher and receiver). Repeatable to the instruction for the same binary; the'
-  echo "kernel's share is not in it, so these ratios overstate the layer's cost against throughput."
+  echo 'loop, dispatcher and receiver). Repeatable to about 100 instructions for the same binary'
+  echo "(the dispatcher's batches and the scheduler's order vary a little between runs); the kernel's"
+  echo 'share is not in it, so these ratios overstate the cost against throughput.'
   echo
   cat "$TABLE"
   echo '<!-- bench-web-instructions:end -->'
