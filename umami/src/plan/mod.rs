@@ -45,6 +45,9 @@
 //! | anything else | unknown |
 
 mod check;
+mod data_kind;
+#[doc(hidden)]
+pub mod derive_support;
 mod drift;
 mod export;
 mod schema;
@@ -52,14 +55,12 @@ mod schema;
 use std::collections::BTreeMap;
 use std::fmt;
 
+pub use data_kind::{DataKind, Shape};
 pub use drift::{
     DriftReport, KindMismatch, SeenEvent, SeenKey, StoredData, StoredDataError, StoredEvent,
     StoredKey, UnseenKey,
 };
-pub use schema::{DataKey, DataKind, Describe, EventSchema, Kind, Shape, TypeSchema};
-
-#[doc(hidden)]
-pub use schema::derive_support;
+pub use schema::{DataKey, Describe, EventSchema, Kind, TypeSchema};
 
 /// A set of events, each name once: collected from types with [`Plan::event`] or, with the
 /// `registry` feature, from every derived type in the binary with [`Plan::from_registry`].
