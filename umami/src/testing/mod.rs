@@ -89,6 +89,7 @@ mod server;
 mod state;
 mod store;
 mod tokens;
+mod view;
 
 pub use builder::CollectorBuilder;
 pub use records::{Hit, ReceivedRequest};
