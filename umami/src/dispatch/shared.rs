@@ -256,23 +256,19 @@ impl Shared {
             .insert(website.into())
     }
 
-    /// Whether the server said of any website that it does not know it (nearly never: a
-    /// batch's items are then not looked up one by one).
-    pub(crate) fn any_unknown_website(&self) -> bool {
-        !self
-            .unknown_websites
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .is_empty()
-    }
-
-    /// Whether the server said it does not know `website`.
-    pub(crate) fn is_unknown_website(&self, website: &str) -> bool {
+    /// `items` split into those of websites the server said it does not know, and the
+    /// others (one lock for the batch; with no unknown website, nothing is looked up).
+    pub(crate) fn split_unknown_websites(&self, items: Vec<Item>) -> (Vec<Item>, Vec<Item>) {
         let unknown = self
             .unknown_websites
             .lock()
             .unwrap_or_else(|e| e.into_inner());
-        !unknown.is_empty() && unknown.contains(website)
+        if unknown.is_empty() {
+            return (Vec::new(), items);
+        }
+        items
+            .into_iter()
+            .partition(|item| unknown.contains(&*item.hit.website))
     }
 
     /// Events held, queued or in flight.

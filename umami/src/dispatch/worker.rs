@@ -425,12 +425,7 @@ fn report_unknown_website(shared: &Shared, website: &str) {
 /// Settles the items of websites the server does not know, without a request; returns the
 /// others.
 fn fail_unknown_websites(shared: &Shared, id: u64, items: Vec<Item>) -> Vec<Item> {
-    if !shared.any_unknown_website() {
-        return items;
-    }
-    let (unknown, known): (Vec<Item>, Vec<Item>) = items
-        .into_iter()
-        .partition(|item| shared.is_unknown_website(&item.hit.website));
+    let (unknown, known) = shared.split_unknown_websites(items);
     if let Some(first) = unknown.first() {
         let message = unknown_website_text(&first.hit.website);
         shared.spool_settled(&unknown);
