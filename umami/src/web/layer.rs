@@ -37,12 +37,13 @@ type TitleFn = Arc<dyn Fn(&str) -> String + Send + Sync>;
 
 #[derive(Clone)]
 struct Config {
-    /// The dispatcher and counters, shared with the requests' [`RequestVisitor`]s.
+    /// The dispatcher, counters and context settings, shared with the requests'
+    /// [`RequestVisitor`]s.
     link: Arc<Link>,
+    /// The link's counters (a layer always has them).
     counters: Arc<Counters>,
     /// The client's website id, shared by every page view the layer queues.
     website: Option<Arc<str>>,
-    context: ContextConfig,
     filter: RequestFilter,
     query: QueryMode,
     route_templates: bool,
@@ -84,7 +85,7 @@ impl fmt::Debug for UmamiLayer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("UmamiLayer")
             .field("dispatcher", &self.config.link.dispatcher)
-            .field("context", &self.config.context)
+            .field("context", &self.config.link.context)
             .field("filter", &self.config.filter)
             .field("query", &self.config.query)
             .field("route_templates", &self.config.route_templates)
@@ -113,7 +114,6 @@ impl UmamiLayer {
                     context: ContextConfig::default(),
                 }),
                 counters,
-                context: ContextConfig::default(),
                 filter: RequestFilter::default(),
                 query: QueryMode::default(),
                 route_templates: false,
@@ -124,14 +124,7 @@ impl UmamiLayer {
     }
 
     fn edit(mut self, f: impl FnOnce(&mut Config)) -> Self {
-        let config = Arc::make_mut(&mut self.config);
-        f(config);
-        // The requests' handles read their contexts with the layer's settings as they are now.
-        config.link = Arc::new(Link {
-            dispatcher: config.link.dispatcher.clone(),
-            counters: Some(Arc::clone(&config.counters)),
-            context: config.context.clone(),
-        });
+        f(Arc::make_mut(&mut self.config));
         self
     }
 
@@ -145,7 +138,14 @@ impl UmamiLayer {
     /// # }
     /// ```
     pub fn context(self, config: ContextConfig) -> Self {
-        self.edit(|c| c.context = config)
+        // A new link: the handles of requests already served keep the settings they had.
+        self.edit(|c| {
+            c.link = Arc::new(Link {
+                dispatcher: c.link.dispatcher.clone(),
+                counters: c.link.counters.clone(),
+                context: config,
+            });
+        })
     }
 
     /// Which requests count; default [`RequestFilter::default`].
@@ -280,12 +280,12 @@ where
             request.headers(),
             request.uri(),
             request.extensions(),
-            &config.context,
+            &config.link.context,
         );
         // A request that sends no page view cleans its visitor only if its handler asks.
         let (context, pending) = match config.filter.before(request.method(), path) {
             Ok(()) => {
-                let context = inputs.clean(&config.context);
+                let context = inputs.clean(&config.link.context);
                 counters.cleaned(context.cleaned());
                 let verdict = match () {
                     () if context.opted_out() => Err(SkipReason::OptedOut),
@@ -389,7 +389,7 @@ impl Pending {
         let dispatcher = &config.link.dispatcher;
         let context = self.context.get(&config.link);
         let ip = context.ip().map(IpText::new);
-        let queued = match page_view(config, context, url, title.clone(), ip.as_ref()) {
+        let queued = match page_view(config, context, url, &title, ip.as_ref()) {
             Some((website, envelope)) => dispatcher.track_envelope(&envelope, website),
             // No website id or hostname: the builder says which is missing.
             None => {
@@ -420,7 +420,7 @@ fn page_view<'a>(
     config: &'a Config,
     context: &'a VisitorContext,
     url: &'a str,
-    title: Cow<'a, str>,
+    title: &'a str,
     ip: Option<&'a IpText>,
 ) -> Option<(&'a Arc<str>, Envelope<'a>)> {
     let website = config.website.as_ref()?;
@@ -430,7 +430,7 @@ fn page_view<'a>(
         kind: <kind::PageView as HitKind>::TYPE,
         payload: Payload {
             url: Cow::Borrowed(url),
-            title: Some(title),
+            title: Some(Cow::Borrowed(title)),
             ..payload
         },
     };
@@ -530,7 +530,7 @@ mod tests {
                 let url = "/products/7?utm_source=news";
                 for title in ["/products/7?utm_source=news", "Product \u{1f600}"] {
                     let ip = context.ip().map(IpText::new);
-                    let wire = page_view(config, &context, url, Cow::Borrowed(title), ip.as_ref());
+                    let wire = page_view(config, &context, url, title, ip.as_ref());
                     let client = config.link.dispatcher.client();
                     let built = context.apply(client.new_page_view(title, url)).prepare();
                     match (wire, built) {
