@@ -73,8 +73,9 @@ impl Envelope<'_> {
     /// request is serialized; serde's escaping pass costs more than the rest of the hit).
     pub(crate) fn to_bytes(&self) -> Box<[u8]> {
         let p = &self.payload;
-        // Exactly the length when no string needs escaping and no number or data is sent
-        // (every page view): the boxed bytes then keep the buffer without a reallocation.
+        // The string members in serde's order (custom data and the numbers stand between
+        // them, see below). Exactly the length when no string needs escaping and no number or
+        // data is sent (every page view): the boxed bytes then keep the buffer as it is.
         let strings = [
             ("website", Some(&p.website)),
             ("hostname", Some(&p.hostname)),
@@ -106,27 +107,18 @@ impl Envelope<'_> {
         out.buf.extend_from_slice(b"{\"type\":");
         out.string(self.kind);
         out.buf.extend_from_slice(b",\"payload\":{");
-        out.field("website", &p.website);
-        out.field("hostname", &p.hostname);
-        out.optional("language", &p.language);
-        out.optional("screen", &p.screen);
-        out.field("url", &p.url);
-        out.field("referrer", &p.referrer);
-        out.optional("title", &p.title);
-        out.optional("name", &p.name);
+        // `website` to `name`, `data`, `tag` to `userAgent`, `timestamp`, `browser` to `device`.
+        let (up_to_name, rest) = strings.split_at(8);
+        let (up_to_user_agent, up_to_device) = rest.split_at(4);
+        out.strings(up_to_name);
         if let Some(data) = &p.data {
             out.value("data", data);
         }
-        out.optional("tag", &p.tag);
-        out.optional("id", &p.id);
-        out.optional("ip", &p.ip);
-        out.optional("userAgent", &p.user_agent);
+        out.strings(up_to_user_agent);
         if let Some(timestamp) = &p.timestamp {
             out.value("timestamp", timestamp);
         }
-        out.optional("browser", &p.browser);
-        out.optional("os", &p.os);
-        out.optional("device", &p.device);
+        out.strings(up_to_device);
         let vitals = [
             ("lcp", p.lcp),
             ("inp", p.inp),
@@ -171,14 +163,13 @@ impl JsonWriter {
         self.buf.extend_from_slice(b"\":");
     }
 
-    fn field(&mut self, key: &str, value: &str) {
-        self.key(key);
-        self.string(value);
-    }
-
-    fn optional(&mut self, key: &str, value: &Option<Cow<'_, str>>) {
-        if let Some(value) = value {
-            self.field(key, value);
+    /// The members whose values are present, in order.
+    fn strings(&mut self, members: &[(&str, Option<&Cow<'_, str>>)]) {
+        for (key, value) in members {
+            if let Some(value) = value {
+                self.key(key);
+                self.string(value);
+            }
         }
     }
 
