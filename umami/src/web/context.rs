@@ -1,13 +1,12 @@
 //! The visitor of a request: what Umami needs to put its hits in the visitor's session.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::net::IpAddr;
 use std::ops::Range;
 
 use http::header::{ACCEPT_LANGUAGE, HOST, REFERER, USER_AGENT};
 use http::{Extensions, HeaderMap, HeaderName, HeaderValue, Uri};
-
-use std::borrow::Cow;
 
 use super::client_ip::{ClientIpConfig, PeerAddr};
 use crate::hit::payload::Payload;

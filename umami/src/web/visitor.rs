@@ -1,9 +1,7 @@
 //! The request-scoped handle handlers record events through.
 
 use std::fmt;
-use std::sync::Arc;
-
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use super::context::{ContextConfig, VisitorContext, VisitorInputs};
 use super::stats::{Count, Counters};
