@@ -24,21 +24,39 @@ out = [
     "",
     "use super::call::Operation;",
     "",
+    "/// One `pub const` per operation, documented with its method, path and id, and [`ALL`].",
+    "macro_rules! operations {",
+    "    ($($name:ident = $id:literal $method:literal $path:literal [$($query:literal)*];)*) => {",
+    "        $(",
+    "            #[doc = concat!(\"`\", $method, \" \", $path, \"` (`\", $id, \"`).\")]",
+    "            pub const $name: Operation = Operation {",
+    "                id: $id,",
+    "                method: $method,",
+    "                path: $path,",
+    "                query: &[$($query),*],",
+    "            };",
+    "        )*",
+    "",
+    "        /// Every operation of the contract, in the fixture's order.",
+    "        pub const ALL: &[Operation] = &[$($name),*];",
+    "    };",
+    "}",
+    "",
+    "operations! {",
 ]
+WIDTH = 100
 for o in ops:
-    q = ", ".join(f'"{n}"' for n in o["queryParams"])
-    out.append(f"/// `{o['method']} {o['path']}` (`{o['operationId']}`).")
-    out.append(f"pub const {const(o['operationId'])}: Operation = Operation {{")
-    out.append(f"    id: \"{o['operationId']}\",")
-    out.append(f"    method: \"{o['method']}\",")
-    out.append(f"    path: \"{o['path']}\",")
-    out.append(f"    query: &[{q}],")
-    out.append("};")
-    out.append("")
-out.append("/// Every operation of the contract, in the fixture's order.")
-out.append("pub const ALL: &[Operation] = &[")
-for o in ops:
-    out.append(f"    {const(o['operationId'])},")
-out.append("];")
+    line = f'    {const(o["operationId"])} = "{o["operationId"]}" "{o["method"]}" "{o["path"]}" ['
+    names = [f'"{n}"' for n in o["queryParams"]]
+    # The query names follow on the same line while they fit, then on lines of their own.
+    for i, name in enumerate(names):
+        piece = name if line.endswith("[") else " " + name
+        if len(line) + len(piece) + 2 > WIDTH:
+            out.append(line)
+            line = "        " + name
+        else:
+            line += piece
+    out.append(line + "];")
+out.append("}")
 (ROOT / "umami/src/api/operations.rs").write_text("\n".join(out) + "\n")
 print(f"{len(ops)} operations")

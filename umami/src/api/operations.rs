@@ -7,3342 +7,435 @@
 
 use super::call::Operation;
 
-/// `POST /api/batch` (`batch`).
-pub const BATCH: Operation = Operation {
-    id: "batch",
-    method: "POST",
-    path: "/api/batch",
-    query: &[],
-};
-
-/// `POST /api/2fa/setup/cancel` (`cancelTwoFactorSetup`).
-pub const CANCEL_TWO_FACTOR_SETUP: Operation = Operation {
-    id: "cancelTwoFactorSetup",
-    method: "POST",
-    path: "/api/2fa/setup/cancel",
-    query: &[],
-};
-
-/// `POST /api/boards/{boardId}/clone` (`cloneBoard`).
-pub const CLONE_BOARD: Operation = Operation {
-    id: "cloneBoard",
-    method: "POST",
-    path: "/api/boards/{boardId}/clone",
-    query: &[],
-};
-
-/// `POST /api/2fa/setup/confirm` (`confirmTwoFactorSetup`).
-pub const CONFIRM_TWO_FACTOR_SETUP: Operation = Operation {
-    id: "confirmTwoFactorSetup",
-    method: "POST",
-    path: "/api/2fa/setup/confirm",
-    query: &[],
-};
-
-/// `POST /api/boards` (`createBoard`).
-pub const CREATE_BOARD: Operation = Operation {
-    id: "createBoard",
-    method: "POST",
-    path: "/api/boards",
-    query: &[],
-};
-
-/// `POST /api/boards/{boardId}/shares` (`createBoardShare`).
-pub const CREATE_BOARD_SHARE: Operation = Operation {
-    id: "createBoardShare",
-    method: "POST",
-    path: "/api/boards/{boardId}/shares",
-    query: &[],
-};
-
-/// `POST /api/links` (`createLink`).
-pub const CREATE_LINK: Operation = Operation {
-    id: "createLink",
-    method: "POST",
-    path: "/api/links",
-    query: &[],
-};
-
-/// `POST /api/links/{linkId}/shares` (`createLinkShare`).
-pub const CREATE_LINK_SHARE: Operation = Operation {
-    id: "createLinkShare",
-    method: "POST",
-    path: "/api/links/{linkId}/shares",
-    query: &[],
-};
-
-/// `POST /api/me/api-keys` (`createMyApiKey`).
-pub const CREATE_MY_API_KEY: Operation = Operation {
-    id: "createMyApiKey",
-    method: "POST",
-    path: "/api/me/api-keys",
-    query: &[],
-};
-
-/// `POST /api/pixels` (`createPixel`).
-pub const CREATE_PIXEL: Operation = Operation {
-    id: "createPixel",
-    method: "POST",
-    path: "/api/pixels",
-    query: &[],
-};
-
-/// `POST /api/pixels/{pixelId}/shares` (`createPixelShare`).
-pub const CREATE_PIXEL_SHARE: Operation = Operation {
-    id: "createPixelShare",
-    method: "POST",
-    path: "/api/pixels/{pixelId}/shares",
-    query: &[],
-};
-
-/// `POST /api/share` (`createShare`).
-pub const CREATE_SHARE: Operation = Operation {
-    id: "createShare",
-    method: "POST",
-    path: "/api/share",
-    query: &[],
-};
-
-/// `POST /api/teams` (`createTeam`).
-pub const CREATE_TEAM: Operation = Operation {
-    id: "createTeam",
-    method: "POST",
-    path: "/api/teams",
-    query: &[],
-};
-
-/// `POST /api/teams/{teamId}/users` (`createTeamUser`).
-pub const CREATE_TEAM_USER: Operation = Operation {
-    id: "createTeamUser",
-    method: "POST",
-    path: "/api/teams/{teamId}/users",
-    query: &[],
-};
-
-/// `POST /api/users` (`createUser`).
-pub const CREATE_USER: Operation = Operation {
-    id: "createUser",
-    method: "POST",
-    path: "/api/users",
-    query: &[],
-};
-
-/// `POST /api/websites` (`createWebsite`).
-pub const CREATE_WEBSITE: Operation = Operation {
-    id: "createWebsite",
-    method: "POST",
-    path: "/api/websites",
-    query: &[],
-};
-
-/// `POST /api/websites/{websiteId}/annotations` (`createWebsiteAnnotation`).
-pub const CREATE_WEBSITE_ANNOTATION: Operation = Operation {
-    id: "createWebsiteAnnotation",
-    method: "POST",
-    path: "/api/websites/{websiteId}/annotations",
-    query: &[],
-};
-
-/// `POST /api/websites/{websiteId}/funnels` (`createWebsiteFunnel`).
-pub const CREATE_WEBSITE_FUNNEL: Operation = Operation {
-    id: "createWebsiteFunnel",
-    method: "POST",
-    path: "/api/websites/{websiteId}/funnels",
-    query: &[],
-};
-
-/// `POST /api/websites/{websiteId}/goals` (`createWebsiteGoal`).
-pub const CREATE_WEBSITE_GOAL: Operation = Operation {
-    id: "createWebsiteGoal",
-    method: "POST",
-    path: "/api/websites/{websiteId}/goals",
-    query: &[],
-};
-
-/// `POST /api/websites/{websiteId}/segments` (`createWebsiteSegment`).
-pub const CREATE_WEBSITE_SEGMENT: Operation = Operation {
-    id: "createWebsiteSegment",
-    method: "POST",
-    path: "/api/websites/{websiteId}/segments",
-    query: &[],
-};
-
-/// `POST /api/websites/{websiteId}/shares` (`createWebsiteShare`).
-pub const CREATE_WEBSITE_SHARE: Operation = Operation {
-    id: "createWebsiteShare",
-    method: "POST",
-    path: "/api/websites/{websiteId}/shares",
-    query: &[],
-};
-
-/// `DELETE /api/boards/{boardId}` (`deleteBoard`).
-pub const DELETE_BOARD: Operation = Operation {
-    id: "deleteBoard",
-    method: "DELETE",
-    path: "/api/boards/{boardId}",
-    query: &[],
-};
-
-/// `DELETE /api/links/{linkId}` (`deleteLink`).
-pub const DELETE_LINK: Operation = Operation {
-    id: "deleteLink",
-    method: "DELETE",
-    path: "/api/links/{linkId}",
-    query: &[],
-};
-
-/// `DELETE /api/me/api-keys/{keyId}` (`deleteMyApiKey`).
-pub const DELETE_MY_API_KEY: Operation = Operation {
-    id: "deleteMyApiKey",
-    method: "DELETE",
-    path: "/api/me/api-keys/{keyId}",
-    query: &[],
-};
-
-/// `DELETE /api/pixels/{pixelId}` (`deletePixel`).
-pub const DELETE_PIXEL: Operation = Operation {
-    id: "deletePixel",
-    method: "DELETE",
-    path: "/api/pixels/{pixelId}",
-    query: &[],
-};
-
-/// `DELETE /api/share/id/{shareId}` (`deleteShare`).
-pub const DELETE_SHARE: Operation = Operation {
-    id: "deleteShare",
-    method: "DELETE",
-    path: "/api/share/id/{shareId}",
-    query: &[],
-};
-
-/// `DELETE /api/teams/{teamId}` (`deleteTeam`).
-pub const DELETE_TEAM: Operation = Operation {
-    id: "deleteTeam",
-    method: "DELETE",
-    path: "/api/teams/{teamId}",
-    query: &[],
-};
-
-/// `DELETE /api/teams/{teamId}/users/{userId}` (`deleteTeamUser`).
-pub const DELETE_TEAM_USER: Operation = Operation {
-    id: "deleteTeamUser",
-    method: "DELETE",
-    path: "/api/teams/{teamId}/users/{userId}",
-    query: &[],
-};
-
-/// `DELETE /api/users/{userId}` (`deleteUser`).
-pub const DELETE_USER: Operation = Operation {
-    id: "deleteUser",
-    method: "DELETE",
-    path: "/api/users/{userId}",
-    query: &[],
-};
-
-/// `DELETE /api/websites/{websiteId}` (`deleteWebsite`).
-pub const DELETE_WEBSITE: Operation = Operation {
-    id: "deleteWebsite",
-    method: "DELETE",
-    path: "/api/websites/{websiteId}",
-    query: &[],
-};
-
-/// `DELETE /api/websites/{websiteId}/annotations/{annotationId}` (`deleteWebsiteAnnotation`).
-pub const DELETE_WEBSITE_ANNOTATION: Operation = Operation {
-    id: "deleteWebsiteAnnotation",
-    method: "DELETE",
-    path: "/api/websites/{websiteId}/annotations/{annotationId}",
-    query: &[],
-};
-
-/// `DELETE /api/websites/{websiteId}/funnels/{funnelId}` (`deleteWebsiteFunnel`).
-pub const DELETE_WEBSITE_FUNNEL: Operation = Operation {
-    id: "deleteWebsiteFunnel",
-    method: "DELETE",
-    path: "/api/websites/{websiteId}/funnels/{funnelId}",
-    query: &[],
-};
-
-/// `DELETE /api/websites/{websiteId}/goals/{goalId}` (`deleteWebsiteGoal`).
-pub const DELETE_WEBSITE_GOAL: Operation = Operation {
-    id: "deleteWebsiteGoal",
-    method: "DELETE",
-    path: "/api/websites/{websiteId}/goals/{goalId}",
-    query: &[],
-};
-
-/// `DELETE /api/websites/{websiteId}/segments/{segmentId}` (`deleteWebsiteSegment`).
-pub const DELETE_WEBSITE_SEGMENT: Operation = Operation {
-    id: "deleteWebsiteSegment",
-    method: "DELETE",
-    path: "/api/websites/{websiteId}/segments/{segmentId}",
-    query: &[],
-};
-
-/// `DELETE /api/websites/{websiteId}/sessions/{sessionId}` (`deleteWebsiteSession`).
-pub const DELETE_WEBSITE_SESSION: Operation = Operation {
-    id: "deleteWebsiteSession",
-    method: "DELETE",
-    path: "/api/websites/{websiteId}/sessions/{sessionId}",
-    query: &[],
-};
-
-/// `POST /api/2fa/disable` (`disableTwoFactor`).
-pub const DISABLE_TWO_FACTOR: Operation = Operation {
-    id: "disableTwoFactor",
-    method: "POST",
-    path: "/api/2fa/disable",
-    query: &[],
-};
-
-/// `GET /api/websites/{websiteId}/export` (`exportWebsite`).
-pub const EXPORT_WEBSITE: Operation = Operation {
-    id: "exportWebsite",
-    method: "GET",
-    path: "/api/websites/{websiteId}/export",
-    query: &[
-        "startAt",
-        "endAt",
-        "startDate",
-        "endDate",
-        "timezone",
-        "unit",
-        "compare",
-        "page",
-        "pageSize",
-        "maxResults",
-    ],
-};
-
-/// `GET /api/boards/{boardId}` (`getBoard`).
-pub const GET_BOARD: Operation = Operation {
-    id: "getBoard",
-    method: "GET",
-    path: "/api/boards/{boardId}",
-    query: &[],
-};
-
-/// `GET /api/boards` (`getBoards`).
-pub const GET_BOARDS: Operation = Operation {
-    id: "getBoards",
-    method: "GET",
-    path: "/api/boards",
-    query: &[
-        "page",
-        "pageSize",
-        "maxResults",
-        "search",
-        "orderBy",
-        "sortDescending",
-    ],
-};
-
-/// `GET /api/boards/{boardId}/shares` (`getBoardShares`).
-pub const GET_BOARD_SHARES: Operation = Operation {
-    id: "getBoardShares",
-    method: "GET",
-    path: "/api/boards/{boardId}/shares",
-    query: &[
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-        "page",
-        "pageSize",
-        "maxResults",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/event-data` (`getEventData`).
-pub const GET_EVENT_DATA: Operation = Operation {
-    id: "getEventData",
-    method: "GET",
-    path: "/api/websites/{websiteId}/event-data",
-    query: &[
-        "startAt",
-        "endAt",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-        "page",
-        "pageSize",
-        "maxResults",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/event-data-pivot/array-series` (`getEventDataArraySeries`).
-pub const GET_EVENT_DATA_ARRAY_SERIES: Operation = Operation {
-    id: "getEventDataArraySeries",
-    method: "GET",
-    path: "/api/websites/{websiteId}/event-data-pivot/array-series",
-    query: &[
-        "startAt",
-        "endAt",
-        "eventName",
-        "propertyName",
-        "timezone",
-        "unit",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/event-data/{eventId}` (`getEventDataById`).
-pub const GET_EVENT_DATA_BY_ID: Operation = Operation {
-    id: "getEventDataById",
-    method: "GET",
-    path: "/api/websites/{websiteId}/event-data/{eventId}",
-    query: &[],
-};
-
-/// `GET /api/websites/{websiteId}/event-data-pivot/date-series` (`getEventDataDateSeries`).
-pub const GET_EVENT_DATA_DATE_SERIES: Operation = Operation {
-    id: "getEventDataDateSeries",
-    method: "GET",
-    path: "/api/websites/{websiteId}/event-data-pivot/date-series",
-    query: &[
-        "startAt",
-        "endAt",
-        "eventName",
-        "propertyName",
-        "timezone",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/event-data/events` (`getEventDataEvents`).
-pub const GET_EVENT_DATA_EVENTS: Operation = Operation {
-    id: "getEventDataEvents",
-    method: "GET",
-    path: "/api/websites/{websiteId}/event-data/events",
-    query: &[
-        "startAt",
-        "endAt",
-        "event",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/event-data/fields` (`getEventDataFields`).
-pub const GET_EVENT_DATA_FIELDS: Operation = Operation {
-    id: "getEventDataFields",
-    method: "GET",
-    path: "/api/websites/{websiteId}/event-data/fields",
-    query: &[
-        "startAt",
-        "endAt",
-        "eventName",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/event-data-pivot/numeric-series` (`getEventDataNumericSeries`).
-pub const GET_EVENT_DATA_NUMERIC_SERIES: Operation = Operation {
-    id: "getEventDataNumericSeries",
-    method: "GET",
-    path: "/api/websites/{websiteId}/event-data-pivot/numeric-series",
-    query: &[
-        "startAt",
-        "endAt",
-        "eventName",
-        "propertyName",
-        "metric",
-        "timezone",
-        "unit",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/event-data-pivot/numeric-stats` (`getEventDataNumericStats`).
-pub const GET_EVENT_DATA_NUMERIC_STATS: Operation = Operation {
-    id: "getEventDataNumericStats",
-    method: "GET",
-    path: "/api/websites/{websiteId}/event-data-pivot/numeric-stats",
-    query: &[
-        "startAt",
-        "endAt",
-        "eventName",
-        "propertyName",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/event-data-pivot` (`getEventDataPivot`).
-pub const GET_EVENT_DATA_PIVOT: Operation = Operation {
-    id: "getEventDataPivot",
-    method: "GET",
-    path: "/api/websites/{websiteId}/event-data-pivot",
-    query: &[
-        "startAt",
-        "endAt",
-        "eventName",
-        "timezone",
-        "unit",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-        "page",
-        "pageSize",
-        "maxResults",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/event-data/properties` (`getEventDataProperties`).
-pub const GET_EVENT_DATA_PROPERTIES: Operation = Operation {
-    id: "getEventDataProperties",
-    method: "GET",
-    path: "/api/websites/{websiteId}/event-data/properties",
-    query: &[
-        "startAt",
-        "endAt",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/event-data-pivot/property-series` (`getEventDataPropertySeries`).
-pub const GET_EVENT_DATA_PROPERTY_SERIES: Operation = Operation {
-    id: "getEventDataPropertySeries",
-    method: "GET",
-    path: "/api/websites/{websiteId}/event-data-pivot/property-series",
-    query: &[
-        "startAt",
-        "endAt",
-        "eventName",
-        "propertyName",
-        "timezone",
-        "unit",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/event-data/stats` (`getEventDataStats`).
-pub const GET_EVENT_DATA_STATS: Operation = Operation {
-    id: "getEventDataStats",
-    method: "GET",
-    path: "/api/websites/{websiteId}/event-data/stats",
-    query: &[
-        "startAt",
-        "endAt",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/event-data/values` (`getEventDataValues`).
-pub const GET_EVENT_DATA_VALUES: Operation = Operation {
-    id: "getEventDataValues",
-    method: "GET",
-    path: "/api/websites/{websiteId}/event-data/values",
-    query: &[
-        "startAt",
-        "endAt",
-        "eventName",
-        "propertyName",
-        "dataType",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-    ],
-};
-
-/// `GET /api/links/{linkId}` (`getLink`).
-pub const GET_LINK: Operation = Operation {
-    id: "getLink",
-    method: "GET",
-    path: "/api/links/{linkId}",
-    query: &[],
-};
-
-/// `GET /api/links` (`getLinks`).
-pub const GET_LINKS: Operation = Operation {
-    id: "getLinks",
-    method: "GET",
-    path: "/api/links",
-    query: &[
-        "page",
-        "pageSize",
-        "maxResults",
-        "search",
-        "orderBy",
-        "sortDescending",
-    ],
-};
-
-/// `GET /api/links/charts` (`getLinksCharts`).
-pub const GET_LINKS_CHARTS: Operation = Operation {
-    id: "getLinksCharts",
-    method: "GET",
-    path: "/api/links/charts",
-    query: &["ids", "startAt", "endAt", "timezone"],
-};
-
-/// `GET /api/links/{linkId}/shares` (`getLinkShares`).
-pub const GET_LINK_SHARES: Operation = Operation {
-    id: "getLinkShares",
-    method: "GET",
-    path: "/api/links/{linkId}/shares",
-    query: &[
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-        "page",
-        "pageSize",
-        "maxResults",
-    ],
-};
-
-/// `GET /api/me` (`getMe`).
-pub const GET_ME: Operation = Operation {
-    id: "getMe",
-    method: "GET",
-    path: "/api/me",
-    query: &[],
-};
-
-/// `GET /api/me/api-keys` (`getMyApiKeys`).
-pub const GET_MY_API_KEYS: Operation = Operation {
-    id: "getMyApiKeys",
-    method: "GET",
-    path: "/api/me/api-keys",
-    query: &[],
-};
-
-/// `GET /api/me/teams` (`getMyTeams`).
-pub const GET_MY_TEAMS: Operation = Operation {
-    id: "getMyTeams",
-    method: "GET",
-    path: "/api/me/teams",
-    query: &[
-        "page",
-        "pageSize",
-        "maxResults",
-        "orderBy",
-        "sortDescending",
-    ],
-};
-
-/// `GET /api/me/websites` (`getMyWebsites`).
-pub const GET_MY_WEBSITES: Operation = Operation {
-    id: "getMyWebsites",
-    method: "GET",
-    path: "/api/me/websites",
-    query: &[
-        "page",
-        "pageSize",
-        "maxResults",
-        "orderBy",
-        "sortDescending",
-        "includeTeams",
-    ],
-};
-
-/// `GET /api/pixels/{pixelId}` (`getPixel`).
-pub const GET_PIXEL: Operation = Operation {
-    id: "getPixel",
-    method: "GET",
-    path: "/api/pixels/{pixelId}",
-    query: &[],
-};
-
-/// `GET /api/pixels` (`getPixels`).
-pub const GET_PIXELS: Operation = Operation {
-    id: "getPixels",
-    method: "GET",
-    path: "/api/pixels",
-    query: &[
-        "page",
-        "pageSize",
-        "maxResults",
-        "search",
-        "orderBy",
-        "sortDescending",
-    ],
-};
-
-/// `GET /api/pixels/charts` (`getPixelsCharts`).
-pub const GET_PIXELS_CHARTS: Operation = Operation {
-    id: "getPixelsCharts",
-    method: "GET",
-    path: "/api/pixels/charts",
-    query: &["ids", "startAt", "endAt", "timezone"],
-};
-
-/// `GET /api/pixels/{pixelId}/shares` (`getPixelShares`).
-pub const GET_PIXEL_SHARES: Operation = Operation {
-    id: "getPixelShares",
-    method: "GET",
-    path: "/api/pixels/{pixelId}/shares",
-    query: &[
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-        "page",
-        "pageSize",
-        "maxResults",
-    ],
-};
-
-/// `GET /api/realtime/{websiteId}` (`getRealtime`).
-pub const GET_REALTIME: Operation = Operation {
-    id: "getRealtime",
-    method: "GET",
-    path: "/api/realtime/{websiteId}",
-    query: &[
-        "timezone",
-        "unit",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/session-data/array-series` (`getSessionDataArraySeries`).
-pub const GET_SESSION_DATA_ARRAY_SERIES: Operation = Operation {
-    id: "getSessionDataArraySeries",
-    method: "GET",
-    path: "/api/websites/{websiteId}/session-data/array-series",
-    query: &[
-        "startAt",
-        "endAt",
-        "propertyName",
-        "timezone",
-        "unit",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/session-data/date-series` (`getSessionDataDateSeries`).
-pub const GET_SESSION_DATA_DATE_SERIES: Operation = Operation {
-    id: "getSessionDataDateSeries",
-    method: "GET",
-    path: "/api/websites/{websiteId}/session-data/date-series",
-    query: &[
-        "startAt",
-        "endAt",
-        "propertyName",
-        "timezone",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/session-data/numeric-series` (`getSessionDataNumericSeries`).
-pub const GET_SESSION_DATA_NUMERIC_SERIES: Operation = Operation {
-    id: "getSessionDataNumericSeries",
-    method: "GET",
-    path: "/api/websites/{websiteId}/session-data/numeric-series",
-    query: &[
-        "startAt",
-        "endAt",
-        "propertyName",
-        "metric",
-        "timezone",
-        "unit",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/session-data/numeric-stats` (`getSessionDataNumericStats`).
-pub const GET_SESSION_DATA_NUMERIC_STATS: Operation = Operation {
-    id: "getSessionDataNumericStats",
-    method: "GET",
-    path: "/api/websites/{websiteId}/session-data/numeric-stats",
-    query: &[
-        "startAt",
-        "endAt",
-        "propertyName",
-        "timezone",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/session-data-pivot` (`getSessionDataPivot`).
-pub const GET_SESSION_DATA_PIVOT: Operation = Operation {
-    id: "getSessionDataPivot",
-    method: "GET",
-    path: "/api/websites/{websiteId}/session-data-pivot",
-    query: &[
-        "startAt",
-        "endAt",
-        "propertyName",
-        "timezone",
-        "unit",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-        "page",
-        "pageSize",
-        "maxResults",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/session-data/properties` (`getSessionDataProperties`).
-pub const GET_SESSION_DATA_PROPERTIES: Operation = Operation {
-    id: "getSessionDataProperties",
-    method: "GET",
-    path: "/api/websites/{websiteId}/session-data/properties",
-    query: &[
-        "startAt",
-        "endAt",
-        "propertyName",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/session-data/property-series` (`getSessionDataPropertySeries`).
-pub const GET_SESSION_DATA_PROPERTY_SERIES: Operation = Operation {
-    id: "getSessionDataPropertySeries",
-    method: "GET",
-    path: "/api/websites/{websiteId}/session-data/property-series",
-    query: &[
-        "startAt",
-        "endAt",
-        "propertyName",
-        "timezone",
-        "unit",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/session-data/stats` (`getSessionDataStats`).
-pub const GET_SESSION_DATA_STATS: Operation = Operation {
-    id: "getSessionDataStats",
-    method: "GET",
-    path: "/api/websites/{websiteId}/session-data/stats",
-    query: &[
-        "startAt",
-        "endAt",
-        "propertyName",
-        "timezone",
-        "unit",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/session-data/values` (`getSessionDataValues`).
-pub const GET_SESSION_DATA_VALUES: Operation = Operation {
-    id: "getSessionDataValues",
-    method: "GET",
-    path: "/api/websites/{websiteId}/session-data/values",
-    query: &[
-        "startAt",
-        "endAt",
-        "propertyName",
-        "dataType",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-    ],
-};
-
-/// `GET /api/share/id/{shareId}` (`getShare`).
-pub const GET_SHARE: Operation = Operation {
-    id: "getShare",
-    method: "GET",
-    path: "/api/share/id/{shareId}",
-    query: &[],
-};
-
-/// `GET /api/share/{slug}` (`getShareBySlug`).
-pub const GET_SHARE_BY_SLUG: Operation = Operation {
-    id: "getShareBySlug",
-    method: "GET",
-    path: "/api/share/{slug}",
-    query: &[],
-};
-
-/// `GET /api/auth/subscription` (`getSubscription`).
-pub const GET_SUBSCRIPTION: Operation = Operation {
-    id: "getSubscription",
-    method: "GET",
-    path: "/api/auth/subscription",
-    query: &["teamId"],
-};
-
-/// `GET /api/teams/{teamId}` (`getTeam`).
-pub const GET_TEAM: Operation = Operation {
-    id: "getTeam",
-    method: "GET",
-    path: "/api/teams/{teamId}",
-    query: &[],
-};
-
-/// `GET /api/teams/{teamId}/boards` (`getTeamBoards`).
-pub const GET_TEAM_BOARDS: Operation = Operation {
-    id: "getTeamBoards",
-    method: "GET",
-    path: "/api/teams/{teamId}/boards",
-    query: &[
-        "page",
-        "pageSize",
-        "maxResults",
-        "search",
-        "orderBy",
-        "sortDescending",
-    ],
-};
-
-/// `GET /api/teams/{teamId}/links` (`getTeamLinks`).
-pub const GET_TEAM_LINKS: Operation = Operation {
-    id: "getTeamLinks",
-    method: "GET",
-    path: "/api/teams/{teamId}/links",
-    query: &[
-        "page",
-        "pageSize",
-        "maxResults",
-        "search",
-        "orderBy",
-        "sortDescending",
-    ],
-};
-
-/// `GET /api/teams/{teamId}/pixels` (`getTeamPixels`).
-pub const GET_TEAM_PIXELS: Operation = Operation {
-    id: "getTeamPixels",
-    method: "GET",
-    path: "/api/teams/{teamId}/pixels",
-    query: &[
-        "page",
-        "pageSize",
-        "maxResults",
-        "search",
-        "orderBy",
-        "sortDescending",
-    ],
-};
-
-/// `GET /api/teams` (`getTeams`).
-pub const GET_TEAMS: Operation = Operation {
-    id: "getTeams",
-    method: "GET",
-    path: "/api/teams",
-    query: &[
-        "page",
-        "pageSize",
-        "maxResults",
-        "orderBy",
-        "sortDescending",
-    ],
-};
-
-/// `GET /api/teams/{teamId}/users/{userId}` (`getTeamUser`).
-pub const GET_TEAM_USER: Operation = Operation {
-    id: "getTeamUser",
-    method: "GET",
-    path: "/api/teams/{teamId}/users/{userId}",
-    query: &[],
-};
-
-/// `GET /api/teams/{teamId}/users` (`getTeamUsers`).
-pub const GET_TEAM_USERS: Operation = Operation {
-    id: "getTeamUsers",
-    method: "GET",
-    path: "/api/teams/{teamId}/users",
-    query: &["page", "pageSize", "maxResults", "search"],
-};
-
-/// `GET /api/teams/{teamId}/websites` (`getTeamWebsites`).
-pub const GET_TEAM_WEBSITES: Operation = Operation {
-    id: "getTeamWebsites",
-    method: "GET",
-    path: "/api/teams/{teamId}/websites",
-    query: &[
-        "page",
-        "pageSize",
-        "maxResults",
-        "search",
-        "orderBy",
-        "sortDescending",
-    ],
-};
-
-/// `GET /api/2fa/status` (`getTwoFactorStatus`).
-pub const GET_TWO_FACTOR_STATUS: Operation = Operation {
-    id: "getTwoFactorStatus",
-    method: "GET",
-    path: "/api/2fa/status",
-    query: &[],
-};
-
-/// `GET /api/users/{userId}` (`getUser`).
-pub const GET_USER: Operation = Operation {
-    id: "getUser",
-    method: "GET",
-    path: "/api/users/{userId}",
-    query: &[],
-};
-
-/// `GET /api/users/{userId}/teams` (`getUserTeams`).
-pub const GET_USER_TEAMS: Operation = Operation {
-    id: "getUserTeams",
-    method: "GET",
-    path: "/api/users/{userId}/teams",
-    query: &[
-        "page",
-        "pageSize",
-        "maxResults",
-        "orderBy",
-        "sortDescending",
-    ],
-};
-
-/// `GET /api/users/{userId}/websites` (`getUserWebsites`).
-pub const GET_USER_WEBSITES: Operation = Operation {
-    id: "getUserWebsites",
-    method: "GET",
-    path: "/api/users/{userId}/websites",
-    query: &[
-        "page",
-        "pageSize",
-        "maxResults",
-        "search",
-        "orderBy",
-        "sortDescending",
-        "includeTeams",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}` (`getWebsite`).
-pub const GET_WEBSITE: Operation = Operation {
-    id: "getWebsite",
-    method: "GET",
-    path: "/api/websites/{websiteId}",
-    query: &[],
-};
-
-/// `GET /api/websites/{websiteId}/active` (`getWebsiteActive`).
-pub const GET_WEBSITE_ACTIVE: Operation = Operation {
-    id: "getWebsiteActive",
-    method: "GET",
-    path: "/api/websites/{websiteId}/active",
-    query: &[],
-};
-
-/// `GET /api/websites/{websiteId}/annotations/{annotationId}` (`getWebsiteAnnotation`).
-pub const GET_WEBSITE_ANNOTATION: Operation = Operation {
-    id: "getWebsiteAnnotation",
-    method: "GET",
-    path: "/api/websites/{websiteId}/annotations/{annotationId}",
-    query: &[],
-};
-
-/// `GET /api/websites/{websiteId}/annotations` (`getWebsiteAnnotations`).
-pub const GET_WEBSITE_ANNOTATIONS: Operation = Operation {
-    id: "getWebsiteAnnotations",
-    method: "GET",
-    path: "/api/websites/{websiteId}/annotations",
-    query: &[
-        "startAt",
-        "endAt",
-        "search",
-        "page",
-        "pageSize",
-        "maxResults",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/attribution` (`getWebsiteAttribution`).
-pub const GET_WEBSITE_ATTRIBUTION: Operation = Operation {
-    id: "getWebsiteAttribution",
-    method: "GET",
-    path: "/api/websites/{websiteId}/attribution",
-    query: &[
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "segment",
-        "cohort",
-        "eventType",
-        "excludeBounce",
-        "match",
-        "startAt",
-        "endAt",
-        "timezone",
-        "unit",
-        "model",
-        "type",
-        "step",
-        "currency",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/breakdown` (`getWebsiteBreakdown`).
-pub const GET_WEBSITE_BREAKDOWN: Operation = Operation {
-    id: "getWebsiteBreakdown",
-    method: "GET",
-    path: "/api/websites/{websiteId}/breakdown",
-    query: &[
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "segment",
-        "cohort",
-        "eventType",
-        "excludeBounce",
-        "match",
-        "startAt",
-        "endAt",
-        "timezone",
-        "unit",
-        "fields",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/daterange` (`getWebsiteDateRange`).
-pub const GET_WEBSITE_DATE_RANGE: Operation = Operation {
-    id: "getWebsiteDateRange",
-    method: "GET",
-    path: "/api/websites/{websiteId}/daterange",
-    query: &[],
-};
-
-/// `GET /api/websites/{websiteId}/events` (`getWebsiteEvents`).
-pub const GET_WEBSITE_EVENTS: Operation = Operation {
-    id: "getWebsiteEvents",
-    method: "GET",
-    path: "/api/websites/{websiteId}/events",
-    query: &[
-        "startAt",
-        "endAt",
-        "startDate",
-        "endDate",
-        "timezone",
-        "unit",
-        "compare",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "segment",
-        "cohort",
-        "eventType",
-        "excludeBounce",
-        "match",
-        "page",
-        "pageSize",
-        "maxResults",
-        "search",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/events/series` (`getWebsiteEventSeries`).
-pub const GET_WEBSITE_EVENT_SERIES: Operation = Operation {
-    id: "getWebsiteEventSeries",
-    method: "GET",
-    path: "/api/websites/{websiteId}/events/series",
-    query: &[
-        "startAt",
-        "endAt",
-        "unit",
-        "timezone",
-        "limit",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/events/stats` (`getWebsiteEventStats`).
-pub const GET_WEBSITE_EVENT_STATS: Operation = Operation {
-    id: "getWebsiteEventStats",
-    method: "GET",
-    path: "/api/websites/{websiteId}/events/stats",
-    query: &[
-        "startAt",
-        "endAt",
-        "startDate",
-        "endDate",
-        "timezone",
-        "unit",
-        "compare",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/metrics/expanded` (`getWebsiteExpandedMetrics`).
-pub const GET_WEBSITE_EXPANDED_METRICS: Operation = Operation {
-    id: "getWebsiteExpandedMetrics",
-    method: "GET",
-    path: "/api/websites/{websiteId}/metrics/expanded",
-    query: &[
-        "startAt",
-        "endAt",
-        "startDate",
-        "endDate",
-        "timezone",
-        "unit",
-        "compare",
-        "type",
-        "limit",
-        "offset",
-        "search",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/funnels/{funnelId}` (`getWebsiteFunnel`).
-pub const GET_WEBSITE_FUNNEL: Operation = Operation {
-    id: "getWebsiteFunnel",
-    method: "GET",
-    path: "/api/websites/{websiteId}/funnels/{funnelId}",
-    query: &[],
-};
-
-/// `GET /api/websites/{websiteId}/funnels` (`getWebsiteFunnels`).
-pub const GET_WEBSITE_FUNNELS: Operation = Operation {
-    id: "getWebsiteFunnels",
-    method: "GET",
-    path: "/api/websites/{websiteId}/funnels",
-    query: &["page", "pageSize", "maxResults", "search"],
-};
-
-/// `GET /api/websites/{websiteId}/funnels/stats` (`getWebsiteFunnelStats`).
-pub const GET_WEBSITE_FUNNEL_STATS: Operation = Operation {
-    id: "getWebsiteFunnelStats",
-    method: "GET",
-    path: "/api/websites/{websiteId}/funnels/stats",
-    query: &[
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "segment",
-        "cohort",
-        "eventType",
-        "excludeBounce",
-        "match",
-        "startAt",
-        "endAt",
-        "timezone",
-        "unit",
-        "window",
-        "steps",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/goals/{goalId}` (`getWebsiteGoal`).
-pub const GET_WEBSITE_GOAL: Operation = Operation {
-    id: "getWebsiteGoal",
-    method: "GET",
-    path: "/api/websites/{websiteId}/goals/{goalId}",
-    query: &[],
-};
-
-/// `GET /api/websites/{websiteId}/goals` (`getWebsiteGoals`).
-pub const GET_WEBSITE_GOALS: Operation = Operation {
-    id: "getWebsiteGoals",
-    method: "GET",
-    path: "/api/websites/{websiteId}/goals",
-    query: &["page", "pageSize", "maxResults", "search"],
-};
-
-/// `GET /api/websites/{websiteId}/goals/stats` (`getWebsiteGoalStats`).
-pub const GET_WEBSITE_GOAL_STATS: Operation = Operation {
-    id: "getWebsiteGoalStats",
-    method: "GET",
-    path: "/api/websites/{websiteId}/goals/stats",
-    query: &[
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "segment",
-        "cohort",
-        "eventType",
-        "excludeBounce",
-        "match",
-        "startAt",
-        "endAt",
-        "timezone",
-        "unit",
-        "type",
-        "value",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/heatmaps` (`getWebsiteHeatmaps`).
-pub const GET_WEBSITE_HEATMAPS: Operation = Operation {
-    id: "getWebsiteHeatmaps",
-    method: "GET",
-    path: "/api/websites/{websiteId}/heatmaps",
-    query: &[
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "segment",
-        "cohort",
-        "eventType",
-        "excludeBounce",
-        "match",
-        "startAt",
-        "endAt",
-        "timezone",
-        "unit",
-        "urlPath",
-        "mode",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/journeys` (`getWebsiteJourneys`).
-pub const GET_WEBSITE_JOURNEYS: Operation = Operation {
-    id: "getWebsiteJourneys",
-    method: "GET",
-    path: "/api/websites/{websiteId}/journeys",
-    query: &[
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "segment",
-        "cohort",
-        "eventType",
-        "excludeBounce",
-        "match",
-        "startAt",
-        "endAt",
-        "timezone",
-        "unit",
-        "steps",
-        "startStep",
-        "endStep",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/metrics` (`getWebsiteMetrics`).
-pub const GET_WEBSITE_METRICS: Operation = Operation {
-    id: "getWebsiteMetrics",
-    method: "GET",
-    path: "/api/websites/{websiteId}/metrics",
-    query: &[
-        "startAt",
-        "endAt",
-        "startDate",
-        "endDate",
-        "timezone",
-        "unit",
-        "compare",
-        "type",
-        "limit",
-        "offset",
-        "search",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "segment",
-        "cohort",
-        "eventType",
-        "excludeBounce",
-        "match",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/pageviews` (`getWebsitePageviews`).
-pub const GET_WEBSITE_PAGEVIEWS: Operation = Operation {
-    id: "getWebsitePageviews",
-    method: "GET",
-    path: "/api/websites/{websiteId}/pageviews",
-    query: &[
-        "startAt",
-        "endAt",
-        "startDate",
-        "endDate",
-        "timezone",
-        "unit",
-        "compare",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "segment",
-        "cohort",
-        "eventType",
-        "excludeBounce",
-        "match",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/performance/chart` (`getWebsitePerformanceChart`).
-pub const GET_WEBSITE_PERFORMANCE_CHART: Operation = Operation {
-    id: "getWebsitePerformanceChart",
-    method: "GET",
-    path: "/api/websites/{websiteId}/performance/chart",
-    query: &[
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "segment",
-        "cohort",
-        "eventType",
-        "excludeBounce",
-        "match",
-        "startAt",
-        "endAt",
-        "timezone",
-        "unit",
-        "metric",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/performance/metrics` (`getWebsitePerformanceMetrics`).
-pub const GET_WEBSITE_PERFORMANCE_METRICS: Operation = Operation {
-    id: "getWebsitePerformanceMetrics",
-    method: "GET",
-    path: "/api/websites/{websiteId}/performance/metrics",
-    query: &[
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "segment",
-        "cohort",
-        "eventType",
-        "excludeBounce",
-        "match",
-        "startAt",
-        "endAt",
-        "timezone",
-        "unit",
-        "metric",
-        "type",
-        "limit",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/performance/stats` (`getWebsitePerformanceStats`).
-pub const GET_WEBSITE_PERFORMANCE_STATS: Operation = Operation {
-    id: "getWebsitePerformanceStats",
-    method: "GET",
-    path: "/api/websites/{websiteId}/performance/stats",
-    query: &[
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "segment",
-        "cohort",
-        "eventType",
-        "excludeBounce",
-        "match",
-        "startAt",
-        "endAt",
-        "timezone",
-        "unit",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/recorder` (`getWebsiteRecorderConfig`).
-pub const GET_WEBSITE_RECORDER_CONFIG: Operation = Operation {
-    id: "getWebsiteRecorderConfig",
-    method: "GET",
-    path: "/api/websites/{websiteId}/recorder",
-    query: &[],
-};
-
-/// `GET /api/websites/{websiteId}/replays/{replayId}` (`getWebsiteReplay`).
-pub const GET_WEBSITE_REPLAY: Operation = Operation {
-    id: "getWebsiteReplay",
-    method: "GET",
-    path: "/api/websites/{websiteId}/replays/{replayId}",
-    query: &[],
-};
-
-/// `GET /api/websites/{websiteId}/replays` (`getWebsiteReplays`).
-pub const GET_WEBSITE_REPLAYS: Operation = Operation {
-    id: "getWebsiteReplays",
-    method: "GET",
-    path: "/api/websites/{websiteId}/replays",
-    query: &[
-        "startAt",
-        "endAt",
-        "startDate",
-        "endDate",
-        "timezone",
-        "unit",
-        "compare",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-        "minDuration",
-        "page",
-        "pageSize",
-        "maxResults",
-        "search",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/replays/saved/{replayId}` (`getWebsiteReplaySaved`).
-pub const GET_WEBSITE_REPLAY_SAVED: Operation = Operation {
-    id: "getWebsiteReplaySaved",
-    method: "GET",
-    path: "/api/websites/{websiteId}/replays/saved/{replayId}",
-    query: &[],
-};
-
-/// `GET /api/websites/{websiteId}/retention` (`getWebsiteRetention`).
-pub const GET_WEBSITE_RETENTION: Operation = Operation {
-    id: "getWebsiteRetention",
-    method: "GET",
-    path: "/api/websites/{websiteId}/retention",
-    query: &[
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "segment",
-        "cohort",
-        "eventType",
-        "excludeBounce",
-        "match",
-        "startAt",
-        "endAt",
-        "timezone",
-        "unit",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/revenue/chart` (`getWebsiteRevenueChart`).
-pub const GET_WEBSITE_REVENUE_CHART: Operation = Operation {
-    id: "getWebsiteRevenueChart",
-    method: "GET",
-    path: "/api/websites/{websiteId}/revenue/chart",
-    query: &[
-        "startAt",
-        "endAt",
-        "startDate",
-        "endDate",
-        "timezone",
-        "unit",
-        "compare",
-        "currency",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/revenue/metrics` (`getWebsiteRevenueMetrics`).
-pub const GET_WEBSITE_REVENUE_METRICS: Operation = Operation {
-    id: "getWebsiteRevenueMetrics",
-    method: "GET",
-    path: "/api/websites/{websiteId}/revenue/metrics",
-    query: &[
-        "startAt",
-        "endAt",
-        "startDate",
-        "endDate",
-        "timezone",
-        "unit",
-        "compare",
-        "type",
-        "currency",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/revenue/sessions` (`getWebsiteRevenueSessions`).
-pub const GET_WEBSITE_REVENUE_SESSIONS: Operation = Operation {
-    id: "getWebsiteRevenueSessions",
-    method: "GET",
-    path: "/api/websites/{websiteId}/revenue/sessions",
-    query: &[
-        "startAt",
-        "endAt",
-        "startDate",
-        "endDate",
-        "timezone",
-        "unit",
-        "compare",
-        "currency",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-        "page",
-        "pageSize",
-        "maxResults",
-        "search",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/revenue/stats` (`getWebsiteRevenueStats`).
-pub const GET_WEBSITE_REVENUE_STATS: Operation = Operation {
-    id: "getWebsiteRevenueStats",
-    method: "GET",
-    path: "/api/websites/{websiteId}/revenue/stats",
-    query: &[
-        "startAt",
-        "endAt",
-        "startDate",
-        "endDate",
-        "timezone",
-        "unit",
-        "compare",
-        "currency",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/funnels/{funnelId}/stats` (`getWebsiteSavedFunnelStats`).
-pub const GET_WEBSITE_SAVED_FUNNEL_STATS: Operation = Operation {
-    id: "getWebsiteSavedFunnelStats",
-    method: "GET",
-    path: "/api/websites/{websiteId}/funnels/{funnelId}/stats",
-    query: &[
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "segment",
-        "cohort",
-        "eventType",
-        "excludeBounce",
-        "match",
-        "startAt",
-        "endAt",
-        "timezone",
-        "unit",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/goals/{goalId}/stats` (`getWebsiteSavedGoalStats`).
-pub const GET_WEBSITE_SAVED_GOAL_STATS: Operation = Operation {
-    id: "getWebsiteSavedGoalStats",
-    method: "GET",
-    path: "/api/websites/{websiteId}/goals/{goalId}/stats",
-    query: &[
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "segment",
-        "cohort",
-        "eventType",
-        "excludeBounce",
-        "match",
-        "startAt",
-        "endAt",
-        "timezone",
-        "unit",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/replays/saved` (`getWebsiteSavedReplays`).
-pub const GET_WEBSITE_SAVED_REPLAYS: Operation = Operation {
-    id: "getWebsiteSavedReplays",
-    method: "GET",
-    path: "/api/websites/{websiteId}/replays/saved",
-    query: &["page", "pageSize", "maxResults", "search"],
-};
-
-/// `GET /api/websites/charts` (`getWebsitesCharts`).
-pub const GET_WEBSITES_CHARTS: Operation = Operation {
-    id: "getWebsitesCharts",
-    method: "GET",
-    path: "/api/websites/charts",
-    query: &["ids", "startAt", "endAt", "timezone"],
-};
-
-/// `GET /api/websites/{websiteId}/segments/{segmentId}` (`getWebsiteSegment`).
-pub const GET_WEBSITE_SEGMENT: Operation = Operation {
-    id: "getWebsiteSegment",
-    method: "GET",
-    path: "/api/websites/{websiteId}/segments/{segmentId}",
-    query: &[],
-};
-
-/// `GET /api/websites/{websiteId}/segments` (`getWebsiteSegments`).
-pub const GET_WEBSITE_SEGMENTS: Operation = Operation {
-    id: "getWebsiteSegments",
-    method: "GET",
-    path: "/api/websites/{websiteId}/segments",
-    query: &["type", "search"],
-};
-
-/// `GET /api/websites/{websiteId}/sessions/{sessionId}` (`getWebsiteSession`).
-pub const GET_WEBSITE_SESSION: Operation = Operation {
-    id: "getWebsiteSession",
-    method: "GET",
-    path: "/api/websites/{websiteId}/sessions/{sessionId}",
-    query: &[],
-};
-
-/// `GET /api/websites/{websiteId}/sessions/{sessionId}/activity` (`getWebsiteSessionActivity`).
-pub const GET_WEBSITE_SESSION_ACTIVITY: Operation = Operation {
-    id: "getWebsiteSessionActivity",
-    method: "GET",
-    path: "/api/websites/{websiteId}/sessions/{sessionId}/activity",
-    query: &["startAt", "endAt", "distinctId"],
-};
-
-/// `GET /api/websites/{websiteId}/sessions/{sessionId}/properties` (`getWebsiteSessionProperties`).
-pub const GET_WEBSITE_SESSION_PROPERTIES: Operation = Operation {
-    id: "getWebsiteSessionProperties",
-    method: "GET",
-    path: "/api/websites/{websiteId}/sessions/{sessionId}/properties",
-    query: &[],
-};
-
-/// `GET /api/websites/{websiteId}/sessions/{sessionId}/replays` (`getWebsiteSessionReplays`).
-pub const GET_WEBSITE_SESSION_REPLAYS: Operation = Operation {
-    id: "getWebsiteSessionReplays",
-    method: "GET",
-    path: "/api/websites/{websiteId}/sessions/{sessionId}/replays",
-    query: &[
-        "startAt",
-        "endAt",
-        "startDate",
-        "endDate",
-        "timezone",
-        "unit",
-        "compare",
-        "page",
-        "pageSize",
-        "maxResults",
-        "search",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/sessions` (`getWebsiteSessions`).
-pub const GET_WEBSITE_SESSIONS: Operation = Operation {
-    id: "getWebsiteSessions",
-    method: "GET",
-    path: "/api/websites/{websiteId}/sessions",
-    query: &[
-        "startAt",
-        "endAt",
-        "startDate",
-        "endDate",
-        "timezone",
-        "unit",
-        "compare",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "segment",
-        "cohort",
-        "eventType",
-        "excludeBounce",
-        "match",
-        "page",
-        "pageSize",
-        "maxResults",
-        "search",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/sessions/stats` (`getWebsiteSessionStats`).
-pub const GET_WEBSITE_SESSION_STATS: Operation = Operation {
-    id: "getWebsiteSessionStats",
-    method: "GET",
-    path: "/api/websites/{websiteId}/sessions/stats",
-    query: &[
-        "startAt",
-        "endAt",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/sessions/weekly` (`getWebsiteSessionsWeekly`).
-pub const GET_WEBSITE_SESSIONS_WEEKLY: Operation = Operation {
-    id: "getWebsiteSessionsWeekly",
-    method: "GET",
-    path: "/api/websites/{websiteId}/sessions/weekly",
-    query: &[
-        "startAt",
-        "endAt",
-        "timezone",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/shares` (`getWebsiteShares`).
-pub const GET_WEBSITE_SHARES: Operation = Operation {
-    id: "getWebsiteShares",
-    method: "GET",
-    path: "/api/websites/{websiteId}/shares",
-    query: &[
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "excludeBounce",
-        "segment",
-        "cohort",
-        "eventType",
-        "match",
-        "page",
-        "pageSize",
-        "maxResults",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/stats` (`getWebsiteStats`).
-pub const GET_WEBSITE_STATS: Operation = Operation {
-    id: "getWebsiteStats",
-    method: "GET",
-    path: "/api/websites/{websiteId}/stats",
-    query: &[
-        "startAt",
-        "endAt",
-        "startDate",
-        "endDate",
-        "timezone",
-        "unit",
-        "compare",
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "segment",
-        "cohort",
-        "eventType",
-        "excludeBounce",
-        "match",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/utm/metrics` (`getWebsiteUtmMetrics`).
-pub const GET_WEBSITE_UTM_METRICS: Operation = Operation {
-    id: "getWebsiteUtmMetrics",
-    method: "GET",
-    path: "/api/websites/{websiteId}/utm/metrics",
-    query: &[
-        "path",
-        "referrer",
-        "title",
-        "query",
-        "os",
-        "browser",
-        "device",
-        "country",
-        "region",
-        "city",
-        "tag",
-        "hostname",
-        "distinctId",
-        "language",
-        "event",
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
-        "utmContent",
-        "utmTerm",
-        "segment",
-        "cohort",
-        "eventType",
-        "excludeBounce",
-        "match",
-        "startAt",
-        "endAt",
-        "timezone",
-        "unit",
-        "type",
-    ],
-};
-
-/// `GET /api/websites/{websiteId}/values` (`getWebsiteValues`).
-pub const GET_WEBSITE_VALUES: Operation = Operation {
-    id: "getWebsiteValues",
-    method: "GET",
-    path: "/api/websites/{websiteId}/values",
-    query: &[
-        "startAt",
-        "endAt",
-        "startDate",
-        "endDate",
-        "timezone",
-        "unit",
-        "compare",
-        "type",
-        "search",
-    ],
-};
-
-/// `POST /api/2fa/setup/initiate` (`initiateTwoFactorSetup`).
-pub const INITIATE_TWO_FACTOR_SETUP: Operation = Operation {
-    id: "initiateTwoFactorSetup",
-    method: "POST",
-    path: "/api/2fa/setup/initiate",
-    query: &[],
-};
-
-/// `POST /api/teams/join` (`joinTeam`).
-pub const JOIN_TEAM: Operation = Operation {
-    id: "joinTeam",
-    method: "POST",
-    path: "/api/teams/join",
-    query: &[],
-};
-
-/// `GET /api/websites` (`listWebsites`).
-pub const LIST_WEBSITES: Operation = Operation {
-    id: "listWebsites",
-    method: "GET",
-    path: "/api/websites",
-    query: &[
-        "page",
-        "pageSize",
-        "maxResults",
-        "search",
-        "orderBy",
-        "sortDescending",
-        "includeTeams",
-    ],
-};
-
-/// `POST /api/auth/login` (`login`).
-pub const LOGIN: Operation = Operation {
-    id: "login",
-    method: "POST",
-    path: "/api/auth/login",
-    query: &[],
-};
-
-/// `POST /api/auth/logout` (`logout`).
-pub const LOGOUT: Operation = Operation {
-    id: "logout",
-    method: "POST",
-    path: "/api/auth/logout",
-    query: &[],
-};
-
-/// `POST /api/record` (`record`).
-pub const RECORD: Operation = Operation {
-    id: "record",
-    method: "POST",
-    path: "/api/record",
-    query: &[],
-};
-
-/// `POST /api/websites/{websiteId}/reset` (`resetWebsite`).
-pub const RESET_WEBSITE: Operation = Operation {
-    id: "resetWebsite",
-    method: "POST",
-    path: "/api/websites/{websiteId}/reset",
-    query: &[],
-};
-
-/// `POST /api/websites/{websiteId}/replays/saved/{replayId}` (`saveWebsiteReplay`).
-pub const SAVE_WEBSITE_REPLAY: Operation = Operation {
-    id: "saveWebsiteReplay",
-    method: "POST",
-    path: "/api/websites/{websiteId}/replays/saved/{replayId}",
-    query: &[],
-};
-
-/// `POST /api/send` (`send`).
-pub const SEND: Operation = Operation {
-    id: "send",
-    method: "POST",
-    path: "/api/send",
-    query: &[],
-};
-
-/// `POST /api/auth/sso` (`sso`).
-pub const SSO: Operation = Operation {
-    id: "sso",
-    method: "POST",
-    path: "/api/auth/sso",
-    query: &[],
-};
-
-/// `POST /api/websites/{websiteId}/transfer` (`transferWebsite`).
-pub const TRANSFER_WEBSITE: Operation = Operation {
-    id: "transferWebsite",
-    method: "POST",
-    path: "/api/websites/{websiteId}/transfer",
-    query: &[],
-};
-
-/// `POST /api/boards/{boardId}` (`updateBoard`).
-pub const UPDATE_BOARD: Operation = Operation {
-    id: "updateBoard",
-    method: "POST",
-    path: "/api/boards/{boardId}",
-    query: &[],
-};
-
-/// `POST /api/links/{linkId}` (`updateLink`).
-pub const UPDATE_LINK: Operation = Operation {
-    id: "updateLink",
-    method: "POST",
-    path: "/api/links/{linkId}",
-    query: &[],
-};
-
-/// `POST /api/me/password` (`updateMyPassword`).
-pub const UPDATE_MY_PASSWORD: Operation = Operation {
-    id: "updateMyPassword",
-    method: "POST",
-    path: "/api/me/password",
-    query: &[],
-};
-
-/// `POST /api/pixels/{pixelId}` (`updatePixel`).
-pub const UPDATE_PIXEL: Operation = Operation {
-    id: "updatePixel",
-    method: "POST",
-    path: "/api/pixels/{pixelId}",
-    query: &[],
-};
-
-/// `POST /api/share/id/{shareId}` (`updateShare`).
-pub const UPDATE_SHARE: Operation = Operation {
-    id: "updateShare",
-    method: "POST",
-    path: "/api/share/id/{shareId}",
-    query: &[],
-};
-
-/// `POST /api/teams/{teamId}` (`updateTeam`).
-pub const UPDATE_TEAM: Operation = Operation {
-    id: "updateTeam",
-    method: "POST",
-    path: "/api/teams/{teamId}",
-    query: &[],
-};
-
-/// `POST /api/teams/{teamId}/users/{userId}` (`updateTeamUser`).
-pub const UPDATE_TEAM_USER: Operation = Operation {
-    id: "updateTeamUser",
-    method: "POST",
-    path: "/api/teams/{teamId}/users/{userId}",
-    query: &[],
-};
-
-/// `POST /api/users/{userId}` (`updateUser`).
-pub const UPDATE_USER: Operation = Operation {
-    id: "updateUser",
-    method: "POST",
-    path: "/api/users/{userId}",
-    query: &[],
-};
-
-/// `POST /api/websites/{websiteId}` (`updateWebsite`).
-pub const UPDATE_WEBSITE: Operation = Operation {
-    id: "updateWebsite",
-    method: "POST",
-    path: "/api/websites/{websiteId}",
-    query: &[],
-};
-
-/// `POST /api/websites/{websiteId}/annotations/{annotationId}` (`updateWebsiteAnnotation`).
-pub const UPDATE_WEBSITE_ANNOTATION: Operation = Operation {
-    id: "updateWebsiteAnnotation",
-    method: "POST",
-    path: "/api/websites/{websiteId}/annotations/{annotationId}",
-    query: &[],
-};
-
-/// `POST /api/websites/{websiteId}/funnels/{funnelId}` (`updateWebsiteFunnel`).
-pub const UPDATE_WEBSITE_FUNNEL: Operation = Operation {
-    id: "updateWebsiteFunnel",
-    method: "POST",
-    path: "/api/websites/{websiteId}/funnels/{funnelId}",
-    query: &[],
-};
-
-/// `POST /api/websites/{websiteId}/goals/{goalId}` (`updateWebsiteGoal`).
-pub const UPDATE_WEBSITE_GOAL: Operation = Operation {
-    id: "updateWebsiteGoal",
-    method: "POST",
-    path: "/api/websites/{websiteId}/goals/{goalId}",
-    query: &[],
-};
-
-/// `POST /api/websites/{websiteId}/segments/{segmentId}` (`updateWebsiteSegment`).
-pub const UPDATE_WEBSITE_SEGMENT: Operation = Operation {
-    id: "updateWebsiteSegment",
-    method: "POST",
-    path: "/api/websites/{websiteId}/segments/{segmentId}",
-    query: &[],
-};
-
-/// `POST /api/auth/verify` (`verify`).
-pub const VERIFY: Operation = Operation {
-    id: "verify",
-    method: "POST",
-    path: "/api/auth/verify",
-    query: &[],
-};
-
-/// `POST /api/2fa/verify` (`verifyTwoFactor`).
-pub const VERIFY_TWO_FACTOR: Operation = Operation {
-    id: "verifyTwoFactor",
-    method: "POST",
-    path: "/api/2fa/verify",
-    query: &[],
-};
-
-/// Every operation of the contract, in the fixture's order.
-pub const ALL: &[Operation] = &[
-    BATCH,
-    CANCEL_TWO_FACTOR_SETUP,
-    CLONE_BOARD,
-    CONFIRM_TWO_FACTOR_SETUP,
-    CREATE_BOARD,
-    CREATE_BOARD_SHARE,
-    CREATE_LINK,
-    CREATE_LINK_SHARE,
-    CREATE_MY_API_KEY,
-    CREATE_PIXEL,
-    CREATE_PIXEL_SHARE,
-    CREATE_SHARE,
-    CREATE_TEAM,
-    CREATE_TEAM_USER,
-    CREATE_USER,
-    CREATE_WEBSITE,
-    CREATE_WEBSITE_ANNOTATION,
-    CREATE_WEBSITE_FUNNEL,
-    CREATE_WEBSITE_GOAL,
-    CREATE_WEBSITE_SEGMENT,
-    CREATE_WEBSITE_SHARE,
-    DELETE_BOARD,
-    DELETE_LINK,
-    DELETE_MY_API_KEY,
-    DELETE_PIXEL,
-    DELETE_SHARE,
-    DELETE_TEAM,
-    DELETE_TEAM_USER,
-    DELETE_USER,
-    DELETE_WEBSITE,
-    DELETE_WEBSITE_ANNOTATION,
-    DELETE_WEBSITE_FUNNEL,
-    DELETE_WEBSITE_GOAL,
-    DELETE_WEBSITE_SEGMENT,
-    DELETE_WEBSITE_SESSION,
-    DISABLE_TWO_FACTOR,
-    EXPORT_WEBSITE,
-    GET_BOARD,
-    GET_BOARDS,
-    GET_BOARD_SHARES,
-    GET_EVENT_DATA,
-    GET_EVENT_DATA_ARRAY_SERIES,
-    GET_EVENT_DATA_BY_ID,
-    GET_EVENT_DATA_DATE_SERIES,
-    GET_EVENT_DATA_EVENTS,
-    GET_EVENT_DATA_FIELDS,
-    GET_EVENT_DATA_NUMERIC_SERIES,
-    GET_EVENT_DATA_NUMERIC_STATS,
-    GET_EVENT_DATA_PIVOT,
-    GET_EVENT_DATA_PROPERTIES,
-    GET_EVENT_DATA_PROPERTY_SERIES,
-    GET_EVENT_DATA_STATS,
-    GET_EVENT_DATA_VALUES,
-    GET_LINK,
-    GET_LINKS,
-    GET_LINKS_CHARTS,
-    GET_LINK_SHARES,
-    GET_ME,
-    GET_MY_API_KEYS,
-    GET_MY_TEAMS,
-    GET_MY_WEBSITES,
-    GET_PIXEL,
-    GET_PIXELS,
-    GET_PIXELS_CHARTS,
-    GET_PIXEL_SHARES,
-    GET_REALTIME,
-    GET_SESSION_DATA_ARRAY_SERIES,
-    GET_SESSION_DATA_DATE_SERIES,
-    GET_SESSION_DATA_NUMERIC_SERIES,
-    GET_SESSION_DATA_NUMERIC_STATS,
-    GET_SESSION_DATA_PIVOT,
-    GET_SESSION_DATA_PROPERTIES,
-    GET_SESSION_DATA_PROPERTY_SERIES,
-    GET_SESSION_DATA_STATS,
-    GET_SESSION_DATA_VALUES,
-    GET_SHARE,
-    GET_SHARE_BY_SLUG,
-    GET_SUBSCRIPTION,
-    GET_TEAM,
-    GET_TEAM_BOARDS,
-    GET_TEAM_LINKS,
-    GET_TEAM_PIXELS,
-    GET_TEAMS,
-    GET_TEAM_USER,
-    GET_TEAM_USERS,
-    GET_TEAM_WEBSITES,
-    GET_TWO_FACTOR_STATUS,
-    GET_USER,
-    GET_USER_TEAMS,
-    GET_USER_WEBSITES,
-    GET_WEBSITE,
-    GET_WEBSITE_ACTIVE,
-    GET_WEBSITE_ANNOTATION,
-    GET_WEBSITE_ANNOTATIONS,
-    GET_WEBSITE_ATTRIBUTION,
-    GET_WEBSITE_BREAKDOWN,
-    GET_WEBSITE_DATE_RANGE,
-    GET_WEBSITE_EVENTS,
-    GET_WEBSITE_EVENT_SERIES,
-    GET_WEBSITE_EVENT_STATS,
-    GET_WEBSITE_EXPANDED_METRICS,
-    GET_WEBSITE_FUNNEL,
-    GET_WEBSITE_FUNNELS,
-    GET_WEBSITE_FUNNEL_STATS,
-    GET_WEBSITE_GOAL,
-    GET_WEBSITE_GOALS,
-    GET_WEBSITE_GOAL_STATS,
-    GET_WEBSITE_HEATMAPS,
-    GET_WEBSITE_JOURNEYS,
-    GET_WEBSITE_METRICS,
-    GET_WEBSITE_PAGEVIEWS,
-    GET_WEBSITE_PERFORMANCE_CHART,
-    GET_WEBSITE_PERFORMANCE_METRICS,
-    GET_WEBSITE_PERFORMANCE_STATS,
-    GET_WEBSITE_RECORDER_CONFIG,
-    GET_WEBSITE_REPLAY,
-    GET_WEBSITE_REPLAYS,
-    GET_WEBSITE_REPLAY_SAVED,
-    GET_WEBSITE_RETENTION,
-    GET_WEBSITE_REVENUE_CHART,
-    GET_WEBSITE_REVENUE_METRICS,
-    GET_WEBSITE_REVENUE_SESSIONS,
-    GET_WEBSITE_REVENUE_STATS,
-    GET_WEBSITE_SAVED_FUNNEL_STATS,
-    GET_WEBSITE_SAVED_GOAL_STATS,
-    GET_WEBSITE_SAVED_REPLAYS,
-    GET_WEBSITES_CHARTS,
-    GET_WEBSITE_SEGMENT,
-    GET_WEBSITE_SEGMENTS,
-    GET_WEBSITE_SESSION,
-    GET_WEBSITE_SESSION_ACTIVITY,
-    GET_WEBSITE_SESSION_PROPERTIES,
-    GET_WEBSITE_SESSION_REPLAYS,
-    GET_WEBSITE_SESSIONS,
-    GET_WEBSITE_SESSION_STATS,
-    GET_WEBSITE_SESSIONS_WEEKLY,
-    GET_WEBSITE_SHARES,
-    GET_WEBSITE_STATS,
-    GET_WEBSITE_UTM_METRICS,
-    GET_WEBSITE_VALUES,
-    INITIATE_TWO_FACTOR_SETUP,
-    JOIN_TEAM,
-    LIST_WEBSITES,
-    LOGIN,
-    LOGOUT,
-    RECORD,
-    RESET_WEBSITE,
-    SAVE_WEBSITE_REPLAY,
-    SEND,
-    SSO,
-    TRANSFER_WEBSITE,
-    UPDATE_BOARD,
-    UPDATE_LINK,
-    UPDATE_MY_PASSWORD,
-    UPDATE_PIXEL,
-    UPDATE_SHARE,
-    UPDATE_TEAM,
-    UPDATE_TEAM_USER,
-    UPDATE_USER,
-    UPDATE_WEBSITE,
-    UPDATE_WEBSITE_ANNOTATION,
-    UPDATE_WEBSITE_FUNNEL,
-    UPDATE_WEBSITE_GOAL,
-    UPDATE_WEBSITE_SEGMENT,
-    VERIFY,
-    VERIFY_TWO_FACTOR,
-];
+/// One `pub const` per operation, documented with its method, path and id, and [`ALL`].
+macro_rules! operations {
+    ($($name:ident = $id:literal $method:literal $path:literal [$($query:literal)*];)*) => {
+        $(
+            #[doc = concat!("`", $method, " ", $path, "` (`", $id, "`).")]
+            pub const $name: Operation = Operation {
+                id: $id,
+                method: $method,
+                path: $path,
+                query: &[$($query),*],
+            };
+        )*
+
+        /// Every operation of the contract, in the fixture's order.
+        pub const ALL: &[Operation] = &[$($name),*];
+    };
+}
+
+operations! {
+    BATCH = "batch" "POST" "/api/batch" [];
+    CANCEL_TWO_FACTOR_SETUP = "cancelTwoFactorSetup" "POST" "/api/2fa/setup/cancel" [];
+    CLONE_BOARD = "cloneBoard" "POST" "/api/boards/{boardId}/clone" [];
+    CONFIRM_TWO_FACTOR_SETUP = "confirmTwoFactorSetup" "POST" "/api/2fa/setup/confirm" [];
+    CREATE_BOARD = "createBoard" "POST" "/api/boards" [];
+    CREATE_BOARD_SHARE = "createBoardShare" "POST" "/api/boards/{boardId}/shares" [];
+    CREATE_LINK = "createLink" "POST" "/api/links" [];
+    CREATE_LINK_SHARE = "createLinkShare" "POST" "/api/links/{linkId}/shares" [];
+    CREATE_MY_API_KEY = "createMyApiKey" "POST" "/api/me/api-keys" [];
+    CREATE_PIXEL = "createPixel" "POST" "/api/pixels" [];
+    CREATE_PIXEL_SHARE = "createPixelShare" "POST" "/api/pixels/{pixelId}/shares" [];
+    CREATE_SHARE = "createShare" "POST" "/api/share" [];
+    CREATE_TEAM = "createTeam" "POST" "/api/teams" [];
+    CREATE_TEAM_USER = "createTeamUser" "POST" "/api/teams/{teamId}/users" [];
+    CREATE_USER = "createUser" "POST" "/api/users" [];
+    CREATE_WEBSITE = "createWebsite" "POST" "/api/websites" [];
+    CREATE_WEBSITE_ANNOTATION = "createWebsiteAnnotation" "POST" "/api/websites/{websiteId}/annotations" [];
+    CREATE_WEBSITE_FUNNEL = "createWebsiteFunnel" "POST" "/api/websites/{websiteId}/funnels" [];
+    CREATE_WEBSITE_GOAL = "createWebsiteGoal" "POST" "/api/websites/{websiteId}/goals" [];
+    CREATE_WEBSITE_SEGMENT = "createWebsiteSegment" "POST" "/api/websites/{websiteId}/segments" [];
+    CREATE_WEBSITE_SHARE = "createWebsiteShare" "POST" "/api/websites/{websiteId}/shares" [];
+    DELETE_BOARD = "deleteBoard" "DELETE" "/api/boards/{boardId}" [];
+    DELETE_LINK = "deleteLink" "DELETE" "/api/links/{linkId}" [];
+    DELETE_MY_API_KEY = "deleteMyApiKey" "DELETE" "/api/me/api-keys/{keyId}" [];
+    DELETE_PIXEL = "deletePixel" "DELETE" "/api/pixels/{pixelId}" [];
+    DELETE_SHARE = "deleteShare" "DELETE" "/api/share/id/{shareId}" [];
+    DELETE_TEAM = "deleteTeam" "DELETE" "/api/teams/{teamId}" [];
+    DELETE_TEAM_USER = "deleteTeamUser" "DELETE" "/api/teams/{teamId}/users/{userId}" [];
+    DELETE_USER = "deleteUser" "DELETE" "/api/users/{userId}" [];
+    DELETE_WEBSITE = "deleteWebsite" "DELETE" "/api/websites/{websiteId}" [];
+    DELETE_WEBSITE_ANNOTATION = "deleteWebsiteAnnotation" "DELETE" "/api/websites/{websiteId}/annotations/{annotationId}" [];
+    DELETE_WEBSITE_FUNNEL = "deleteWebsiteFunnel" "DELETE" "/api/websites/{websiteId}/funnels/{funnelId}" [];
+    DELETE_WEBSITE_GOAL = "deleteWebsiteGoal" "DELETE" "/api/websites/{websiteId}/goals/{goalId}" [];
+    DELETE_WEBSITE_SEGMENT = "deleteWebsiteSegment" "DELETE" "/api/websites/{websiteId}/segments/{segmentId}" [];
+    DELETE_WEBSITE_SESSION = "deleteWebsiteSession" "DELETE" "/api/websites/{websiteId}/sessions/{sessionId}" [];
+    DISABLE_TWO_FACTOR = "disableTwoFactor" "POST" "/api/2fa/disable" [];
+    EXPORT_WEBSITE = "exportWebsite" "GET" "/api/websites/{websiteId}/export" ["startAt" "endAt"
+        "startDate" "endDate" "timezone" "unit" "compare" "page" "pageSize" "maxResults"];
+    GET_BOARD = "getBoard" "GET" "/api/boards/{boardId}" [];
+    GET_BOARDS = "getBoards" "GET" "/api/boards" ["page" "pageSize" "maxResults" "search"
+        "orderBy" "sortDescending"];
+    GET_BOARD_SHARES = "getBoardShares" "GET" "/api/boards/{boardId}/shares" ["path" "referrer"
+        "title" "query" "os" "browser" "device" "country" "region" "city" "tag" "hostname"
+        "distinctId" "language" "event" "utmSource" "utmMedium" "utmCampaign" "utmContent"
+        "utmTerm" "excludeBounce" "segment" "cohort" "eventType" "match" "page" "pageSize"
+        "maxResults"];
+    GET_EVENT_DATA = "getEventData" "GET" "/api/websites/{websiteId}/event-data" ["startAt"
+        "endAt" "path" "referrer" "title" "query" "os" "browser" "device" "country" "region"
+        "city" "tag" "hostname" "distinctId" "language" "event" "utmSource" "utmMedium"
+        "utmCampaign" "utmContent" "utmTerm" "excludeBounce" "segment" "cohort" "eventType"
+        "match" "page" "pageSize" "maxResults"];
+    GET_EVENT_DATA_ARRAY_SERIES = "getEventDataArraySeries" "GET" "/api/websites/{websiteId}/event-data-pivot/array-series" [
+        "startAt" "endAt" "eventName" "propertyName" "timezone" "unit" "path" "referrer" "title"
+        "query" "os" "browser" "device" "country" "region" "city" "tag" "hostname" "distinctId"
+        "language" "event" "utmSource" "utmMedium" "utmCampaign" "utmContent" "utmTerm"
+        "excludeBounce" "segment" "cohort" "eventType" "match"];
+    GET_EVENT_DATA_BY_ID = "getEventDataById" "GET" "/api/websites/{websiteId}/event-data/{eventId}" [];
+    GET_EVENT_DATA_DATE_SERIES = "getEventDataDateSeries" "GET" "/api/websites/{websiteId}/event-data-pivot/date-series" [
+        "startAt" "endAt" "eventName" "propertyName" "timezone" "path" "referrer" "title" "query"
+        "os" "browser" "device" "country" "region" "city" "tag" "hostname" "distinctId" "language"
+        "event" "utmSource" "utmMedium" "utmCampaign" "utmContent" "utmTerm" "excludeBounce"
+        "segment" "cohort" "eventType" "match"];
+    GET_EVENT_DATA_EVENTS = "getEventDataEvents" "GET" "/api/websites/{websiteId}/event-data/events" [
+        "startAt" "endAt" "event" "path" "referrer" "title" "query" "os" "browser" "device"
+        "country" "region" "city" "tag" "hostname" "distinctId" "language" "utmSource" "utmMedium"
+        "utmCampaign" "utmContent" "utmTerm" "excludeBounce" "segment" "cohort" "eventType"
+        "match"];
+    GET_EVENT_DATA_FIELDS = "getEventDataFields" "GET" "/api/websites/{websiteId}/event-data/fields" [
+        "startAt" "endAt" "eventName" "path" "referrer" "title" "query" "os" "browser" "device"
+        "country" "region" "city" "tag" "hostname" "distinctId" "language" "event" "utmSource"
+        "utmMedium" "utmCampaign" "utmContent" "utmTerm" "excludeBounce" "segment" "cohort"
+        "eventType" "match"];
+    GET_EVENT_DATA_NUMERIC_SERIES = "getEventDataNumericSeries" "GET" "/api/websites/{websiteId}/event-data-pivot/numeric-series" [
+        "startAt" "endAt" "eventName" "propertyName" "metric" "timezone" "unit" "path" "referrer"
+        "title" "query" "os" "browser" "device" "country" "region" "city" "tag" "hostname"
+        "distinctId" "language" "event" "utmSource" "utmMedium" "utmCampaign" "utmContent"
+        "utmTerm" "excludeBounce" "segment" "cohort" "eventType" "match"];
+    GET_EVENT_DATA_NUMERIC_STATS = "getEventDataNumericStats" "GET" "/api/websites/{websiteId}/event-data-pivot/numeric-stats" [
+        "startAt" "endAt" "eventName" "propertyName" "path" "referrer" "title" "query" "os"
+        "browser" "device" "country" "region" "city" "tag" "hostname" "distinctId" "language"
+        "event" "utmSource" "utmMedium" "utmCampaign" "utmContent" "utmTerm" "excludeBounce"
+        "segment" "cohort" "eventType" "match"];
+    GET_EVENT_DATA_PIVOT = "getEventDataPivot" "GET" "/api/websites/{websiteId}/event-data-pivot" [
+        "startAt" "endAt" "eventName" "timezone" "unit" "path" "referrer" "title" "query" "os"
+        "browser" "device" "country" "region" "city" "tag" "hostname" "distinctId" "language"
+        "event" "utmSource" "utmMedium" "utmCampaign" "utmContent" "utmTerm" "excludeBounce"
+        "segment" "cohort" "eventType" "match" "page" "pageSize" "maxResults"];
+    GET_EVENT_DATA_PROPERTIES = "getEventDataProperties" "GET" "/api/websites/{websiteId}/event-data/properties" [
+        "startAt" "endAt" "path" "referrer" "title" "query" "os" "browser" "device" "country"
+        "region" "city" "tag" "hostname" "distinctId" "language" "event" "utmSource" "utmMedium"
+        "utmCampaign" "utmContent" "utmTerm" "excludeBounce" "segment" "cohort" "eventType"
+        "match"];
+    GET_EVENT_DATA_PROPERTY_SERIES = "getEventDataPropertySeries" "GET" "/api/websites/{websiteId}/event-data-pivot/property-series" [
+        "startAt" "endAt" "eventName" "propertyName" "timezone" "unit" "path" "referrer" "title"
+        "query" "os" "browser" "device" "country" "region" "city" "tag" "hostname" "distinctId"
+        "language" "event" "utmSource" "utmMedium" "utmCampaign" "utmContent" "utmTerm"
+        "excludeBounce" "segment" "cohort" "eventType" "match"];
+    GET_EVENT_DATA_STATS = "getEventDataStats" "GET" "/api/websites/{websiteId}/event-data/stats" [
+        "startAt" "endAt" "path" "referrer" "title" "query" "os" "browser" "device" "country"
+        "region" "city" "tag" "hostname" "distinctId" "language" "event" "utmSource" "utmMedium"
+        "utmCampaign" "utmContent" "utmTerm" "excludeBounce" "segment" "cohort" "eventType"
+        "match"];
+    GET_EVENT_DATA_VALUES = "getEventDataValues" "GET" "/api/websites/{websiteId}/event-data/values" [
+        "startAt" "endAt" "eventName" "propertyName" "dataType" "path" "referrer" "title" "query"
+        "os" "browser" "device" "country" "region" "city" "tag" "hostname" "distinctId" "language"
+        "event" "utmSource" "utmMedium" "utmCampaign" "utmContent" "utmTerm" "excludeBounce"
+        "segment" "cohort" "eventType" "match"];
+    GET_LINK = "getLink" "GET" "/api/links/{linkId}" [];
+    GET_LINKS = "getLinks" "GET" "/api/links" ["page" "pageSize" "maxResults" "search" "orderBy"
+        "sortDescending"];
+    GET_LINKS_CHARTS = "getLinksCharts" "GET" "/api/links/charts" ["ids" "startAt" "endAt"
+        "timezone"];
+    GET_LINK_SHARES = "getLinkShares" "GET" "/api/links/{linkId}/shares" ["path" "referrer"
+        "title" "query" "os" "browser" "device" "country" "region" "city" "tag" "hostname"
+        "distinctId" "language" "event" "utmSource" "utmMedium" "utmCampaign" "utmContent"
+        "utmTerm" "excludeBounce" "segment" "cohort" "eventType" "match" "page" "pageSize"
+        "maxResults"];
+    GET_ME = "getMe" "GET" "/api/me" [];
+    GET_MY_API_KEYS = "getMyApiKeys" "GET" "/api/me/api-keys" [];
+    GET_MY_TEAMS = "getMyTeams" "GET" "/api/me/teams" ["page" "pageSize" "maxResults" "orderBy"
+        "sortDescending"];
+    GET_MY_WEBSITES = "getMyWebsites" "GET" "/api/me/websites" ["page" "pageSize" "maxResults"
+        "orderBy" "sortDescending" "includeTeams"];
+    GET_PIXEL = "getPixel" "GET" "/api/pixels/{pixelId}" [];
+    GET_PIXELS = "getPixels" "GET" "/api/pixels" ["page" "pageSize" "maxResults" "search"
+        "orderBy" "sortDescending"];
+    GET_PIXELS_CHARTS = "getPixelsCharts" "GET" "/api/pixels/charts" ["ids" "startAt" "endAt"
+        "timezone"];
+    GET_PIXEL_SHARES = "getPixelShares" "GET" "/api/pixels/{pixelId}/shares" ["path" "referrer"
+        "title" "query" "os" "browser" "device" "country" "region" "city" "tag" "hostname"
+        "distinctId" "language" "event" "utmSource" "utmMedium" "utmCampaign" "utmContent"
+        "utmTerm" "excludeBounce" "segment" "cohort" "eventType" "match" "page" "pageSize"
+        "maxResults"];
+    GET_REALTIME = "getRealtime" "GET" "/api/realtime/{websiteId}" ["timezone" "unit" "path"
+        "referrer" "title" "query" "os" "browser" "device" "country" "region" "city" "tag"
+        "hostname" "distinctId" "language" "event" "utmSource" "utmMedium" "utmCampaign"
+        "utmContent" "utmTerm" "excludeBounce" "segment" "cohort" "eventType" "match"];
+    GET_SESSION_DATA_ARRAY_SERIES = "getSessionDataArraySeries" "GET" "/api/websites/{websiteId}/session-data/array-series" [
+        "startAt" "endAt" "propertyName" "timezone" "unit" "path" "referrer" "title" "query" "os"
+        "browser" "device" "country" "region" "city" "tag" "hostname" "distinctId" "language"
+        "event" "utmSource" "utmMedium" "utmCampaign" "utmContent" "utmTerm" "excludeBounce"
+        "segment" "cohort" "eventType" "match"];
+    GET_SESSION_DATA_DATE_SERIES = "getSessionDataDateSeries" "GET" "/api/websites/{websiteId}/session-data/date-series" [
+        "startAt" "endAt" "propertyName" "timezone" "path" "referrer" "title" "query" "os"
+        "browser" "device" "country" "region" "city" "tag" "hostname" "distinctId" "language"
+        "event" "utmSource" "utmMedium" "utmCampaign" "utmContent" "utmTerm" "excludeBounce"
+        "segment" "cohort" "eventType" "match"];
+    GET_SESSION_DATA_NUMERIC_SERIES = "getSessionDataNumericSeries" "GET" "/api/websites/{websiteId}/session-data/numeric-series" [
+        "startAt" "endAt" "propertyName" "metric" "timezone" "unit" "path" "referrer" "title"
+        "query" "os" "browser" "device" "country" "region" "city" "tag" "hostname" "distinctId"
+        "language" "event" "utmSource" "utmMedium" "utmCampaign" "utmContent" "utmTerm"
+        "excludeBounce" "segment" "cohort" "eventType" "match"];
+    GET_SESSION_DATA_NUMERIC_STATS = "getSessionDataNumericStats" "GET" "/api/websites/{websiteId}/session-data/numeric-stats" [
+        "startAt" "endAt" "propertyName" "timezone" "path" "referrer" "title" "query" "os"
+        "browser" "device" "country" "region" "city" "tag" "hostname" "distinctId" "language"
+        "event" "utmSource" "utmMedium" "utmCampaign" "utmContent" "utmTerm" "excludeBounce"
+        "segment" "cohort" "eventType" "match"];
+    GET_SESSION_DATA_PIVOT = "getSessionDataPivot" "GET" "/api/websites/{websiteId}/session-data-pivot" [
+        "startAt" "endAt" "propertyName" "timezone" "unit" "path" "referrer" "title" "query" "os"
+        "browser" "device" "country" "region" "city" "tag" "hostname" "distinctId" "language"
+        "event" "utmSource" "utmMedium" "utmCampaign" "utmContent" "utmTerm" "excludeBounce"
+        "segment" "cohort" "eventType" "match" "page" "pageSize" "maxResults"];
+    GET_SESSION_DATA_PROPERTIES = "getSessionDataProperties" "GET" "/api/websites/{websiteId}/session-data/properties" [
+        "startAt" "endAt" "propertyName" "path" "referrer" "title" "query" "os" "browser" "device"
+        "country" "region" "city" "tag" "hostname" "distinctId" "language" "event" "utmSource"
+        "utmMedium" "utmCampaign" "utmContent" "utmTerm" "excludeBounce" "segment" "cohort"
+        "eventType" "match"];
+    GET_SESSION_DATA_PROPERTY_SERIES = "getSessionDataPropertySeries" "GET" "/api/websites/{websiteId}/session-data/property-series" [
+        "startAt" "endAt" "propertyName" "timezone" "unit" "path" "referrer" "title" "query" "os"
+        "browser" "device" "country" "region" "city" "tag" "hostname" "distinctId" "language"
+        "event" "utmSource" "utmMedium" "utmCampaign" "utmContent" "utmTerm" "excludeBounce"
+        "segment" "cohort" "eventType" "match"];
+    GET_SESSION_DATA_STATS = "getSessionDataStats" "GET" "/api/websites/{websiteId}/session-data/stats" [
+        "startAt" "endAt" "propertyName" "timezone" "unit" "path" "referrer" "title" "query" "os"
+        "browser" "device" "country" "region" "city" "tag" "hostname" "distinctId" "language"
+        "event" "utmSource" "utmMedium" "utmCampaign" "utmContent" "utmTerm" "excludeBounce"
+        "segment" "cohort" "eventType" "match"];
+    GET_SESSION_DATA_VALUES = "getSessionDataValues" "GET" "/api/websites/{websiteId}/session-data/values" [
+        "startAt" "endAt" "propertyName" "dataType" "path" "referrer" "title" "query" "os"
+        "browser" "device" "country" "region" "city" "tag" "hostname" "distinctId" "language"
+        "event" "utmSource" "utmMedium" "utmCampaign" "utmContent" "utmTerm" "excludeBounce"
+        "segment" "cohort" "eventType" "match"];
+    GET_SHARE = "getShare" "GET" "/api/share/id/{shareId}" [];
+    GET_SHARE_BY_SLUG = "getShareBySlug" "GET" "/api/share/{slug}" [];
+    GET_SUBSCRIPTION = "getSubscription" "GET" "/api/auth/subscription" ["teamId"];
+    GET_TEAM = "getTeam" "GET" "/api/teams/{teamId}" [];
+    GET_TEAM_BOARDS = "getTeamBoards" "GET" "/api/teams/{teamId}/boards" ["page" "pageSize"
+        "maxResults" "search" "orderBy" "sortDescending"];
+    GET_TEAM_LINKS = "getTeamLinks" "GET" "/api/teams/{teamId}/links" ["page" "pageSize"
+        "maxResults" "search" "orderBy" "sortDescending"];
+    GET_TEAM_PIXELS = "getTeamPixels" "GET" "/api/teams/{teamId}/pixels" ["page" "pageSize"
+        "maxResults" "search" "orderBy" "sortDescending"];
+    GET_TEAMS = "getTeams" "GET" "/api/teams" ["page" "pageSize" "maxResults" "orderBy"
+        "sortDescending"];
+    GET_TEAM_USER = "getTeamUser" "GET" "/api/teams/{teamId}/users/{userId}" [];
+    GET_TEAM_USERS = "getTeamUsers" "GET" "/api/teams/{teamId}/users" ["page" "pageSize"
+        "maxResults" "search"];
+    GET_TEAM_WEBSITES = "getTeamWebsites" "GET" "/api/teams/{teamId}/websites" ["page" "pageSize"
+        "maxResults" "search" "orderBy" "sortDescending"];
+    GET_TWO_FACTOR_STATUS = "getTwoFactorStatus" "GET" "/api/2fa/status" [];
+    GET_USER = "getUser" "GET" "/api/users/{userId}" [];
+    GET_USER_TEAMS = "getUserTeams" "GET" "/api/users/{userId}/teams" ["page" "pageSize"
+        "maxResults" "orderBy" "sortDescending"];
+    GET_USER_WEBSITES = "getUserWebsites" "GET" "/api/users/{userId}/websites" ["page" "pageSize"
+        "maxResults" "search" "orderBy" "sortDescending" "includeTeams"];
+    GET_WEBSITE = "getWebsite" "GET" "/api/websites/{websiteId}" [];
+    GET_WEBSITE_ACTIVE = "getWebsiteActive" "GET" "/api/websites/{websiteId}/active" [];
+    GET_WEBSITE_ANNOTATION = "getWebsiteAnnotation" "GET" "/api/websites/{websiteId}/annotations/{annotationId}" [];
+    GET_WEBSITE_ANNOTATIONS = "getWebsiteAnnotations" "GET" "/api/websites/{websiteId}/annotations" [
+        "startAt" "endAt" "search" "page" "pageSize" "maxResults"];
+    GET_WEBSITE_ATTRIBUTION = "getWebsiteAttribution" "GET" "/api/websites/{websiteId}/attribution" [
+        "path" "referrer" "title" "query" "os" "browser" "device" "country" "region" "city" "tag"
+        "hostname" "distinctId" "language" "event" "utmSource" "utmMedium" "utmCampaign"
+        "utmContent" "utmTerm" "segment" "cohort" "eventType" "excludeBounce" "match" "startAt"
+        "endAt" "timezone" "unit" "model" "type" "step" "currency"];
+    GET_WEBSITE_BREAKDOWN = "getWebsiteBreakdown" "GET" "/api/websites/{websiteId}/breakdown" [
+        "path" "referrer" "title" "query" "os" "browser" "device" "country" "region" "city" "tag"
+        "hostname" "distinctId" "language" "event" "utmSource" "utmMedium" "utmCampaign"
+        "utmContent" "utmTerm" "segment" "cohort" "eventType" "excludeBounce" "match" "startAt"
+        "endAt" "timezone" "unit" "fields"];
+    GET_WEBSITE_DATE_RANGE = "getWebsiteDateRange" "GET" "/api/websites/{websiteId}/daterange" [];
+    GET_WEBSITE_EVENTS = "getWebsiteEvents" "GET" "/api/websites/{websiteId}/events" ["startAt"
+        "endAt" "startDate" "endDate" "timezone" "unit" "compare" "path" "referrer" "title"
+        "query" "os" "browser" "device" "country" "region" "city" "tag" "hostname" "distinctId"
+        "language" "event" "utmSource" "utmMedium" "utmCampaign" "utmContent" "utmTerm" "segment"
+        "cohort" "eventType" "excludeBounce" "match" "page" "pageSize" "maxResults" "search"];
+    GET_WEBSITE_EVENT_SERIES = "getWebsiteEventSeries" "GET" "/api/websites/{websiteId}/events/series" [
+        "startAt" "endAt" "unit" "timezone" "limit" "path" "referrer" "title" "query" "os"
+        "browser" "device" "country" "region" "city" "tag" "hostname" "distinctId" "language"
+        "event" "utmSource" "utmMedium" "utmCampaign" "utmContent" "utmTerm" "excludeBounce"
+        "segment" "cohort" "eventType" "match"];
+    GET_WEBSITE_EVENT_STATS = "getWebsiteEventStats" "GET" "/api/websites/{websiteId}/events/stats" [
+        "startAt" "endAt" "startDate" "endDate" "timezone" "unit" "compare" "path" "referrer"
+        "title" "query" "os" "browser" "device" "country" "region" "city" "tag" "hostname"
+        "distinctId" "language" "event" "utmSource" "utmMedium" "utmCampaign" "utmContent"
+        "utmTerm" "excludeBounce" "segment" "cohort" "eventType" "match"];
+    GET_WEBSITE_EXPANDED_METRICS = "getWebsiteExpandedMetrics" "GET" "/api/websites/{websiteId}/metrics/expanded" [
+        "startAt" "endAt" "startDate" "endDate" "timezone" "unit" "compare" "type" "limit"
+        "offset" "search" "path" "referrer" "title" "query" "os" "browser" "device" "country"
+        "region" "city" "tag" "hostname" "distinctId" "language" "event" "utmSource" "utmMedium"
+        "utmCampaign" "utmContent" "utmTerm" "excludeBounce" "segment" "cohort" "eventType"
+        "match"];
+    GET_WEBSITE_FUNNEL = "getWebsiteFunnel" "GET" "/api/websites/{websiteId}/funnels/{funnelId}" [];
+    GET_WEBSITE_FUNNELS = "getWebsiteFunnels" "GET" "/api/websites/{websiteId}/funnels" ["page"
+        "pageSize" "maxResults" "search"];
+    GET_WEBSITE_FUNNEL_STATS = "getWebsiteFunnelStats" "GET" "/api/websites/{websiteId}/funnels/stats" [
+        "path" "referrer" "title" "query" "os" "browser" "device" "country" "region" "city" "tag"
+        "hostname" "distinctId" "language" "event" "utmSource" "utmMedium" "utmCampaign"
+        "utmContent" "utmTerm" "segment" "cohort" "eventType" "excludeBounce" "match" "startAt"
+        "endAt" "timezone" "unit" "window" "steps"];
+    GET_WEBSITE_GOAL = "getWebsiteGoal" "GET" "/api/websites/{websiteId}/goals/{goalId}" [];
+    GET_WEBSITE_GOALS = "getWebsiteGoals" "GET" "/api/websites/{websiteId}/goals" ["page"
+        "pageSize" "maxResults" "search"];
+    GET_WEBSITE_GOAL_STATS = "getWebsiteGoalStats" "GET" "/api/websites/{websiteId}/goals/stats" [
+        "path" "referrer" "title" "query" "os" "browser" "device" "country" "region" "city" "tag"
+        "hostname" "distinctId" "language" "event" "utmSource" "utmMedium" "utmCampaign"
+        "utmContent" "utmTerm" "segment" "cohort" "eventType" "excludeBounce" "match" "startAt"
+        "endAt" "timezone" "unit" "type" "value"];
+    GET_WEBSITE_HEATMAPS = "getWebsiteHeatmaps" "GET" "/api/websites/{websiteId}/heatmaps" ["path"
+        "referrer" "title" "query" "os" "browser" "device" "country" "region" "city" "tag"
+        "hostname" "distinctId" "language" "event" "utmSource" "utmMedium" "utmCampaign"
+        "utmContent" "utmTerm" "segment" "cohort" "eventType" "excludeBounce" "match" "startAt"
+        "endAt" "timezone" "unit" "urlPath" "mode"];
+    GET_WEBSITE_JOURNEYS = "getWebsiteJourneys" "GET" "/api/websites/{websiteId}/journeys" ["path"
+        "referrer" "title" "query" "os" "browser" "device" "country" "region" "city" "tag"
+        "hostname" "distinctId" "language" "event" "utmSource" "utmMedium" "utmCampaign"
+        "utmContent" "utmTerm" "segment" "cohort" "eventType" "excludeBounce" "match" "startAt"
+        "endAt" "timezone" "unit" "steps" "startStep" "endStep"];
+    GET_WEBSITE_METRICS = "getWebsiteMetrics" "GET" "/api/websites/{websiteId}/metrics" ["startAt"
+        "endAt" "startDate" "endDate" "timezone" "unit" "compare" "type" "limit" "offset" "search"
+        "path" "referrer" "title" "query" "os" "browser" "device" "country" "region" "city" "tag"
+        "hostname" "distinctId" "language" "event" "utmSource" "utmMedium" "utmCampaign"
+        "utmContent" "utmTerm" "segment" "cohort" "eventType" "excludeBounce" "match"];
+    GET_WEBSITE_PAGEVIEWS = "getWebsitePageviews" "GET" "/api/websites/{websiteId}/pageviews" [
+        "startAt" "endAt" "startDate" "endDate" "timezone" "unit" "compare" "path" "referrer"
+        "title" "query" "os" "browser" "device" "country" "region" "city" "tag" "hostname"
+        "distinctId" "language" "event" "utmSource" "utmMedium" "utmCampaign" "utmContent"
+        "utmTerm" "segment" "cohort" "eventType" "excludeBounce" "match"];
+    GET_WEBSITE_PERFORMANCE_CHART = "getWebsitePerformanceChart" "GET" "/api/websites/{websiteId}/performance/chart" [
+        "path" "referrer" "title" "query" "os" "browser" "device" "country" "region" "city" "tag"
+        "hostname" "distinctId" "language" "event" "utmSource" "utmMedium" "utmCampaign"
+        "utmContent" "utmTerm" "segment" "cohort" "eventType" "excludeBounce" "match" "startAt"
+        "endAt" "timezone" "unit" "metric"];
+    GET_WEBSITE_PERFORMANCE_METRICS = "getWebsitePerformanceMetrics" "GET" "/api/websites/{websiteId}/performance/metrics" [
+        "path" "referrer" "title" "query" "os" "browser" "device" "country" "region" "city" "tag"
+        "hostname" "distinctId" "language" "event" "utmSource" "utmMedium" "utmCampaign"
+        "utmContent" "utmTerm" "segment" "cohort" "eventType" "excludeBounce" "match" "startAt"
+        "endAt" "timezone" "unit" "metric" "type" "limit"];
+    GET_WEBSITE_PERFORMANCE_STATS = "getWebsitePerformanceStats" "GET" "/api/websites/{websiteId}/performance/stats" [
+        "path" "referrer" "title" "query" "os" "browser" "device" "country" "region" "city" "tag"
+        "hostname" "distinctId" "language" "event" "utmSource" "utmMedium" "utmCampaign"
+        "utmContent" "utmTerm" "segment" "cohort" "eventType" "excludeBounce" "match" "startAt"
+        "endAt" "timezone" "unit"];
+    GET_WEBSITE_RECORDER_CONFIG = "getWebsiteRecorderConfig" "GET" "/api/websites/{websiteId}/recorder" [];
+    GET_WEBSITE_REPLAY = "getWebsiteReplay" "GET" "/api/websites/{websiteId}/replays/{replayId}" [];
+    GET_WEBSITE_REPLAYS = "getWebsiteReplays" "GET" "/api/websites/{websiteId}/replays" ["startAt"
+        "endAt" "startDate" "endDate" "timezone" "unit" "compare" "path" "referrer" "title"
+        "query" "os" "browser" "device" "country" "region" "city" "tag" "hostname" "distinctId"
+        "language" "event" "utmSource" "utmMedium" "utmCampaign" "utmContent" "utmTerm"
+        "excludeBounce" "segment" "cohort" "eventType" "match" "minDuration" "page" "pageSize"
+        "maxResults" "search"];
+    GET_WEBSITE_REPLAY_SAVED = "getWebsiteReplaySaved" "GET" "/api/websites/{websiteId}/replays/saved/{replayId}" [];
+    GET_WEBSITE_RETENTION = "getWebsiteRetention" "GET" "/api/websites/{websiteId}/retention" [
+        "path" "referrer" "title" "query" "os" "browser" "device" "country" "region" "city" "tag"
+        "hostname" "distinctId" "language" "event" "utmSource" "utmMedium" "utmCampaign"
+        "utmContent" "utmTerm" "segment" "cohort" "eventType" "excludeBounce" "match" "startAt"
+        "endAt" "timezone" "unit"];
+    GET_WEBSITE_REVENUE_CHART = "getWebsiteRevenueChart" "GET" "/api/websites/{websiteId}/revenue/chart" [
+        "startAt" "endAt" "startDate" "endDate" "timezone" "unit" "compare" "currency" "path"
+        "referrer" "title" "query" "os" "browser" "device" "country" "region" "city" "tag"
+        "hostname" "distinctId" "language" "event" "utmSource" "utmMedium" "utmCampaign"
+        "utmContent" "utmTerm" "excludeBounce" "segment" "cohort" "eventType" "match"];
+    GET_WEBSITE_REVENUE_METRICS = "getWebsiteRevenueMetrics" "GET" "/api/websites/{websiteId}/revenue/metrics" [
+        "startAt" "endAt" "startDate" "endDate" "timezone" "unit" "compare" "type" "currency"
+        "path" "referrer" "title" "query" "os" "browser" "device" "country" "region" "city" "tag"
+        "hostname" "distinctId" "language" "event" "utmSource" "utmMedium" "utmCampaign"
+        "utmContent" "utmTerm" "excludeBounce" "segment" "cohort" "eventType" "match"];
+    GET_WEBSITE_REVENUE_SESSIONS = "getWebsiteRevenueSessions" "GET" "/api/websites/{websiteId}/revenue/sessions" [
+        "startAt" "endAt" "startDate" "endDate" "timezone" "unit" "compare" "currency" "path"
+        "referrer" "title" "query" "os" "browser" "device" "country" "region" "city" "tag"
+        "hostname" "distinctId" "language" "event" "utmSource" "utmMedium" "utmCampaign"
+        "utmContent" "utmTerm" "excludeBounce" "segment" "cohort" "eventType" "match" "page"
+        "pageSize" "maxResults" "search"];
+    GET_WEBSITE_REVENUE_STATS = "getWebsiteRevenueStats" "GET" "/api/websites/{websiteId}/revenue/stats" [
+        "startAt" "endAt" "startDate" "endDate" "timezone" "unit" "compare" "currency" "path"
+        "referrer" "title" "query" "os" "browser" "device" "country" "region" "city" "tag"
+        "hostname" "distinctId" "language" "event" "utmSource" "utmMedium" "utmCampaign"
+        "utmContent" "utmTerm" "excludeBounce" "segment" "cohort" "eventType" "match"];
+    GET_WEBSITE_SAVED_FUNNEL_STATS = "getWebsiteSavedFunnelStats" "GET" "/api/websites/{websiteId}/funnels/{funnelId}/stats" [
+        "path" "referrer" "title" "query" "os" "browser" "device" "country" "region" "city" "tag"
+        "hostname" "distinctId" "language" "event" "utmSource" "utmMedium" "utmCampaign"
+        "utmContent" "utmTerm" "segment" "cohort" "eventType" "excludeBounce" "match" "startAt"
+        "endAt" "timezone" "unit"];
+    GET_WEBSITE_SAVED_GOAL_STATS = "getWebsiteSavedGoalStats" "GET" "/api/websites/{websiteId}/goals/{goalId}/stats" [
+        "path" "referrer" "title" "query" "os" "browser" "device" "country" "region" "city" "tag"
+        "hostname" "distinctId" "language" "event" "utmSource" "utmMedium" "utmCampaign"
+        "utmContent" "utmTerm" "segment" "cohort" "eventType" "excludeBounce" "match" "startAt"
+        "endAt" "timezone" "unit"];
+    GET_WEBSITE_SAVED_REPLAYS = "getWebsiteSavedReplays" "GET" "/api/websites/{websiteId}/replays/saved" [
+        "page" "pageSize" "maxResults" "search"];
+    GET_WEBSITES_CHARTS = "getWebsitesCharts" "GET" "/api/websites/charts" ["ids" "startAt"
+        "endAt" "timezone"];
+    GET_WEBSITE_SEGMENT = "getWebsiteSegment" "GET" "/api/websites/{websiteId}/segments/{segmentId}" [];
+    GET_WEBSITE_SEGMENTS = "getWebsiteSegments" "GET" "/api/websites/{websiteId}/segments" ["type"
+        "search"];
+    GET_WEBSITE_SESSION = "getWebsiteSession" "GET" "/api/websites/{websiteId}/sessions/{sessionId}" [];
+    GET_WEBSITE_SESSION_ACTIVITY = "getWebsiteSessionActivity" "GET" "/api/websites/{websiteId}/sessions/{sessionId}/activity" [
+        "startAt" "endAt" "distinctId"];
+    GET_WEBSITE_SESSION_PROPERTIES = "getWebsiteSessionProperties" "GET" "/api/websites/{websiteId}/sessions/{sessionId}/properties" [];
+    GET_WEBSITE_SESSION_REPLAYS = "getWebsiteSessionReplays" "GET" "/api/websites/{websiteId}/sessions/{sessionId}/replays" [
+        "startAt" "endAt" "startDate" "endDate" "timezone" "unit" "compare" "page" "pageSize"
+        "maxResults" "search"];
+    GET_WEBSITE_SESSIONS = "getWebsiteSessions" "GET" "/api/websites/{websiteId}/sessions" [
+        "startAt" "endAt" "startDate" "endDate" "timezone" "unit" "compare" "path" "referrer"
+        "title" "query" "os" "browser" "device" "country" "region" "city" "tag" "hostname"
+        "distinctId" "language" "event" "utmSource" "utmMedium" "utmCampaign" "utmContent"
+        "utmTerm" "segment" "cohort" "eventType" "excludeBounce" "match" "page" "pageSize"
+        "maxResults" "search"];
+    GET_WEBSITE_SESSION_STATS = "getWebsiteSessionStats" "GET" "/api/websites/{websiteId}/sessions/stats" [
+        "startAt" "endAt" "path" "referrer" "title" "query" "os" "browser" "device" "country"
+        "region" "city" "tag" "hostname" "distinctId" "language" "event" "utmSource" "utmMedium"
+        "utmCampaign" "utmContent" "utmTerm" "excludeBounce" "segment" "cohort" "eventType"
+        "match"];
+    GET_WEBSITE_SESSIONS_WEEKLY = "getWebsiteSessionsWeekly" "GET" "/api/websites/{websiteId}/sessions/weekly" [
+        "startAt" "endAt" "timezone" "path" "referrer" "title" "query" "os" "browser" "device"
+        "country" "region" "city" "tag" "hostname" "distinctId" "language" "event" "utmSource"
+        "utmMedium" "utmCampaign" "utmContent" "utmTerm" "excludeBounce" "segment" "cohort"
+        "eventType" "match"];
+    GET_WEBSITE_SHARES = "getWebsiteShares" "GET" "/api/websites/{websiteId}/shares" ["path"
+        "referrer" "title" "query" "os" "browser" "device" "country" "region" "city" "tag"
+        "hostname" "distinctId" "language" "event" "utmSource" "utmMedium" "utmCampaign"
+        "utmContent" "utmTerm" "excludeBounce" "segment" "cohort" "eventType" "match" "page"
+        "pageSize" "maxResults"];
+    GET_WEBSITE_STATS = "getWebsiteStats" "GET" "/api/websites/{websiteId}/stats" ["startAt"
+        "endAt" "startDate" "endDate" "timezone" "unit" "compare" "path" "referrer" "title"
+        "query" "os" "browser" "device" "country" "region" "city" "tag" "hostname" "distinctId"
+        "language" "event" "utmSource" "utmMedium" "utmCampaign" "utmContent" "utmTerm" "segment"
+        "cohort" "eventType" "excludeBounce" "match"];
+    GET_WEBSITE_UTM_METRICS = "getWebsiteUtmMetrics" "GET" "/api/websites/{websiteId}/utm/metrics" [
+        "path" "referrer" "title" "query" "os" "browser" "device" "country" "region" "city" "tag"
+        "hostname" "distinctId" "language" "event" "utmSource" "utmMedium" "utmCampaign"
+        "utmContent" "utmTerm" "segment" "cohort" "eventType" "excludeBounce" "match" "startAt"
+        "endAt" "timezone" "unit" "type"];
+    GET_WEBSITE_VALUES = "getWebsiteValues" "GET" "/api/websites/{websiteId}/values" ["startAt"
+        "endAt" "startDate" "endDate" "timezone" "unit" "compare" "type" "search"];
+    INITIATE_TWO_FACTOR_SETUP = "initiateTwoFactorSetup" "POST" "/api/2fa/setup/initiate" [];
+    JOIN_TEAM = "joinTeam" "POST" "/api/teams/join" [];
+    LIST_WEBSITES = "listWebsites" "GET" "/api/websites" ["page" "pageSize" "maxResults" "search"
+        "orderBy" "sortDescending" "includeTeams"];
+    LOGIN = "login" "POST" "/api/auth/login" [];
+    LOGOUT = "logout" "POST" "/api/auth/logout" [];
+    RECORD = "record" "POST" "/api/record" [];
+    RESET_WEBSITE = "resetWebsite" "POST" "/api/websites/{websiteId}/reset" [];
+    SAVE_WEBSITE_REPLAY = "saveWebsiteReplay" "POST" "/api/websites/{websiteId}/replays/saved/{replayId}" [];
+    SEND = "send" "POST" "/api/send" [];
+    SSO = "sso" "POST" "/api/auth/sso" [];
+    TRANSFER_WEBSITE = "transferWebsite" "POST" "/api/websites/{websiteId}/transfer" [];
+    UPDATE_BOARD = "updateBoard" "POST" "/api/boards/{boardId}" [];
+    UPDATE_LINK = "updateLink" "POST" "/api/links/{linkId}" [];
+    UPDATE_MY_PASSWORD = "updateMyPassword" "POST" "/api/me/password" [];
+    UPDATE_PIXEL = "updatePixel" "POST" "/api/pixels/{pixelId}" [];
+    UPDATE_SHARE = "updateShare" "POST" "/api/share/id/{shareId}" [];
+    UPDATE_TEAM = "updateTeam" "POST" "/api/teams/{teamId}" [];
+    UPDATE_TEAM_USER = "updateTeamUser" "POST" "/api/teams/{teamId}/users/{userId}" [];
+    UPDATE_USER = "updateUser" "POST" "/api/users/{userId}" [];
+    UPDATE_WEBSITE = "updateWebsite" "POST" "/api/websites/{websiteId}" [];
+    UPDATE_WEBSITE_ANNOTATION = "updateWebsiteAnnotation" "POST" "/api/websites/{websiteId}/annotations/{annotationId}" [];
+    UPDATE_WEBSITE_FUNNEL = "updateWebsiteFunnel" "POST" "/api/websites/{websiteId}/funnels/{funnelId}" [];
+    UPDATE_WEBSITE_GOAL = "updateWebsiteGoal" "POST" "/api/websites/{websiteId}/goals/{goalId}" [];
+    UPDATE_WEBSITE_SEGMENT = "updateWebsiteSegment" "POST" "/api/websites/{websiteId}/segments/{segmentId}" [];
+    VERIFY = "verify" "POST" "/api/auth/verify" [];
+    VERIFY_TWO_FACTOR = "verifyTwoFactor" "POST" "/api/2fa/verify" [];
+}
