@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates tests/fixtures/api-client-0.81.0-operations.json from the npm tarball of
+# Regenerates integration/tests/fixtures/api-client-0.81.0-operations.json from the npm tarball of
 # @umami/api-client 0.81.0 (MIT): the operations table of its dist/index.js, facts only
 # (operationId, method, path, path and query parameter names, whether it takes a body).
 #
@@ -7,7 +7,7 @@
 set -euo pipefail
 VERSION=0.81.0
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-OUT="$ROOT/tests/fixtures/api-client-$VERSION-operations.json"
+OUT="$ROOT/integration/tests/fixtures/api-client-$VERSION-operations.json"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 (cd "$WORK" && npm pack --silent "@umami/api-client@$VERSION" >/dev/null && tar xzf "umami-api-client-$VERSION.tgz")

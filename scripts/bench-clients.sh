@@ -9,7 +9,7 @@
 # Made for a fresh Debian 12 machine as root: installs what is missing with apt (nginx-light,
 # wrk, time, python3-venv, nodejs, npm), the peers by package name into target/bench-peers/
 # (a virtualenv and an npm folder; never committed), builds the Rust load generator
-# (examples/bench_clients.rs) with --release, then runs scripts/bench/run.py.
+# (integration/examples/bench_clients.rs) with --release, then runs scripts/bench/run.py.
 # Every request goes to 127.0.0.1. Not part of CI.
 #
 # Environment overrides: RUNS, N_PYTHON, N_PYTHON_ASYNC, N_NODE, N_RUST, N_RUST_64, N_DISPATCH,

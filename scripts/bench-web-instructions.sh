@@ -4,7 +4,7 @@
 # doing (the throughput runs of scripts/bench-web.sh move by several points between runs on
 # a shared machine).
 #
-# Each server of examples/bench_web.rs serves a fixed number of requests
+# Each server of integration/examples/bench_web.rs serves a fixed number of requests
 # (BENCH_WEB_REQUESTS) in a process of its own under `valgrind --tool=callgrind`, twice: with
 # LOW and HIGH requests. (instructions(HIGH) - instructions(LOW)) / (HIGH - LOW) is what one
 # more request costs the whole process in user space (app, load loop, receiver and
@@ -58,7 +58,7 @@ SECTION="$(mktemp)"
   echo '### The web layer in instructions per request (callgrind)'
   echo
   echo "Run: $STARTED on $(git rev-parse --short HEAD) ($(rustc --version), $(valgrind --version))."
-  echo "The servers of \`examples/bench_web.rs\` (see above), each in a process of its own under"
+  echo "The servers of \`integration/examples/bench_web.rs\` (see above), each in a process of its own under"
   echo "callgrind serving $LOW and then $HIGH requests over 32 connections; the difference over"
   echo "$(( HIGH - LOW )) requests is one request's user-space instructions for the whole process (app, load"
   echo 'loop, dispatcher and receiver). Repeatable to about 100 instructions for the same binary'

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures umami::web::UmamiLayer on an axum hello-world: the bare app, the app with the
 # layer (receiver live), and with the receiver stalled, side by side in one run
-# (examples/bench_web.rs, a Rust load loop; nothing to install beyond cargo), and writes the
+# (integration/examples/bench_web.rs, a Rust load loop; nothing to install beyond cargo), and writes the
 # result into BENCHMARKS.md between the bench-web markers (appended when absent).
 #
 #   scripts/bench-web.sh                 # 9 rounds x 2 s per server, 32 connections
@@ -36,7 +36,7 @@ SECTION="$(mktemp)"
   echo "Load average before / after: $LOAD_BEFORE / $LOAD_AFTER (other work on the machine"
   echo 'shares its cores with the app, the load loop and the receiver: compare ratios, not absolutes).'
   echo
-  echo "\`examples/bench_web.rs\`, \`--release\`: $ROUNDS interleaved rounds of $SECONDS_PER_ROUND s per server,"
+  echo "\`integration/examples/bench_web.rs\`, \`--release\`: $ROUNDS interleaved rounds of $SECONDS_PER_ROUND s per server,"
   echo "$CONNECTIONS keep-alive HTTP/1.1 connections from a Rust load loop (hyper) in the same process, each"
   echo 'sending `GET /` with a browser User-Agent, `Accept-Language` and `Referer` back to back. `pass` has a'
   echo 'tower layer that does nothing (the floor: what any layer costs in axum). `layer` queues a page view per'
@@ -62,7 +62,7 @@ SECTION="$(mktemp)"
   cat "$BATCH_OUT"
   echo '```'
   echo
-  echo 'The layer alone, without sockets (`examples/bench_layer_path.rs`: one thread calls the service'
+  echo 'The layer alone, without sockets (`integration/examples/bench_layer_path.rs`: one thread calls the service'
   echo 'directly; the page view is built, checked, serialized and offered to a full queue):'
   echo
   echo '```text'

@@ -1,5 +1,5 @@
 //! Umami's bot filter: the User-Agent patterns of [isbot] 5.2.3, the library Umami uses
-//! (feature `bot-filter`; also `umami::testing::bot`). The dispatcher uses it to batch hits
+//! (feature `bot-filter`). The dispatcher uses it to batch hits
 //! that carry a visitor's User-Agent and to keep bots' hits from being sent at all.
 //!
 //! A User-Agent is a bot when any pattern matches it, case-insensitively; an empty one is not.

@@ -234,3 +234,9 @@ mod tests {
         assert_eq!(distinct_id(&"u-2").as_str(), "u-2");
     }
 }
+
+/// The client-side limits and checks, for `umami-analytics-test`'s collector, whose rules must
+/// agree with them (its property test runs both on the same inputs).
+pub mod validate {
+    pub use crate::validate::*;
+}

@@ -18,23 +18,23 @@ use crate::error::ValidationError;
 use serde_json::{Map, Value};
 
 /// Umami's limit on event names and tags (zod, UTF-16 code units).
-pub(crate) const MAX_NAME: usize = 50;
+pub const MAX_NAME: usize = 50;
 /// `hostname` (zod, UTF-16 code units).
-pub(crate) const MAX_HOSTNAME: usize = 100;
+pub const MAX_HOSTNAME: usize = 100;
 /// `language` (zod, UTF-16 code units).
-pub(crate) const MAX_LANGUAGE: usize = 35;
+pub const MAX_LANGUAGE: usize = 35;
 /// `screen` (zod, UTF-16 code units).
-pub(crate) const MAX_SCREEN: usize = 11;
+pub const MAX_SCREEN: usize = 11;
 /// `tag` (zod, UTF-16 code units).
-pub(crate) const MAX_TAG: usize = 50;
+pub const MAX_TAG: usize = 50;
 /// `session.distinct_id varchar(50)` (code points).
-pub(crate) const MAX_DISTINCT_ID: usize = 50;
+pub const MAX_DISTINCT_ID: usize = 50;
 /// `session.browser`, `session.os`, `session.device`: `varchar(20)` (code points).
-pub(crate) const MAX_SESSION_FIELD: usize = 20;
+pub const MAX_SESSION_FIELD: usize = 20;
 /// `website_event.utm_*` and the click-id columns: `varchar(255)` (code points).
-pub(crate) const MAX_QUERY_PARAM: usize = 255;
+pub const MAX_QUERY_PARAM: usize = 255;
 /// The url query parameters Umami copies into their own `varchar(255)` columns.
-pub(crate) const QUERY_PARAM_COLUMNS: [&str; 11] = [
+pub const QUERY_PARAM_COLUMNS: [&str; 11] = [
     "utm_source",
     "utm_medium",
     "utm_campaign",
@@ -48,23 +48,23 @@ pub(crate) const QUERY_PARAM_COLUMNS: [&str; 11] = [
     "twclid",
 ];
 /// `revenue.currency varchar(10)` (code points).
-pub(crate) const MAX_CURRENCY: usize = 10;
+pub const MAX_CURRENCY: usize = 10;
 /// Custom-data keys (dotted, after flattening) and string values: `varchar(500)` (code
 /// points).
-pub(crate) const MAX_DATA_KEY: usize = 500;
+pub const MAX_DATA_KEY: usize = 500;
 /// See [`MAX_DATA_KEY`].
-pub(crate) const MAX_DATA_STRING: usize = 500;
+pub const MAX_DATA_STRING: usize = 500;
 /// Numbers are stored as DECIMAL(19,4): 15 digits before the point.
-pub(crate) const MAX_DATA_NUMBER: f64 = 1e15;
+pub const MAX_DATA_NUMBER: f64 = 1e15;
 /// `timestamp`: zod's `int()` accepts safe integers only (2^53 − 1).
-pub(crate) const MAX_TIMESTAMP_SECS: u64 = (1 << 53) - 1;
+pub const MAX_TIMESTAMP_SECS: u64 = (1 << 53) - 1;
 /// `lcp`, `inp`, `fcp`, `ttfb`: zod `0..=60000` (milliseconds), stored as DECIMAL(10,1).
-pub(crate) const MAX_WEB_VITAL_MS: f64 = 60_000.0;
+pub const MAX_WEB_VITAL_MS: f64 = 60_000.0;
 /// `cls`: zod `0..=100`, stored as DECIMAL(10,4).
-pub(crate) const MAX_CLS: f64 = 100.0;
+pub const MAX_CLS: f64 = 100.0;
 
 /// JavaScript's `length`: UTF-16 code units.
-pub(crate) fn utf16_len(value: &str) -> usize {
+pub fn utf16_len(value: &str) -> usize {
     // ASCII (nearly every value): one unit per byte, no second pass.
     if value.is_ascii() {
         value.len()
@@ -74,12 +74,12 @@ pub(crate) fn utf16_len(value: &str) -> usize {
 }
 
 /// PostgreSQL's `char_length`: characters (Unicode code points).
-pub(crate) fn code_points(value: &str) -> usize {
+pub fn code_points(value: &str) -> usize {
     value.chars().count()
 }
 
 /// A zod `string().max(max)`: at most `max` UTF-16 code units.
-pub(crate) fn max_chars(
+pub fn max_chars(
     field: &'static str,
     value: &str,
     max: usize,
@@ -98,7 +98,7 @@ pub(crate) fn max_chars(
 }
 
 /// A PostgreSQL `varchar(max)` column: at most `max` characters (code points).
-pub(crate) fn max_code_points(
+pub fn max_code_points(
     field: &'static str,
     value: &str,
     max: usize,
@@ -118,7 +118,8 @@ pub(crate) fn max_code_points(
     Ok(())
 }
 
-pub(crate) fn not_blank(field: &'static str, value: &str) -> Result<(), ValidationError> {
+/// `value` must hold a non-whitespace character.
+pub fn not_blank(field: &'static str, value: &str) -> Result<(), ValidationError> {
     if value.trim().is_empty() {
         return Err(ValidationError::new(field, "must not be empty or blank"));
     }
@@ -126,11 +127,11 @@ pub(crate) fn not_blank(field: &'static str, value: &str) -> Result<(), Validati
 }
 
 /// The characters this crate refuses at the start of a name or tag.
-pub(crate) const CSV_GUARD: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+pub const CSV_GUARD: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 /// Event names and tags: non-blank, at most `max` UTF-16 code units (zod), and no leading
 /// character of this crate's CSV-injection guard (Umami 3.1 itself accepts them).
-pub(crate) fn event_name(
+pub fn event_name(
     field: &'static str,
     value: &str,
     max: usize,
@@ -149,13 +150,13 @@ pub(crate) fn event_name(
 }
 
 /// The explanation after "must not start with ..." in [`event_name`]'s error.
-pub(crate) const CSV_GUARD_RULE: &str = "(this crate's CSV-injection guard refuses a leading \
+pub const CSV_GUARD_RULE: &str = "(this crate's CSV-injection guard refuses a leading \
      `=`, `+`, `-`, `@`, tab or carriage return; Umami 3.1 itself accepts them)";
 
 /// zod 4's `z.uuid()`: the hyphenated form with an RFC 9562 version digit 1–8 and variant
 /// digit 8, 9, a or b (either case), or the nil or the max UUID. The one rule shared by
 /// [`uuid`] and the testing collector.
-pub(crate) fn is_uuid(text: &str) -> bool {
+pub fn is_uuid(text: &str) -> bool {
     hyphenated_hex(text) && (version_and_variant(text).is_none() || is_nil_or_max(text))
 }
 
@@ -196,7 +197,8 @@ fn version_and_variant(text: &str) -> Option<String> {
     }
 }
 
-pub(crate) fn uuid(field: &'static str, value: &str) -> Result<(), ValidationError> {
+/// `value` must be a UUID as Umami's schema accepts it (zod's `z.uuid()`).
+pub fn uuid(field: &'static str, value: &str) -> Result<(), ValidationError> {
     if is_uuid(value) {
         return Ok(());
     }
@@ -221,7 +223,7 @@ pub(crate) fn uuid(field: &'static str, value: &str) -> Result<(), ValidationErr
 }
 
 /// `timestamp` in Unix seconds: zod's `int()` takes safe integers only.
-pub(crate) fn timestamp_secs(field: &'static str, secs: u64) -> Result<(), ValidationError> {
+pub fn timestamp_secs(field: &'static str, secs: u64) -> Result<(), ValidationError> {
     if secs > MAX_TIMESTAMP_SECS {
         return Err(ValidationError::new(
             field,
@@ -235,7 +237,7 @@ pub(crate) fn timestamp_secs(field: &'static str, secs: u64) -> Result<(), Valid
 }
 
 /// Umami parses `url` and `referrer` relative to `https://localhost`.
-pub(crate) fn url_or_path(field: &'static str, value: &str) -> Result<(), ValidationError> {
+pub fn url_or_path(field: &'static str, value: &str) -> Result<(), ValidationError> {
     if plainly_url_or_path(value) {
         return Ok(());
     }
@@ -313,7 +315,7 @@ static BASE: std::sync::LazyLock<url::Url> =
 /// `URLSearchParams` decodes them: each goes to a `varchar(255)` column, and a longer one
 /// fails the whole insert (500, nothing stored). Every occurrence of a repeated parameter is
 /// checked. A `url` that does not parse is [`url_or_path`]'s business: `Ok` here.
-pub(crate) fn url_query_params(field: &'static str, url: &str) -> Result<(), ValidationError> {
+pub fn url_query_params(field: &'static str, url: &str) -> Result<(), ValidationError> {
     if !url.contains('?') {
         return Ok(());
     }
@@ -340,24 +342,24 @@ pub(crate) fn url_query_params(field: &'static str, url: &str) -> Result<(), Val
 }
 
 /// The distinct id (`payload.id`): `session.distinct_id varchar(50)`, in code points.
-pub(crate) fn distinct_id(field: &'static str, value: &str) -> Result<(), ValidationError> {
+pub fn distinct_id(field: &'static str, value: &str) -> Result<(), ValidationError> {
     max_code_points(field, value, MAX_DISTINCT_ID)
 }
 
 /// A `browser`, `os` or `device` override: `varchar(20)` on the session, in code points
 /// (zod sets no limit; a longer one answers 500 and stores nothing).
-pub(crate) fn session_field(field: &'static str, value: &str) -> Result<(), ValidationError> {
+pub fn session_field(field: &'static str, value: &str) -> Result<(), ValidationError> {
     max_code_points(field, value, MAX_SESSION_FIELD)
 }
 
 /// The revenue currency: non-blank, `revenue.currency varchar(10)` in code points.
-pub(crate) fn currency(field: &'static str, value: &str) -> Result<(), ValidationError> {
+pub fn currency(field: &'static str, value: &str) -> Result<(), ValidationError> {
     not_blank(field, value)?;
     max_code_points(field, value, MAX_CURRENCY)
 }
 
 /// The revenue amount: finite, not negative, and within `revenue.revenue DECIMAL(19,4)`.
-pub(crate) fn revenue(field: &'static str, value: f64) -> Result<(), ValidationError> {
+pub fn revenue(field: &'static str, value: f64) -> Result<(), ValidationError> {
     if !value.is_finite() || value < 0.0 {
         return Err(ValidationError::new(
             field,
@@ -377,12 +379,12 @@ pub(crate) fn revenue(field: &'static str, value: f64) -> Result<(), ValidationE
 }
 
 /// A web-vitals timing (`lcp`, `inp`, `fcp`, `ttfb`): zod `0..=60000` milliseconds.
-pub(crate) fn web_vital_ms(field: &'static str, value: f64) -> Result<(), ValidationError> {
+pub fn web_vital_ms(field: &'static str, value: f64) -> Result<(), ValidationError> {
     in_range(field, value, MAX_WEB_VITAL_MS, " milliseconds")
 }
 
 /// Cumulative layout shift (`cls`): zod `0..=100` (unitless).
-pub(crate) fn cls(field: &'static str, value: f64) -> Result<(), ValidationError> {
+pub fn cls(field: &'static str, value: f64) -> Result<(), ValidationError> {
     in_range(field, value, MAX_CLS, " (a unitless score)")
 }
 
@@ -396,7 +398,8 @@ fn in_range(field: &'static str, value: f64, max: f64, unit: &str) -> Result<(),
     Ok(())
 }
 
-pub(crate) fn ip_address(field: &'static str, value: &str) -> Result<(), ValidationError> {
+/// `value` must be an IPv4 or IPv6 address.
+pub fn ip_address(field: &'static str, value: &str) -> Result<(), ValidationError> {
     if value.parse::<std::net::IpAddr>().is_err() {
         return Err(ValidationError::new(
             field,
@@ -410,7 +413,7 @@ pub(crate) fn ip_address(field: &'static str, value: &str) -> Result<(), Validat
 /// characters (code points: `varchar(500)`), numbers must fit DECIMAL(19,4) (magnitude below
 /// 10^15; more than 4 decimals are rounded, not refused). Larger values make the server fail
 /// with a 500 after it stored the event without its data.
-pub(crate) fn custom_data(
+pub fn custom_data(
     field: &'static str,
     data: &Map<String, Value>,
 ) -> Result<(), ValidationError> {

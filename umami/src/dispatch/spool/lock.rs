@@ -1,6 +1,8 @@
 //! The spool directory's lock: one dispatcher per directory, the second gets a clear error.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, OpenOptions};
+
+use fs4::TryLockError;
 use std::io::Write;
 use std::path::Path;
 
@@ -17,11 +19,6 @@ pub(crate) struct DirLock {
 }
 
 impl DirLock {
-    #[expect(
-        clippy::incompatible_msrv,
-        reason = "the project builds with Rust 1.95 (STYLE.md); `File::try_lock` is stable since \
-                  1.89, above the stale `rust-version = 1.85` of the workspace manifest"
-    )]
     pub(crate) fn acquire(dir: &Path) -> Result<DirLock, SpoolError> {
         let path = dir.join(LOCK_FILE);
         let mut file = OpenOptions::new()
@@ -31,7 +28,8 @@ impl DirLock {
             .write(true)
             .open(&path)
             .map_err(|e| SpoolError::io("opening the lock file", &path, &e))?;
-        match file.try_lock() {
+        // fs4's call, spelled out: std's inherent `File::try_lock` (1.89+) would shadow it.
+        match fs4::FileExt::try_lock(&file) {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
                 let holder = std::fs::read_to_string(&path).unwrap_or_default();
