@@ -17,9 +17,9 @@ use axum::Router;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use umami_test::Collector;
 use umami::web::{ClientIpConfig, ContextConfig, RequestFilter, RequestVisitor, UmamiLayer};
 use umami::{Client, Dispatcher, UmamiEvent};
+use umami_test::Collector;
 
 #[derive(UmamiEvent)]
 #[umami(name = "Purchase", url = "/checkout")]
@@ -134,7 +134,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// Two visitors behind a proxy, a health check and a bot.
 async fn script(addr: SocketAddr) -> Result<(), Box<dyn std::error::Error>> {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::builder().build()?;
     let base = format!("http://{addr}");
     let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";

@@ -18,8 +18,8 @@ use std::time::Duration;
 
 use serde_json::json;
 use umami::dispatch::TrackError;
-use umami_test::Collector;
 use umami::{Client, Dispatcher, UmamiEvent};
+use umami_test::Collector;
 
 /// A typed event: its fields become the custom data, `user` the distinct id.
 #[derive(UmamiEvent)]

@@ -93,10 +93,7 @@ async fn embedded() -> Result<(Collector, umami::Client), Box<dyn std::error::Er
         .await?;
     collector.wait_for_hits(6, Duration::from_secs(5)).await?;
     client
-        .login(
-            umami_test::DEFAULT_USERNAME,
-            umami_test::DEFAULT_PASSWORD,
-        )
+        .login(umami_test::DEFAULT_USERNAME, umami_test::DEFAULT_PASSWORD)
         .await?;
     println!(
         "UMAMI_URL is not set: reporting on the embedded collector at {}\n",

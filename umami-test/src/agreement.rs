@@ -8,8 +8,8 @@
 use serde_json::{Map, Value, json};
 
 use super::{columns, rules};
-use umami::ValidationError;
 use umami::__private::validate;
+use umami::ValidationError;
 
 /// xorshift64*: small, seeded, no dependency.
 struct Rng(u64);

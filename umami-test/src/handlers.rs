@@ -7,13 +7,13 @@ use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 
-use umami::bot;
 use super::columns::{self, ServerError};
 use super::http::{Reply, parse_json};
 use super::records::{Headers, Hit, find_header};
 use super::rules::{self, ErrorTree, ValidSend};
 use super::state::{Shared, State};
 use super::tokens::{CacheClaims, cache_token, unix_secs};
+use umami::bot;
 
 /// Fixed, so that session ids are the same from one test run to the next.
 const SESSION_NAMESPACE: Uuid = Uuid::from_u128(0x5f2c_1a7e_0b39_4c8e_9d61_3e0a_7b42_c915);

@@ -342,8 +342,7 @@ impl ClientBuilder {
     }
 
     /// Use this `reqwest::Client` (its pool, proxy and TLS settings). Default: one built for
-    /// this client. The User-Agent and timeout above still apply per request. With the
-    /// default `rustls` feature, call [`install_rustls_provider`] before building it.
+    /// this client. The User-Agent and timeout above still apply per request.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -475,36 +474,7 @@ impl ClientBuilder {
     }
 }
 
-/// Installs rustls' `ring` crypto provider as the process default, unless one is installed
-/// already (feature `rustls`, on by default).
-///
-/// The `umami` crate builds reqwest's rustls support without a bundled provider (ring builds
-/// far faster than aws-lc), so reqwest takes the process-wide one. Building an umami
-/// [`Client`] calls this for you; call it yourself before building your own
-/// `reqwest::Client` for [`ClientBuilder::http_client`], which otherwise panics in reqwest
-/// when no provider is installed.
-///
-/// ```
-/// umami::install_rustls_provider();
-/// let http = reqwest::Client::new();
-/// let client = umami::Client::builder()
-///     .url_base("https://umami.example.com")
-///     .http_client(http)
-///     .build()?;
-/// # Ok::<(), umami::Error>(())
-/// ```
-#[cfg(feature = "rustls")]
-#[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
-pub fn install_rustls_provider() {
-    // Losing a race to another installer is fine: a provider is installed either way.
-    if rustls::crypto::CryptoProvider::get_default().is_none() {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    }
-}
-
 pub(crate) fn default_http_client() -> Result<reqwest::Client, Error> {
-    #[cfg(feature = "rustls")]
-    install_rustls_provider();
     reqwest::Client::builder()
         .pool_idle_timeout(Duration::from_secs(90))
         .tcp_nodelay(true)

@@ -36,8 +36,6 @@ pub use api::{
     ComparisonStats, ServerGeneration, User, Website, WebsiteOwner, WebsiteStats,
     WebsiteStatsRequest, WebsitesPage, WebsitesQuery,
 };
-#[cfg(feature = "rustls")]
-pub use client::install_rustls_provider;
 pub use client::{Client, ClientBuilder, CloudRegion, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT};
 pub use dispatch::Dispatcher;
 pub use error::{Error, ValidationError};

@@ -232,8 +232,7 @@ impl RetryPolicy {
         outcome: &AttemptOutcome,
         jitter: f64,
     ) -> RetryDecision {
-        if let AttemptOutcome::Status { status, .. } = *outcome
-            && (200..300).contains(&status)
+        if matches!(*outcome, AttemptOutcome::Status { status, .. } if (200..300).contains(&status))
         {
             return RetryDecision::Done;
         }

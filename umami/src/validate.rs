@@ -79,11 +79,7 @@ pub fn code_points(value: &str) -> usize {
 }
 
 /// A zod `string().max(max)`: at most `max` UTF-16 code units.
-pub fn max_chars(
-    field: &'static str,
-    value: &str,
-    max: usize,
-) -> Result<(), ValidationError> {
+pub fn max_chars(field: &'static str, value: &str, max: usize) -> Result<(), ValidationError> {
     // Every UTF-16 unit takes at least one UTF-8 byte: a short string cannot exceed `max`.
     if value.len() > max {
         let units = utf16_len(value);
@@ -131,11 +127,7 @@ pub const CSV_GUARD: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 /// Event names and tags: non-blank, at most `max` UTF-16 code units (zod), and no leading
 /// character of this crate's CSV-injection guard (Umami 3.1 itself accepts them).
-pub fn event_name(
-    field: &'static str,
-    value: &str,
-    max: usize,
-) -> Result<(), ValidationError> {
+pub fn event_name(field: &'static str, value: &str, max: usize) -> Result<(), ValidationError> {
     not_blank(field, value)?;
     max_chars(field, value, max)?;
     if let Some(first) = value.chars().next() {
@@ -413,10 +405,7 @@ pub fn ip_address(field: &'static str, value: &str) -> Result<(), ValidationErro
 /// characters (code points: `varchar(500)`), numbers must fit DECIMAL(19,4) (magnitude below
 /// 10^15; more than 4 decimals are rounded, not refused). Larger values make the server fail
 /// with a 500 after it stored the event without its data.
-pub fn custom_data(
-    field: &'static str,
-    data: &Map<String, Value>,
-) -> Result<(), ValidationError> {
+pub fn custom_data(field: &'static str, data: &Map<String, Value>) -> Result<(), ValidationError> {
     fn walk(
         field: &'static str,
         path: &mut String,

@@ -5,8 +5,7 @@
 use serde_json::{Value, json};
 use wiremock::MockServer;
 
-#[path = "../send_support/mod.rs"]
-mod send_support;
+use crate::send_support;
 
 pub use send_support::{HOST as HOSTNAME, WEBSITE_ID, client, sent_body};
 

@@ -340,10 +340,8 @@ fn random_uuid() -> String {
     )
 }
 
-/// A plain reqwest client. reqwest shares umami's rustls, built without a bundled crypto
-/// provider, so one must be installed before any client is built.
+/// A plain reqwest client, for requests the crate does not make itself.
 fn http() -> reqwest::Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::new()
 }
 

@@ -55,7 +55,6 @@ pub async fn web_layer_visitors_get_their_own_sessions(b: &Backend) {
         .await
         .expect("serve");
     });
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::builder().build().expect("http");
     // Documentation addresses (RFC 5737): never a real visitor.
     let visits = [

@@ -194,13 +194,13 @@ impl Client {
     /// # Ok::<(), umami::Error>(())
     /// ```
     pub fn set_cloud_rate_limit(&self, limit: CloudRateLimit) {
-        if let Target::Cloud { api_key, .. } = &self.config().target
-            && let Ok(mut map) = limiters().lock()
-        {
-            map.insert(
-                fingerprint(api_key.expose()),
-                Arc::new(Mutex::new(Window::new(limit))),
-            );
+        if let Target::Cloud { api_key, .. } = &self.config().target {
+            if let Ok(mut map) = limiters().lock() {
+                map.insert(
+                    fingerprint(api_key.expose()),
+                    Arc::new(Mutex::new(Window::new(limit))),
+                );
+            }
         }
     }
 

@@ -84,8 +84,11 @@ impl WebsitesQuery {
             ("page", page.to_string()),
             ("pageSize", self.page_size.to_string()),
         ];
-        if let Some(search) = self.search.as_deref().map(str::trim)
-            && !search.is_empty()
+        if let Some(search) = self
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
         {
             query.push(("search", search.to_owned()));
         }

@@ -119,8 +119,10 @@ pub(crate) fn parse_answer(body: &[u8], sent: usize) -> Result<Vec<ItemOutcome>,
             ));
         }
     };
-    if let Some(size) = map.get("size").and_then(Value::as_u64)
-        && size != sent as u64
+    if let Some(size) = map
+        .get("size")
+        .and_then(Value::as_u64)
+        .filter(|&size| size != sent as u64)
     {
         return Err(format!(
             "the server counted {size} items in a batch of {sent}"

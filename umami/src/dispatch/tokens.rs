@@ -68,10 +68,10 @@ impl CacheTokens {
             self.by_age.insert(tick, visitor.to_owned());
             return;
         }
-        if self.by_visitor.len() >= self.capacity
-            && let Some((_, oldest)) = self.by_age.pop_first()
-        {
-            self.by_visitor.remove(&oldest);
+        if self.by_visitor.len() >= self.capacity {
+            if let Some((_, oldest)) = self.by_age.pop_first() {
+                self.by_visitor.remove(&oldest);
+            }
         }
         self.by_visitor
             .insert(visitor.to_owned(), (token.to_owned(), tick));

@@ -34,11 +34,12 @@ static TOKEN: RwLock<Option<(String, Secret)>> = RwLock::new(None);
 /// The default client, carrying the module-level login token if it was issued by this server.
 fn current() -> Option<Client> {
     let client = default_client()?;
-    if client.token().is_none()
-        && let Some((root, token)) = TOKEN.read().unwrap_or_else(|p| p.into_inner()).as_ref()
-        && *root == client.management_api_root()
-    {
-        client.set_token(Some(token.clone()));
+    if client.token().is_none() {
+        if let Some((root, token)) = TOKEN.read().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            if *root == client.management_api_root() {
+                client.set_token(Some(token.clone()));
+            }
+        }
     }
     Some(client)
 }

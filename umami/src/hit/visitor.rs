@@ -114,9 +114,7 @@ impl TrackedUser {
             .client
             .send_hit_with_cache(&hit, token.as_deref())
             .await?;
-        if let Some(new) = response.cache()
-            && let Ok(mut slot) = self.token.lock()
-        {
+        if let (Some(new), Ok(mut slot)) = (response.cache(), self.token.lock()) {
             *slot = Some(new.to_owned());
         }
         Ok(response)

@@ -167,13 +167,13 @@ impl<K: ReportKind> ReportRequest<K> {
             error: None,
             _kind: PhantomData,
         };
-        if let (Ok(s), Ok(e)) = (epoch_millis("start", start), epoch_millis("end", end))
-            && e < s
-        {
-            r.fail(ValidationError::new(
-                "end",
-                format!("{e} ms is before start ({s} ms)"),
-            ));
+        if let (Ok(s), Ok(e)) = (epoch_millis("start", start), epoch_millis("end", end)) {
+            if e < s {
+                r.fail(ValidationError::new(
+                    "end",
+                    format!("{e} ms is before start ({s} ms)"),
+                ));
+            }
         }
         r
     }
@@ -303,10 +303,10 @@ impl<K: ReportKind> ReportRequest<K> {
         let id = self.check()?;
         let root = self.client.management_api_root();
         let mut api = self.api;
-        if api == ReportApi::Auto
-            && let Some(known) = detected().lock().ok().and_then(|m| m.get(&root).copied())
-        {
-            api = known;
+        if api == ReportApi::Auto {
+            if let Some(known) = detected().lock().ok().and_then(|m| m.get(&root).copied()) {
+                api = known;
+            }
         }
         if let (Some(op), true) = (K::OP, api != ReportApi::Legacy) {
             let call = self.per_website_call(&id, op)?;
@@ -317,11 +317,10 @@ impl<K: ReportKind> ReportRequest<K> {
                     tracing::debug!("no 3.3 report route: trying Umami 3.1's");
                 }
                 other => {
-                    if other.is_ok()
-                        && api == ReportApi::Auto
-                        && let Ok(mut m) = detected().lock()
-                    {
-                        m.insert(root, ReportApi::PerWebsite);
+                    if other.is_ok() && api == ReportApi::Auto {
+                        if let Ok(mut m) = detected().lock() {
+                            m.insert(root, ReportApi::PerWebsite);
+                        }
                     }
                     return other;
                 }
@@ -329,10 +328,10 @@ impl<K: ReportKind> ReportRequest<K> {
         }
         let body = self.legacy_call(&id)?.send_raw(&self.client).await?;
         let value: Value = super::parse_json(&body)?;
-        if self.api == ReportApi::Auto
-            && let Ok(mut m) = detected().lock()
-        {
-            m.insert(root, ReportApi::Legacy);
+        if self.api == ReportApi::Auto {
+            if let Ok(mut m) = detected().lock() {
+                m.insert(root, ReportApi::Legacy);
+            }
         }
         let asked: Map<String, Value> = self
             .query

@@ -91,9 +91,10 @@ fn read_all(path: &Path) -> Result<Vec<u8>, SpoolError> {
 }
 
 fn remove(path: &Path) {
-    if let Err(e) = fs::remove_file(path)
-        && e.kind() != std::io::ErrorKind::NotFound
-    {
+    if let Err(e) = fs::remove_file(path).or_else(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Ok(()),
+        _ => Err(e),
+    }) {
         tracing::warn!(path = %path.display(), error = %e, "umami spool: could not delete a settled file");
     }
 }
@@ -386,10 +387,8 @@ impl Log {
             let n = seqs.len() as u64;
             frame.clear();
             format::encode_ack(&mut frame, kind, &format::runs_of(seqs));
-            if let Err(e) = self.write_ack(key, &frame)
-                && first_error.is_none()
-            {
-                first_error = Some(e);
+            if let Err(e) = self.write_ack(key, &frame) {
+                first_error.get_or_insert(e);
             }
             if kind == AckKind::Settled {
                 if let Some(seg) = self.segments.get_mut(&key) {

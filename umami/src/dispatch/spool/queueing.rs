@@ -363,10 +363,10 @@ pub(crate) fn refill(core: &Core, shared: &Shared) {
         if next != Some((key, end)) {
             log.passed(key);
         }
-        if !expired.is_empty()
-            && let Err(error) = log.mark(AckKind::Settled, expired)
-        {
-            tracing::warn!(%error, "umami spool: could not record expired events");
+        if !expired.is_empty() {
+            if let Err(error) = log.mark(AckKind::Settled, expired) {
+                tracing::warn!(%error, "umami spool: could not record expired events");
+            }
         }
         if still > 0 && (!progressed || log.read_cursor.is_none()) {
             lose(&mut log, shared, "damaged after the spool was opened");

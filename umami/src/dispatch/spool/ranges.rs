@@ -30,8 +30,11 @@ impl RangeSet {
             return;
         }
         // Absorb every run that overlaps or touches `start..end`.
-        if let Some((&s, &e)) = self.runs.range(..=start).next_back()
-            && e >= start
+        if let Some((&s, &e)) = self
+            .runs
+            .range(..=start)
+            .next_back()
+            .filter(|&(_, &e)| e >= start)
         {
             start = s;
             end = end.max(e);

@@ -76,14 +76,17 @@ fn sync_loop(core: &Core) {
         drop(log);
         let mut seen = HashSet::new();
         for file in files {
-            if seen.insert(Arc::as_ptr(&file))
-                && let Err(error) = file.sync_data()
-            {
+            if !seen.insert(Arc::as_ptr(&file)) {
+                continue;
+            }
+            if let Err(error) = file.sync_data() {
                 tracing::warn!(%error, "umami spool: fdatasync failed");
             }
         }
-        if dir_dirty && let Ok(handle) = File::open(&dir) {
-            let _ = handle.sync_all();
+        if dir_dirty {
+            if let Ok(handle) = File::open(&dir) {
+                let _ = handle.sync_all();
+            }
         }
         synced = target;
         core.syncs.fetch_add(1, Ordering::Relaxed);

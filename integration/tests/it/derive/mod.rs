@@ -1,0 +1,3 @@
+mod enums;
+mod lints;
+mod structs;

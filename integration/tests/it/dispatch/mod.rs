@@ -1,0 +1,7 @@
+mod bot_filter;
+mod http;
+mod lifecycle;
+mod memory;
+mod retry_after;
+mod runtime;
+mod spool;

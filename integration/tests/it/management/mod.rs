@@ -1,0 +1,5 @@
+mod auth;
+mod cloud;
+mod secrets;
+mod stats;
+mod websites;

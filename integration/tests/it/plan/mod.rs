@@ -1,0 +1,4 @@
+mod check;
+mod collector;
+mod drift;
+mod schema;

@@ -1,0 +1,5 @@
+mod payload;
+mod responses;
+mod secrets;
+mod v3_keys;
+mod validation;
