@@ -5,3 +5,4 @@ mod memory;
 mod retry_after;
 mod runtime;
 mod spool;
+mod spool_format;
