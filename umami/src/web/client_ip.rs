@@ -168,9 +168,13 @@ enum Trust {
 ///
 /// With trusted networks, a proxy header is read only when the peer is in one of them; a
 /// list header (`X-Forwarded-For`, `Forwarded`) is walked from the right, skipping trusted
-/// addresses, and the first untrusted one is the visitor's. Anything malformed on the way
-/// (garbage, an `unknown` or obfuscated node, a zone id, more than [`MAX_PROXY_HOPS`]
-/// entries) means the header cannot be relied on: the peer address is used.
+/// addresses, and the first untrusted one is the visitor's. Several header lines are one
+/// list, joined in order (RFC 7230); empty elements are ignored. Only the entries from the
+/// right up to the visitor's are read: whatever the visitor wrote to the left of it (any
+/// number of entries, garbage, non-ASCII bytes, on the same line or earlier ones) is never
+/// parsed and cannot change the result. Anything malformed on the way (garbage, an
+/// `unknown` or obfuscated node, a zone id), or no untrusted entry among the right-most
+/// [`MAX_PROXY_HOPS`], means the header cannot be relied on: the peer address is used.
 ///
 /// ```
 /// use umami::web::{ClientIpConfig, ProxyHeader};
@@ -225,7 +229,8 @@ impl ClientIpConfig {
     /// Trust exactly `hops` proxies in front of the service, whatever the peer: the visitor
     /// is the `hops`-th address from the right of a list header (or the single header's
     /// address). Use it only when nothing but the proxies can reach the service. `0` trusts
-    /// no header.
+    /// no header. The entries right of the visitor's are counted, not parsed; with more than
+    /// [`MAX_PROXY_HOPS`] hops the visitor's entry is never reached and the peer is used.
     ///
     /// ```
     /// let config = umami::web::ClientIpConfig::default().trust_hops(2);
@@ -305,51 +310,68 @@ impl ClientIpConfig {
                 .map(|ip| ip.to_canonical());
         }
         let forwarded = matches!(self.header, ProxyHeader::Forwarded);
-        // Lines in order, entries right to left: the last line's last entry first.
-        let mut entries = Vec::new();
-        for value in headers.get_all(&name).iter().rev() {
-            let Ok(text) = value.to_str() else {
-                return peer;
-            };
-            for entry in text.rsplit(',') {
-                if entries.len() >= MAX_PROXY_HOPS {
-                    return peer;
-                }
-                entries.push(entry);
-            }
-            if entries.len() >= MAX_PROXY_HOPS {
-                break;
-            }
-        }
-        let mut parsed = entries.into_iter().map(|e| {
-            if forwarded {
-                forwarded_for(e)
+        let ip_of = |element: &[u8]| {
+            // Only the elements examined are parsed: a non-ASCII byte or garbage to the left
+            // of the visitor's entry (where the visitor writes) is never looked at.
+            let text = std::str::from_utf8(element).ok()?;
+            let ip = if forwarded {
+                forwarded_for(text)
             } else {
-                parse_node(e)
+                parse_node(text)
+            };
+            ip.map(|ip| ip.to_canonical())
+        };
+        let mut elements = list_elements(headers, &name);
+        // Non-empty elements seen, and the last trusted address (Networks).
+        let mut seen = 0;
+        let mut last_trusted = None;
+        for element in elements.by_ref().take(MAX_PROXY_HOPS) {
+            if element.trim_ascii().is_empty() {
+                // RFC 7230 §7: empty list elements are ignored.
+                continue;
             }
-        });
-        match hops {
-            Some(n) => match parsed.nth(n - 1) {
-                Some(Some(ip)) => Some(ip.to_canonical()),
-                _ => peer,
-            },
-            None => {
-                let mut last = None;
-                for ip in parsed {
-                    let Some(ip) = ip else {
+            seen += 1;
+            match hops {
+                // Written by the trusted proxies: skipped, not parsed.
+                Some(n) if seen < n => {}
+                Some(_) => return ip_of(element).or(peer),
+                None => {
+                    let Some(ip) = ip_of(element) else {
                         return peer;
                     };
-                    let ip = ip.to_canonical();
                     if !self.trusted(ip) {
                         return Some(ip);
                     }
-                    last = Some(ip);
+                    last_trusted = Some(ip);
                 }
-                // Every hop is a trusted proxy: the left-most one is as far as we can see.
-                last.or(peer)
             }
         }
+        if elements.next().is_some() {
+            // MAX_PROXY_HOPS elements examined and the visitor's is not among them.
+            return peer;
+        }
+        match hops {
+            // Fewer entries than proxies: the header is not what the proxies write.
+            Some(_) => peer,
+            // Every hop is a trusted proxy: the left-most one is as far as we can see.
+            None => last_trusted.or(peer),
+        }
     }
+}
+
+/// The elements of a list header from the right: the last line's last element first, as if
+/// the lines were one, joined with commas in order (RFC 7230 §3.2.2). Lazy: an element is
+/// split off only when asked for, so the part of a long header left of the elements
+/// examined is never scanned.
+fn list_elements<'h>(
+    headers: &'h HeaderMap,
+    name: &HeaderName,
+) -> impl Iterator<Item = &'h [u8]> + 'h {
+    headers
+        .get_all(name)
+        .into_iter()
+        .rev()
+        .flat_map(|line| line.as_bytes().rsplit(|&b| b == b','))
 }
 
 /// The `for=` node of one `Forwarded` element, if it is an address.
@@ -489,6 +511,163 @@ mod tests {
             config.resolve(Some(ip("10.0.0.1")), &h),
             Some(ip("2001:db8::7"))
         );
+    }
+
+    fn raw_headers(name: &str, lines: &[&[u8]]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for line in lines {
+            h.append(
+                HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                http::HeaderValue::from_bytes(line).unwrap(),
+            );
+        }
+        h
+    }
+
+    /// `n` entries a visitor may write: addresses (the trusted proxy's among them), garbage,
+    /// `unknown`, a zone id, an unclosed bracket.
+    fn visitor_prefix(n: usize) -> String {
+        let kinds = [
+            "6.6.6.6",
+            "127.0.0.1",
+            "garbage",
+            "unknown",
+            "fe80::1%eth0",
+            "[::1",
+        ];
+        (0..n)
+            .map(|i| kinds[i % kinds.len()])
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn loopback_trusted() -> ClientIpConfig {
+        ClientIpConfig::default()
+            .trust_networks(["127.0.0.1/32"])
+            .unwrap()
+    }
+
+    #[test]
+    fn whatever_the_visitor_prepends_the_right_most_untrusted_entry_wins() {
+        let config = loopback_trusted();
+        let peer = Some(ip("127.0.0.1"));
+        for n in [1, 63, 64, 65, 100, 10_000] {
+            let prefix = visitor_prefix(n);
+            let one_line = format!("{prefix}, 1.2.3.4");
+            let h = raw_headers("x-forwarded-for", &[one_line.as_bytes()]);
+            assert_eq!(config.resolve(peer, &h), Some(ip("1.2.3.4")), "{n} entries");
+            // The prefix on a header line of its own: the lines are one list.
+            let h = raw_headers("x-forwarded-for", &[prefix.as_bytes(), b"1.2.3.4"]);
+            assert_eq!(
+                config.resolve(peer, &h),
+                Some(ip("1.2.3.4")),
+                "{n}, 2 lines"
+            );
+            // Then a trusted proxy's own entry: still the visitor's address.
+            let h = raw_headers(
+                "x-forwarded-for",
+                &[prefix.as_bytes(), b"1.2.3.4, 127.0.0.1"],
+            );
+            assert_eq!(config.resolve(peer, &h), Some(ip("1.2.3.4")), "{n}, proxy");
+        }
+    }
+
+    #[test]
+    fn non_ascii_bytes_left_of_the_visitors_entry_are_never_read() {
+        let config = loopback_trusted();
+        let peer = Some(ip("127.0.0.1"));
+        let cases: [&[&[u8]]; 4] = [
+            &["\u{e9}, 1.2.3.4".as_bytes()],
+            &["\u{e9}".as_bytes(), b"1.2.3.4"],
+            &[b"\xff\xfe, 6.6.6.6", b"1.2.3.4, 127.0.0.1"],
+            &["caf\u{e9}, 127.0.0.1, 1.2.3.4".as_bytes()],
+        ];
+        for lines in cases {
+            let h = raw_headers("x-forwarded-for", lines);
+            assert_eq!(config.resolve(peer, &h), Some(ip("1.2.3.4")), "{lines:?}");
+        }
+        let hops = ClientIpConfig::default().trust_hops(1);
+        let h = raw_headers("x-forwarded-for", &["\u{e9}, 1.2.3.4".as_bytes()]);
+        assert_eq!(hops.resolve(peer, &h), Some(ip("1.2.3.4")));
+        // In an entry that is read, a non-ASCII byte is malformed: the peer.
+        let h = raw_headers("x-forwarded-for", &["1.2.3.4\u{e9}".as_bytes()]);
+        assert_eq!(config.resolve(peer, &h), peer);
+    }
+
+    #[test]
+    fn at_most_max_proxy_hops_entries_are_examined() {
+        let config = ClientIpConfig::default()
+            .trust_networks(["127.0.0.0/8"])
+            .unwrap();
+        let peer = Some(ip("127.0.0.1"));
+        let proxies = |n: usize| vec!["127.0.0.2"; n].join(", ");
+        // The visitor's entry is the 64th from the right: found.
+        let h = headers(&[(
+            "x-forwarded-for",
+            &format!("1.2.3.4, {}", proxies(MAX_PROXY_HOPS - 1)),
+        )]);
+        assert_eq!(config.resolve(peer, &h), Some(ip("1.2.3.4")));
+        // The 65th: not looked for.
+        let h = headers(&[(
+            "x-forwarded-for",
+            &format!("1.2.3.4, {}", proxies(MAX_PROXY_HOPS)),
+        )]);
+        assert_eq!(config.resolve(peer, &h), peer);
+        // 64 trusted entries and nothing else: the left-most is as far as one can see.
+        let h = headers(&[("x-forwarded-for", &proxies(MAX_PROXY_HOPS))]);
+        assert_eq!(config.resolve(peer, &h), Some(ip("127.0.0.2")));
+        // More hops than examined: the visitor's entry is never reached.
+        let hops = ClientIpConfig::default().trust_hops(MAX_PROXY_HOPS + 1);
+        let h = headers(&[(
+            "x-forwarded-for",
+            &format!("1.2.3.4, {}", proxies(MAX_PROXY_HOPS)),
+        )]);
+        assert_eq!(hops.resolve(peer, &h), peer);
+    }
+
+    #[test]
+    fn hops_ignore_what_the_visitor_prepends() {
+        let config = ClientIpConfig::default().trust_hops(2);
+        let peer = Some(ip("10.0.0.1"));
+        for n in [64, 100, 10_000] {
+            let h = headers(&[(
+                "x-forwarded-for",
+                &format!("{}, 1.2.3.4, 10.0.0.9", visitor_prefix(n)),
+            )]);
+            assert_eq!(config.resolve(peer, &h), Some(ip("1.2.3.4")), "{n}");
+        }
+    }
+
+    #[test]
+    fn forwarded_ignores_what_the_visitor_prepends() {
+        let config = loopback_trusted().header(ProxyHeader::Forwarded);
+        let peer = Some(ip("127.0.0.1"));
+        for n in [64, 100, 10_000] {
+            let prefix = vec!["for=6.6.6.6;proto=http"; n].join(", ");
+            let h = headers(&[("forwarded", &format!("{prefix}, for=1.2.3.4"))]);
+            assert_eq!(config.resolve(peer, &h), Some(ip("1.2.3.4")), "{n}");
+        }
+        let h = raw_headers(
+            "forwarded",
+            &["for=\"\u{e9}\"".as_bytes(), b"for=\"[2001:db8::9]\""],
+        );
+        assert_eq!(config.resolve(peer, &h), Some(ip("2001:db8::9")));
+    }
+
+    #[test]
+    fn empty_list_elements_and_lines_are_ignored() {
+        let config = loopback_trusted();
+        let peer = Some(ip("127.0.0.1"));
+        let h = headers(&[("x-forwarded-for", "1.2.3.4, ,")]);
+        assert_eq!(config.resolve(peer, &h), Some(ip("1.2.3.4")));
+        let h = raw_headers("x-forwarded-for", &[b"1.2.3.4", b"", b" "]);
+        assert_eq!(config.resolve(peer, &h), Some(ip("1.2.3.4")));
+        let hops = ClientIpConfig::default().trust_hops(1);
+        assert_eq!(hops.resolve(peer, &h), Some(ip("1.2.3.4")));
+        // Nothing but empty elements: no entry, the peer.
+        let h = headers(&[("x-forwarded-for", ",,,")]);
+        assert_eq!(config.resolve(peer, &h), peer);
+        assert_eq!(hops.resolve(peer, &h), peer);
     }
 
     #[test]
