@@ -184,3 +184,24 @@ async fn with_trusted_hops_the_prefix_is_ignored_too() {
     ];
     assert_eq!(app.recorded_ip(&lines).await, json!("1.2.3.4"));
 }
+
+#[tokio::test]
+async fn forwarded_nodes_with_obfuscated_ports_give_their_address() {
+    let app = start(loopback_proxy().header(ProxyHeader::Forwarded)).await;
+    let cases = [
+        ("for=\"192.0.2.43:_p1\"", "192.0.2.43"),
+        ("for=\"[2001:db8:cafe::17]:_x-1.y\"", "2001:db8:cafe::17"),
+        // Behind the trusted proxy's own element, with a real port.
+        (
+            "for=\"192.0.2.43:_p1\";proto=https, for=\"127.0.0.1:4711\"",
+            "192.0.2.43",
+        ),
+    ];
+    for (header, expected) in cases {
+        let lines = [("forwarded", value(header))];
+        assert_eq!(app.recorded_ip(&lines).await, json!(expected), "{header}");
+    }
+    // An obfuscated node hides the address: the peer.
+    let hidden = [("forwarded", value("for=\"_hidden:_p1\""))];
+    assert_eq!(app.recorded_ip(&hidden).await, json!("127.0.0.1"));
+}

@@ -122,7 +122,8 @@ pub enum ProxyHeader {
     /// `X-Forwarded-For: client, proxy1, proxy2` (the default): read from the right.
     XForwardedFor,
     /// RFC 7239 `Forwarded: for=client;proto=https, for="[2001:db8::1]:4711"`: read from the
-    /// right.
+    /// right. An obfuscated port (`for="192.0.2.43:_p1"`, RFC 7239 §6.3) still gives the
+    /// address; an obfuscated or `unknown` node does not.
     Forwarded,
     /// `X-Real-IP` (nginx), one address.
     XRealIp,
@@ -374,12 +375,13 @@ fn list_elements<'h>(
         .flat_map(|line| line.as_bytes().rsplit(|&b| b == b','))
 }
 
-/// The `for=` node of one `Forwarded` element, if it is an address.
+/// The `for=` node of one `Forwarded` element, if it is an address (its port, if any, may
+/// be obfuscated: RFC 7239 §6.3).
 fn forwarded_for(element: &str) -> Option<IpAddr> {
     element.split(';').find_map(|pair| {
         let (key, value) = pair.split_once('=')?;
         if key.trim().eq_ignore_ascii_case("for") {
-            parse_node(value)
+            node(value, node_port)
         } else {
             None
         }
@@ -390,16 +392,22 @@ fn forwarded_for(element: &str) -> Option<IpAddr> {
 /// `[2001:db8::1]`, `[2001:db8::1]:443`, optionally in double quotes. Zone ids, `unknown`
 /// and obfuscated nodes are not addresses.
 fn parse_node(text: &str) -> Option<IpAddr> {
+    node(text, port)
+}
+
+/// [`parse_node`], with the ports `port_ok` accepts.
+fn node(text: &str, port_ok: fn(&str) -> bool) -> Option<IpAddr> {
     let mut s = text.trim();
     if let Some(inner) = s.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
         s = inner.trim();
     }
-    if s.is_empty() || s.len() > 64 {
+    // Longer than any address with a port: not worth parsing.
+    if s.is_empty() || s.len() > 128 {
         return None;
     }
     if let Some(rest) = s.strip_prefix('[') {
         let (addr, after) = rest.split_once(']')?;
-        if !(after.is_empty() || port(after.strip_prefix(':')?)) {
+        if !(after.is_empty() || port_ok(after.strip_prefix(':')?)) {
             return None;
         }
         return addr.parse::<std::net::Ipv6Addr>().ok().map(IpAddr::V6);
@@ -409,15 +417,28 @@ fn parse_node(text: &str) -> Option<IpAddr> {
     }
     // `v4:port` (a bare IPv6 has more than one colon and was handled above).
     let (addr, p) = s.split_once(':')?;
-    if port(p) {
+    if port_ok(p) {
         addr.parse::<std::net::Ipv4Addr>().ok().map(IpAddr::V4)
     } else {
         None
     }
 }
 
+/// `port = 1*5DIGIT`.
 fn port(p: &str) -> bool {
     !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// RFC 7239 §6: `node-port = port / obfport`, `obfport = "_" 1*(ALPHA / DIGIT / "." / "_" /
+/// "-")`. An obfuscated port hides the port, not the address: the address is still known.
+fn node_port(p: &str) -> bool {
+    let obfport = p.strip_prefix('_').is_some_and(|rest| {
+        !rest.is_empty()
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    });
+    obfport || port(p)
 }
 
 #[cfg(test)]
@@ -454,12 +475,41 @@ mod tests {
             "[fe80::1%25eth0]:80",
             "1.2.3.4:",
             "1.2.3.4:99999999",
+            "1.2.3.4:_p1",
             "[2001:db8::1]x",
             "999.1.1.1",
             "::ffff:1.2.3.4:80",
         ] {
             assert_eq!(parse_node(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn forwarded_nodes_may_have_obfuscated_ports() {
+        let for_node = |value: &str| forwarded_for(&format!("for={value}"));
+        assert_eq!(for_node("\"192.0.2.43:_p1\""), Some(ip("192.0.2.43")));
+        assert_eq!(
+            for_node("\"[2001:db8:cafe::17]:_x-1.y\""),
+            Some(ip("2001:db8:cafe::17"))
+        );
+        assert_eq!(for_node("192.0.2.43:_A.b_c-9"), Some(ip("192.0.2.43")));
+        assert_eq!(for_node("\"[2001:db8::1]:4711\""), Some(ip("2001:db8::1")));
+        for bad in [
+            // An obfport needs a character after `_`, and only ALPHA / DIGIT / . / _ / -.
+            "\"192.0.2.43:_\"",
+            "\"192.0.2.43:_p!\"",
+            "\"192.0.2.43:_p 1\"",
+            "\"[2001:db8::1]:_\"",
+            "\"192.0.2.43:p1\"",
+            // An obfuscated node hides the address itself.
+            "_hidden",
+            "\"_hidden:_p1\"",
+            "unknown",
+        ] {
+            assert_eq!(for_node(bad), None, "{bad:?}");
+        }
+        // X-Forwarded-For has no obfuscated ports.
+        assert_eq!(parse_node("192.0.2.43:_p1"), None);
     }
 
     #[test]
