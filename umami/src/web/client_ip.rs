@@ -9,8 +9,10 @@ use http::header::HeaderName;
 
 use crate::error::ValidationError;
 
-/// The most proxy-header entries looked at, from the right, before giving up (and falling back
-/// to the peer address): a header of 10,000 entries costs no more than one of 64.
+/// The most entries of a list header (`X-Forwarded-For`, `Forwarded`) examined, from the
+/// right: a visitor's entry is found within them or the peer address is used. Entries to the
+/// left of the visitor's are never looked at, so whatever a visitor prepends (64 entries or
+/// 10,000, one header line or several) costs nothing and changes nothing.
 pub const MAX_PROXY_HOPS: usize = 64;
 
 /// The socket address of the connection's peer, as a request extension.
