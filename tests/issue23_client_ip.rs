@@ -205,3 +205,26 @@ async fn forwarded_nodes_with_obfuscated_ports_give_their_address() {
     let hidden = [("forwarded", value("for=\"_hidden:_p1\""))];
     assert_eq!(app.recorded_ip(&hidden).await, json!("127.0.0.1"));
 }
+
+#[tokio::test]
+async fn an_ipv4_mapped_trusted_network_is_its_ipv4_network() {
+    for network in [
+        "::ffff:127.0.0.0/104",
+        "::ffff:127.0.0.1/128",
+        "::ffff:127.0.0.0/120",
+    ] {
+        let config = ClientIpConfig::default()
+            .trust_networks([network])
+            .expect(network);
+        let app = start(config).await;
+        let lines = [("x-forwarded-for", value("6.6.6.6, 1.2.3.4"))];
+        assert_eq!(app.recorded_ip(&lines).await, json!("1.2.3.4"), "{network}");
+    }
+    // A mapped network that does not hold the peer (127.0.0.1): the header is not trusted.
+    let config = ClientIpConfig::default()
+        .trust_networks(["::ffff:127.0.1.0/120"])
+        .expect("network");
+    let app = start(config).await;
+    let lines = [("x-forwarded-for", value("1.2.3.4"))];
+    assert_eq!(app.recorded_ip(&lines).await, json!("127.0.0.1"));
+}

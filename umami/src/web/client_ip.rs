@@ -32,9 +32,18 @@ pub struct PeerAddr(pub SocketAddr);
 /// A network in CIDR notation, e.g. `10.0.0.0/8` or `2001:db8::/32` (a bare address is a /32
 /// or /128).
 ///
+/// An IPv4-mapped IPv6 network (`::ffff:a.b.c.d/p`) is the IPv4 network it maps: with a
+/// prefix of 96 or more, `::ffff:10.0.0.0/104` is `10.0.0.0/8`. A mapped address with a
+/// prefix under 96 is refused (a [`ValidationError`]): such a network reaches beyond the
+/// mapped range into plain IPv6 addresses, which is almost certainly not what was meant;
+/// write the IPv4 network, or the IPv6 one (`::/80`) if that is really it.
+///
 /// ```
 /// let net: umami::web::IpNet = "10.0.0.0/8".parse()?;
 /// assert!(net.contains("10.1.2.3".parse()?));
+/// let mapped: umami::web::IpNet = "::ffff:10.0.0.0/104".parse()?;
+/// assert_eq!(mapped, net);
+/// assert!("::ffff:10.0.0.0/80".parse::<umami::web::IpNet>().is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -44,12 +53,40 @@ pub struct IpNet {
 }
 
 impl IpNet {
-    /// The network of `addr` with `prefix` leading bits.
+    /// The network of `addr` with `prefix` leading bits. An IPv4-mapped IPv6 address
+    /// (`::ffff:a.b.c.d`) with a prefix of 96 to 128 is the IPv4 network of `a.b.c.d` with
+    /// `prefix - 96` bits (see the type's docs).
+    ///
+    /// ```
+    /// use umami::web::IpNet;
+    ///
+    /// let mapped = IpNet::new("::ffff:192.0.2.0".parse()?, 120)?;
+    /// assert_eq!(mapped.to_string(), "192.0.2.0/24");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
-    /// A [`ValidationError`] on `trusted_proxies` when `prefix` is longer than the address.
+    /// A [`ValidationError`] on `trusted_proxies` when `prefix` is longer than the address,
+    /// or shorter than 96 bits for an IPv4-mapped address.
     pub fn new(addr: IpAddr, prefix: u8) -> Result<IpNet, ValidationError> {
-        let addr = addr.to_canonical();
+        let (addr, prefix) = match addr {
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) if (96..=128).contains(&prefix) => (IpAddr::V4(v4), prefix - 96),
+                Some(v4) if prefix < 96 => {
+                    return Err(ValidationError::new(
+                        "trusted_proxies",
+                        format!(
+                            "prefix /{prefix} of the IPv4-mapped address {v6} is shorter than \
+                             96 bits: the network would reach beyond ::ffff:0:0/96 into plain \
+                             IPv6 addresses; write an IPv4 network ({v4}/8 is ::ffff:{v4}/104) \
+                             or an IPv6 one"
+                        ),
+                    ));
+                }
+                _ => (addr, prefix),
+            },
+            IpAddr::V4(_) => (addr, prefix),
+        };
         let max = if addr.is_ipv4() { 32 } else { 128 };
         if prefix > max {
             return Err(ValidationError::new(
@@ -110,7 +147,8 @@ impl std::str::FromStr for IpNet {
         let addr: IpAddr = addr.parse().map_err(|_| bad("bad address"))?;
         let prefix = match prefix {
             Some(p) => p.parse::<u8>().map_err(|_| bad("bad prefix length"))?,
-            None if addr.to_canonical().is_ipv4() => 32,
+            // A bare IPv4-mapped address is its /128, the IPv4 address's /32.
+            None if addr.is_ipv4() => 32,
             None => 128,
         };
         IpNet::new(addr, prefix)
@@ -529,6 +567,47 @@ mod tests {
         assert_eq!(err.field(), "trusted_proxies");
         assert!(err.problem().contains("longer than 32 bits"), "{err}");
         assert!("nonsense".parse::<IpNet>().is_err());
+    }
+
+    #[test]
+    fn ipv4_mapped_networks_are_their_ipv4_networks() {
+        let net = |s: &str| s.parse::<IpNet>().unwrap();
+        assert_eq!(net("::ffff:10.0.0.0/104"), net("10.0.0.0/8"));
+        assert_eq!(net("::ffff:10.0.0.0/104").to_string(), "10.0.0.0/8");
+        assert_eq!(net("::ffff:192.0.2.0/120"), net("192.0.2.0/24"));
+        assert_eq!(net("::ffff:0:0/96"), net("0.0.0.0/0"));
+        assert_eq!(net("::ffff:1.2.3.4/128"), net("1.2.3.4/32"));
+        assert_eq!(net("::ffff:1.2.3.4"), net("1.2.3.4/32"));
+        let mapped = net("::ffff:10.0.0.0/104");
+        assert!(mapped.contains(ip("10.255.0.1")));
+        assert!(mapped.contains(ip("::ffff:10.1.1.1")));
+        assert!(!mapped.contains(ip("11.0.0.1")));
+        assert!(
+            !mapped.contains(ip("::a00:1")),
+            "IPv4-compatible is not mapped"
+        );
+        assert_eq!(
+            IpNet::new(ip("::ffff:10.0.0.0"), 104).unwrap(),
+            net("10.0.0.0/8")
+        );
+    }
+
+    #[test]
+    fn ipv4_mapped_addresses_with_a_prefix_under_96_are_refused() {
+        for text in ["::ffff:10.0.0.0/95", "::ffff:10.0.0.0/80", "::ffff:0:0/0"] {
+            let err = text.parse::<IpNet>().unwrap_err();
+            assert_eq!(err.field(), "trusted_proxies");
+            assert!(err.problem().contains("shorter than 96 bits"), "{err}");
+            assert!(err.problem().contains("IPv4-mapped"), "{err}");
+        }
+        let err = "::ffff:10.0.0.0/129".parse::<IpNet>().unwrap_err();
+        assert!(err.problem().contains("longer than 128 bits"), "{err}");
+        let err = ClientIpConfig::default()
+            .trust_networks(["10.0.0.0/8", "::ffff:10.0.0.0/64"])
+            .unwrap_err();
+        assert!(err.problem().contains("::ffff:10.0.0.0"), "{err}");
+        // Plain IPv6 networks are untouched.
+        assert_eq!("::/80".parse::<IpNet>().unwrap().to_string(), "::/80");
     }
 
     #[test]
