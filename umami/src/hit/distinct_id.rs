@@ -8,6 +8,16 @@ use std::fmt;
 /// text. Ids are trimmed, and a blank id is not sent at all. There is deliberately no
 /// conversion from `bool`.
 ///
+/// **Sessions.** Umami derives the session of a hit with an `id` from the id alone, not from
+/// the visitor's IP and User-Agent (`shared/umami-protocol.md` §7): the hits a visitor sent
+/// before the id was known (anonymous page views, before logging in) are in another session,
+/// and a funnel from those pages to an event carrying the id counts no visitor through. To
+/// keep the visitor's session, send the event without the id and record the user as session
+/// data (`client.identify(..)` ties the session to the id too; an `identify` hit carrying the
+/// id as data does not). The web layer does this with
+/// `ContextConfig::distinct_id_mode(DistinctIdMode::session_data("userId"))` (feature
+/// `tower`).
+///
 /// ```
 /// use umami::DistinctId;
 /// assert_eq!(DistinctId::from(42_u64).as_str(), "42");

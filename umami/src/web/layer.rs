@@ -108,11 +108,11 @@ impl UmamiLayer {
         UmamiLayer {
             config: Arc::new(Config {
                 website: dispatcher.client().website_id().map(Arc::from),
-                link: Arc::new(Link {
+                link: Arc::new(Link::new(
                     dispatcher,
-                    counters: Some(Arc::clone(&counters)),
-                    context: ContextConfig::default(),
-                }),
+                    Some(Arc::clone(&counters)),
+                    ContextConfig::default(),
+                )),
                 counters,
                 filter: RequestFilter::default(),
                 query: QueryMode::default(),
@@ -140,11 +140,11 @@ impl UmamiLayer {
     pub fn context(self, config: ContextConfig) -> Self {
         // A new link: the handles of requests already served keep the settings they had.
         self.edit(|c| {
-            c.link = Arc::new(Link {
-                dispatcher: c.link.dispatcher.clone(),
-                counters: c.link.counters.clone(),
-                context: config,
-            });
+            c.link = Arc::new(Link::new(
+                c.link.dispatcher.clone(),
+                c.link.counters.clone(),
+                config,
+            ));
         })
     }
 
@@ -388,6 +388,8 @@ impl Pending {
         };
         let dispatcher = &config.link.dispatcher;
         let context = self.context.get(&config.link);
+        // DistinctIdMode::SessionData: the user as session data, before the page view.
+        config.link.identify(context, false);
         let ip = context.ip().map(IpText::new);
         let queued = match page_view(config, context, url, &title, ip.as_ref()) {
             Some((website, envelope)) => dispatcher.track_envelope(&envelope, website),
