@@ -173,3 +173,180 @@ async fn the_read_api_reads_back_events_sessions_metrics_event_data_and_a_funnel
         "{funnel:?}"
     );
 }
+
+/// Issue 23: a logged-in purchase and the visitor's session, through the web layer with an
+/// auth middleware (a `DistinctId` per logged-in request). Three visitors see a page
+/// anonymously, then buy logged in. With the default `DistinctIdMode::PayloadId` Umami
+/// derives the purchase's session from the id, so a funnel page → purchase counts 0 of 3;
+/// with `DistinctIdMode::SessionData` the purchase stays in the visitor's session (3 of 3)
+/// and the session holds the user id as session data.
+#[tokio::test]
+#[ignore = "needs a real Umami: see README"]
+async fn web_layer_session_data_ids_keep_a_logged_in_purchase_in_the_visitors_session() {
+    use std::net::SocketAddr;
+    use std::time::{Duration, SystemTime};
+
+    use axum::routing::{get, post};
+    use umami::api::FunnelStep;
+    use umami::web::{ClientIpConfig, ContextConfig, DistinctIdMode, RequestVisitor, UmamiLayer};
+
+    const CHROME: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 \
+                          (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
+
+    async fn auth(
+        mut request: axum::extract::Request,
+        next: axum::middleware::Next,
+    ) -> axum::response::Response {
+        let user = request
+            .headers()
+            .get("x-user")
+            .and_then(|v| v.to_str().ok())
+            .map(umami::DistinctId::from);
+        if let Some(user) = user {
+            request.extensions_mut().insert(user);
+        }
+        next.run(request).await
+    }
+
+    let [url, username, password, website_id] = VARIABLES.map(variable);
+    let client = umami::Client::builder()
+        .url_base(url)
+        .website_id(website_id)
+        .hostname(e2e::HOSTNAME)
+        .build()
+        .unwrap();
+    client.login(&username, &password).await.unwrap();
+    let start = SystemTime::now() - Duration::from_secs(60);
+    let http = reqwest::Client::builder().build().unwrap();
+    // (mode, hits sent, visitors through the funnel, documentation network of its visitors)
+    let runs = [
+        (DistinctIdMode::PayloadId, 6, 0, "192.0.2"),
+        (DistinctIdMode::session_data("userId"), 9, 3, "198.51.100"),
+    ];
+    for (mode, sent, through, network) in runs {
+        let session_data = mode != DistinctIdMode::PayloadId;
+        let tag = e2e::Tag::new();
+        let (pricing, purchase) = (tag.path("pricing"), tag.name("Purchase"));
+        // Fresh visitors each run: Umami keeps an IP + User-Agent session for a month.
+        let first = u8::from_str_radix(&tag.id()[2..4], 16).unwrap() % 200 + 1;
+        let visitors: Vec<(String, String)> = (0..3u8)
+            .map(|v| {
+                (
+                    format!("{network}.{}", first + v),
+                    format!("{}-user-{v}", tag.id()),
+                )
+            })
+            .collect();
+        let dispatcher = umami::Dispatcher::builder(client.clone())
+            .flush_interval(Duration::from_millis(10))
+            .build()
+            .unwrap();
+        let (name, checkout) = (purchase.clone(), tag.path("checkout"));
+        let app = axum::Router::new()
+            .route(&pricing, get(|| async { "pricing" }))
+            .route(
+                &tag.path("checkout"),
+                post(move |visitor: RequestVisitor| async move {
+                    let hit = visitor.dispatcher().client().new_event(name).url(checkout);
+                    visitor.track_hit(hit).expect("queued");
+                    "thanks"
+                }),
+            )
+            .layer(
+                UmamiLayer::new(dispatcher.clone()).context(
+                    ContextConfig::default()
+                        .client_ip(
+                            ClientIpConfig::default()
+                                .trust_networks(["127.0.0.0/8"])
+                                .unwrap(),
+                        )
+                        .distinct_id_mode(mode),
+                ),
+            )
+            .layer(axum::middleware::from_fn(auth));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        });
+        for (ip, user) in &visitors {
+            let base = format!("http://{addr}");
+            let page = http
+                .get(format!("{base}{pricing}"))
+                .header("user-agent", CHROME)
+                .header("x-forwarded-for", ip)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(page.status().as_u16(), 200);
+            let bought = http
+                .post(format!("{base}{}", tag.path("checkout")))
+                .header("user-agent", CHROME)
+                .header("x-forwarded-for", ip)
+                .header("x-user", user)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(bought.status().as_u16(), 200);
+        }
+        let report = dispatcher.shutdown(Duration::from_secs(20)).await;
+        assert_eq!(report.stats.sent, sent, "{report}");
+
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        let rows = loop {
+            let end = SystemTime::now() + Duration::from_secs(60);
+            let rows = client
+                .events(start, end)
+                .search(tag.id())
+                .all()
+                .await
+                .unwrap();
+            if rows.len() >= 6 || tokio::time::Instant::now() >= deadline {
+                break rows;
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        };
+        let pricing_sessions: Vec<&str> = rows
+            .iter()
+            .filter(|row| row.url_path.as_deref() == Some(pricing.as_str()))
+            .map(|row| row.session_id.as_str())
+            .collect();
+        assert_eq!(pricing_sessions.len(), 3, "{rows:#?}");
+        let end = SystemTime::now() + Duration::from_secs(60);
+        let funnel = client
+            .funnel_report(
+                start,
+                end,
+                &[FunnelStep::path(&pricing), FunnelStep::event(&purchase)],
+                60,
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            (funnel[0].visitors, funnel[1].visitors),
+            (3, through),
+            "{funnel:?}"
+        );
+        for session in pricing_sessions {
+            let properties = client.session_properties(session).send().await.unwrap();
+            let user_id = properties.iter().find(|p| p.data_key == "userId");
+            if session_data {
+                let user_id = user_id.unwrap_or_else(|| panic!("userId in {properties:?}"));
+                assert!(
+                    visitors
+                        .iter()
+                        .any(|(_, user)| user_id.string_value.as_deref() == Some(user.as_str())),
+                    "{user_id:?}"
+                );
+            } else {
+                assert!(user_id.is_none(), "{properties:?}");
+            }
+        }
+    }
+}

@@ -93,7 +93,7 @@ fn struct_methods(input: &Input, fields: &[Field], krate: &Path) -> TokenStream 
             let id = quote_spanned!(field.ty.span()=> #krate::__private::distinct_id(&#value));
             quote! {
                 fn distinct_id(&self) -> ::core::option::Option<#krate::DistinctId> {
-                    ::core::option::Option::Some(#id)
+                    #id
                 }
             }
         });
@@ -191,7 +191,7 @@ fn enum_methods(input: &Input, variants: &[Variant], krate: &Path) -> TokenStrea
                 let pat = pattern(&[field]);
                 let value = binding(field);
                 let id = quote_spanned!(field.ty.span()=> #krate::__private::distinct_id(#value));
-                ids.push(quote!(#pat => ::core::option::Option::Some(#id),));
+                ids.push(quote!(#pat => #id,));
             }
             None => ids.push(quote!(#unit_pattern => ::core::option::Option::None,)),
         }

@@ -137,10 +137,12 @@ fn collision(field: &str, key: &str) -> ValidationError {
     )
 }
 
-/// The distinct id of a `#[umami(distinct_id)]` field. The bound is spanned on the field's
-/// type, so a `bool` field is reported there with `IntoDistinctId`'s explanation.
-pub fn distinct_id<T: IntoDistinctId + Clone>(value: &T) -> DistinctId {
-    value.clone().into_distinct_id()
+/// The distinct id of a `#[umami(distinct_id)]` field; `None` when it is blank (an `Option`
+/// that is `None`, an empty string), so that the event counts as carrying no id. The bound
+/// is spanned on the field's type, so a `bool` field is reported there with
+/// `IntoDistinctId`'s explanation.
+pub fn distinct_id<T: IntoDistinctId + Clone>(value: &T) -> Option<DistinctId> {
+    Some(value.clone().into_distinct_id()).filter(|id| !id.is_blank())
 }
 
 #[cfg(test)]
@@ -229,9 +231,12 @@ mod tests {
 
     #[test]
     fn distinct_id_converts_strings_and_integers() {
-        assert_eq!(distinct_id(&42_u64).as_str(), "42");
-        assert_eq!(distinct_id(&String::from(" u-1 ")).as_str(), "u-1");
-        assert_eq!(distinct_id(&"u-2").as_str(), "u-2");
+        assert_eq!(distinct_id(&42_u64).unwrap().as_str(), "42");
+        assert_eq!(distinct_id(&String::from(" u-1 ")).unwrap().as_str(), "u-1");
+        assert_eq!(distinct_id(&"u-2").unwrap().as_str(), "u-2");
+        assert_eq!(distinct_id(&Some(43_u64)).unwrap().as_str(), "43");
+        assert_eq!(distinct_id(&None::<u64>), None);
+        assert_eq!(distinct_id(&"  "), None);
     }
 }
 

@@ -69,7 +69,7 @@ use crate::response::SendResponse;
 /// |---|---|
 /// | `rename = "..."` | the custom-data key; default: the field's name (`r#type` is `type`) after `rename_all` |
 /// | `skip` | not sent |
-/// | `distinct_id` | sent as the payload's `id` instead of as data; the type must implement [`IntoDistinctId`](crate::IntoDistinctId) and `Clone` (strings and integers, not `bool`) |
+/// | `distinct_id` | sent as the payload's `id` instead of as data; the type must implement [`IntoDistinctId`](crate::IntoDistinctId) and `Clone` (strings and integers, or an `Option` of one, not `bool`); a blank id or `None` is no id.  Umami derives the event's session from the id: the event leaves the session of the visitor's hits without the id (see [`DistinctId`](crate::DistinctId)); to keep it there, carry the user as data instead (a plain field) |
 /// | `flatten` | the field's own keys (it must serialize to an object) are merged into the data |
 /// | `kind = "..."` | for [tracking plans](crate::plan): the kind Umami stores the key as (`string`, `number`, `boolean`, `date`, `array`), when the field's type does not say (a `String` holding ISO-8601 dates); default: from the type |
 ///
@@ -148,7 +148,9 @@ pub trait UmamiEvent {
     /// A [`ValidationError`] on `custom_data` when a field cannot be serialized.
     fn custom_data(&self) -> Result<Map<String, Value>, ValidationError>;
 
-    /// The user's distinct id, if the event carries one.
+    /// The user's distinct id, if the event carries one (a `#[umami(distinct_id)]` field that
+    /// is `None` or blank carries none). Sent as the payload's `id`, it puts the event in the
+    /// user's session, not the visitor's (see [`DistinctId`]).
     fn distinct_id(&self) -> Option<DistinctId> {
         None
     }

@@ -40,6 +40,12 @@ pub mod kind {
     /// A `performance` hit (Umami 3.1+): a page's web vitals, stored as event type 5.
     #[derive(Debug, Clone, Copy)]
     pub enum Performance {}
+    /// An `identify` hit without a distinct id: session data for the visitor's own session
+    /// (IP + User-Agent; recorded 087). The web layer's
+    /// [`DistinctIdMode::SessionData`](crate::web::DistinctIdMode::SessionData).
+    #[cfg(feature = "tower")]
+    #[derive(Debug, Clone, Copy)]
+    pub(crate) enum SessionData {}
 }
 
 /// Builder of a custom event: see [`Client::new_event`].
@@ -323,6 +329,8 @@ mod sealed {
     impl Sealed for super::kind::Revenue {}
     impl Sealed for super::kind::Identify {}
     impl Sealed for super::kind::Performance {}
+    #[cfg(feature = "tower")]
+    impl Sealed for super::kind::SessionData {}
 }
 
 impl HitKind for kind::Event {
@@ -340,6 +348,12 @@ impl HitKind for kind::PageView {
 impl HitKind for kind::Performance {
     const TYPE: &'static str = "performance";
     const IS_EVENT: bool = false;
+}
+#[cfg(feature = "tower")]
+impl HitKind for kind::SessionData {
+    const TYPE: &'static str = "identify";
+    const IS_EVENT: bool = false;
+    const DATA_FIELD: &'static str = "data";
 }
 impl HitKind for kind::Identify {
     const TYPE: &'static str = "identify";
@@ -658,6 +672,16 @@ impl NewPerformance {
     pub fn cls(mut self, score: f64) -> Self {
         self.vitals.cls = Some(score);
         self
+    }
+}
+
+#[cfg(feature = "tower")]
+impl HitBuilder<kind::SessionData> {
+    /// An identify hit that carries `data` and no distinct id.
+    pub(crate) fn session_data(client: Option<Client>, data: Map<String, Value>) -> Self {
+        let mut b = Self::blank(client);
+        b.set_data_map(data);
+        b
     }
 }
 

@@ -8,6 +8,16 @@ use std::fmt;
 /// text. Ids are trimmed, and a blank id is not sent at all. There is deliberately no
 /// conversion from `bool`.
 ///
+/// **Sessions.** Umami derives the session of a hit with an `id` from the id alone, not from
+/// the visitor's IP and User-Agent (`shared/umami-protocol.md` §7): the hits a visitor sent
+/// before the id was known (anonymous page views, before logging in) are in another session,
+/// and a funnel from those pages to an event carrying the id counts no visitor through. To
+/// keep the visitor's session, send the event without the id and record the user as session
+/// data (`client.identify(..)` ties the session to the id too; an `identify` hit carrying the
+/// id as data does not). The web layer does this with
+/// `ContextConfig::distinct_id_mode(DistinctIdMode::session_data("userId"))` (feature
+/// `tower`).
+///
 /// ```
 /// use umami::DistinctId;
 /// assert_eq!(DistinctId::from(42_u64).as_str(), "42");
@@ -83,13 +93,21 @@ macro_rules! distinct_id_from_integers {
 }
 distinct_id_from_integers!(u8 u16 u32 u64 u128 usize i8 i16 i32 i64 i128 isize);
 
-/// Values accepted as a distinct id: `&str`, `String`, every integer type and [`DistinctId`].
+/// Values accepted as a distinct id: `&str`, `String`, every integer type and [`DistinctId`],
+/// and an `Option` of any of them: `None` is no id (a blank [`DistinctId`], which is not
+/// sent), for a user id that is not always known.
 ///
 /// A `bool` is rejected at compile time: Umami ids are strings or integers.
+///
+/// ```
+/// use umami::IntoDistinctId;
+/// assert_eq!(Some(42_u64).into_distinct_id().as_str(), "42");
+/// assert!(None::<u64>.into_distinct_id().is_blank());
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be used as an Umami distinct id",
     label = "expected a string or an integer here, found `{Self}`",
-    note = "a distinct id is a `&str`, a `String` or an integer (`u64`, `i32`, ...); `bool` is deliberately not accepted"
+    note = "a distinct id is a `&str`, a `String` or an integer (`u64`, `i32`, ...), or an `Option` of one; `bool` is deliberately not accepted"
 )]
 pub trait IntoDistinctId {
     /// Converts into the id.
@@ -121,6 +139,15 @@ impl IntoDistinctId for &String {
         DistinctId::from(self)
     }
 }
+/// `None` is no id: a blank [`DistinctId`], not sent.
+impl<T: IntoDistinctId> IntoDistinctId for Option<T> {
+    fn into_distinct_id(self) -> DistinctId {
+        match self {
+            Some(id) => id.into_distinct_id(),
+            None => DistinctId(String::new()),
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -136,6 +163,16 @@ mod tests {
         assert!(DistinctId::from(String::new()).is_blank());
         assert_eq!(" e ".into_distinct_id().to_string(), "e");
     }
+    #[test]
+    fn an_optional_id_is_its_value_or_blank() {
+        assert_eq!(Some(7_u32).into_distinct_id().as_str(), "7");
+        assert_eq!(Some(" u-1 ").into_distinct_id().as_str(), "u-1");
+        assert_eq!(Some(String::from("u-2")).into_distinct_id().as_str(), "u-2");
+        assert!(None::<u64>.into_distinct_id().is_blank());
+        assert!(None::<String>.into_distinct_id().is_blank());
+        assert!(Some(Some("")).into_distinct_id().is_blank());
+    }
+
     #[test]
     fn distinct_ids_from_integers_are_decimal_text() {
         assert_eq!(DistinctId::from(0_u8).as_str(), "0");

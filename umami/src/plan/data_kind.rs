@@ -11,7 +11,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use super::schema::{DataKey, Kind};
+use super::schema::{DataKey, Integer, Kind};
 
 /// How a type is stored when it is a custom-data value: implemented for the standard
 /// types, and by the derive for structs (as the object of their data keys). Implement it for
@@ -73,6 +73,28 @@ impl<'a> Shape<'a> {
 
     /// The value is a single stored value of `kind`.
     pub fn leaf(&mut self, kind: Kind) {
+        self.leaf_of(kind, None);
+    }
+
+    /// The value is an integer (a [`Kind::Number`] to Umami) of this range.
+    ///
+    /// ```
+    /// use umami::plan::{DataKind, Integer, Shape};
+    ///
+    /// struct Cents(u64); // serialized as a number by a hand-written `Serialize`
+    ///
+    /// impl DataKind for Cents {
+    ///     fn describe(shape: &mut Shape<'_>) {
+    ///         shape.integer(Integer::Unsigned);
+    ///     }
+    /// }
+    /// ```
+    pub fn integer(&mut self, integer: Integer) {
+        self.leaf_of(Kind::Number, Some(integer));
+    }
+
+    /// A leaf of `kind`, an integer of that range if `integer` says so.
+    pub(super) fn leaf_of(&mut self, kind: Kind, integer: Option<Integer>) {
         let key = if self.prefix.is_empty() {
             "*".to_owned()
         } else {
@@ -81,6 +103,7 @@ impl<'a> Shape<'a> {
         self.out.push(DataKey {
             key,
             kind,
+            integer: integer.filter(|_| kind == Kind::Number),
             optional: self.optional,
             nullable: self.nullable,
             field: self.field.to_owned(),
@@ -151,9 +174,22 @@ macro_rules! leaf {
 
 leaf!(Text: String, str, char, std::net::IpAddr, std::net::Ipv4Addr, std::net::Ipv6Addr,
     std::net::SocketAddr, std::path::Path, std::path::PathBuf);
-leaf!(Number: u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize, f32, f64,
-    NonZeroU8, NonZeroU16, NonZeroU32, NonZeroU64, NonZeroU128, NonZeroUsize, NonZeroI8,
-    NonZeroI16, NonZeroI32, NonZeroI64, NonZeroI128, NonZeroIsize);
+leaf!(Number: f32, f64);
+
+macro_rules! integer {
+    ($range:ident: $($ty:ty),* $(,)?) => {
+        $(impl DataKind for $ty {
+            fn describe(shape: &mut Shape<'_>) {
+                shape.integer(Integer::$range);
+            }
+        })*
+    };
+}
+
+integer!(Unsigned: u8, u16, u32, u64, u128, usize);
+integer!(Signed: i8, i16, i32, i64, i128, isize);
+integer!(Positive: NonZeroU8, NonZeroU16, NonZeroU32, NonZeroU64, NonZeroU128, NonZeroUsize);
+integer!(NonZero: NonZeroI8, NonZeroI16, NonZeroI32, NonZeroI64, NonZeroI128, NonZeroIsize);
 leaf!(Boolean: bool);
 
 impl<T: DataKind + ?Sized> DataKind for &T {
@@ -263,15 +299,15 @@ impl DataKind for serde_json::Map<String, serde_json::Value> {
 /// so Umami stores two numbers, not a date.
 impl DataKind for SystemTime {
     fn describe(shape: &mut Shape<'_>) {
-        shape.member("secs_since_epoch", |s| s.leaf(Kind::Number));
-        shape.member("nanos_since_epoch", |s| s.leaf(Kind::Number));
+        shape.member("secs_since_epoch", |s| s.integer(Integer::Unsigned));
+        shape.member("nanos_since_epoch", |s| s.integer(Integer::Unsigned));
     }
 }
 
 /// serde serializes a `Duration` as `{"secs": .., "nanos": ..}`.
 impl DataKind for Duration {
     fn describe(shape: &mut Shape<'_>) {
-        shape.member("secs", |s| s.leaf(Kind::Number));
-        shape.member("nanos", |s| s.leaf(Kind::Number));
+        shape.member("secs", |s| s.integer(Integer::Unsigned));
+        shape.member("nanos", |s| s.integer(Integer::Unsigned));
     }
 }

@@ -150,6 +150,7 @@ impl EventBuilder {
         self.event.keys.push(DataKey {
             key: key.to_owned(),
             kind: Kind::from_name(kind).unwrap_or(Kind::Unknown),
+            integer: None,
             optional,
             nullable: false,
             field: field.to_owned(),
@@ -182,9 +183,9 @@ fn nest(shape: &mut Shape<'_>, segments: &[&str], key: &DataKey) {
         [] => {}
         [last] => shape.member(last, |s| {
             if key.optional || key.nullable {
-                s.optional(|s| s.leaf(key.kind));
+                s.optional(|s| s.leaf_of(key.kind, key.integer));
             } else {
-                s.leaf(key.kind);
+                s.leaf_of(key.kind, key.integer);
             }
         }),
         [first, rest @ ..] => shape.member(first, |s| nest(s, rest, key)),

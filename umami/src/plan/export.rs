@@ -8,7 +8,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{DataKey, EventSchema, Kind, Plan};
+use super::{DataKey, EventSchema, Integer, Kind, Plan};
 
 /// The `$schema` of every exported JSON Schema.
 const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
@@ -88,7 +88,8 @@ impl Plan {
     ///
     /// let json = Plan::new().event::<Signup>()?.to_json();
     /// assert_eq!(json["events"][0]["keys"][0], serde_json::json!({
-    ///     "key": "seats", "kind": "number", "optional": false, "nullable": false, "field": "seats"
+    ///     "key": "seats", "kind": "number", "integer": "unsigned", "optional": false,
+    ///     "nullable": false, "field": "seats"
     /// }));
     /// # Ok::<(), umami::plan::PlanError>(())
     /// ```
@@ -107,7 +108,8 @@ impl Plan {
     /// #[derive(UmamiEvent)]
     /// struct Signup { seats: u32 }
     /// let schemas = umami::plan::Plan::new().event::<Signup>()?.json_schemas();
-    /// assert_eq!(schemas["Signup"]["properties"]["seats"]["type"], "number");
+    /// assert_eq!(schemas["Signup"]["properties"]["seats"]["type"], "integer");
+    /// assert_eq!(schemas["Signup"]["properties"]["seats"]["minimum"], 0);
     /// # Ok::<(), umami::plan::PlanError>(())
     /// ```
     pub fn json_schemas(&self) -> Value {
@@ -122,7 +124,9 @@ impl Plan {
 impl EventSchema {
     /// A JSON Schema (draft 2020-12) of the event's custom data as it is sent: nested objects
     /// for dotted keys, `additionalProperties: false` unless a map or an unknown flattened
-    /// field allows more, `format: date-time` for dates, optional keys not `required`.
+    /// field allows more, `format: date-time` for dates, `integer` for integer types (with
+    /// `minimum: 0` for unsigned ones, `1` for `NonZeroU*`, and `not: {const: 0}` for
+    /// `NonZeroI*`), optional keys not `required`.
     ///
     /// ```
     /// use umami::UmamiEvent;
@@ -238,6 +242,7 @@ impl Member<'_> {
             Member::Leaf(key) => {
                 let (kind, format) = match key.kind {
                     Kind::Text => ("string", None),
+                    Kind::Number if key.integer.is_some() => ("integer", None),
                     Kind::Number => ("number", None),
                     Kind::Boolean => ("boolean", None),
                     Kind::Date => ("string", Some("date-time")),
@@ -256,6 +261,18 @@ impl Member<'_> {
                 );
                 if let Some(format) = format {
                     out.insert("format".into(), json!(format));
+                }
+                match key.integer {
+                    Some(Integer::Unsigned) => {
+                        out.insert("minimum".into(), json!(0));
+                    }
+                    Some(Integer::Positive) => {
+                        out.insert("minimum".into(), json!(1));
+                    }
+                    Some(Integer::NonZero) => {
+                        out.insert("not".into(), json!({"const": 0}));
+                    }
+                    Some(Integer::Signed) | None => {}
                 }
                 Value::Object(out)
             }

@@ -34,7 +34,7 @@
 //! | Rust type | stored as |
 //! |---|---|
 //! | `String`, `&str`, `char`, `Cow<str>`, IP addresses, paths | string (a string Umami reads as a date is stored as a date: declare such fields `#[umami(kind = "date")]`) |
-//! | integers, floats, `NonZero*` | number |
+//! | integers, floats, `NonZero*` | number (integers are an [`Integer`] too: `"integer"` in the JSON Schema, unsigned ones with `"minimum": 0`) |
 //! | `bool` | boolean |
 //! | `Vec<T>`, slices, arrays, sets, tuples | array |
 //! | `Option<T>` | the kind of `T`; optional at the top level, `null` (stored as an array) inside a nested object |
@@ -60,7 +60,7 @@ pub use drift::{
     DriftReport, KindMismatch, SeenEvent, SeenKey, StoredData, StoredDataError, StoredEvent,
     StoredKey, UnseenKey,
 };
-pub use schema::{DataKey, Describe, EventSchema, Kind, TypeSchema};
+pub use schema::{DataKey, Describe, EventSchema, Integer, Kind, TypeSchema};
 
 /// A set of events, each name once: collected from types with [`Plan::event`] or, with the
 /// `registry` feature, from every derived type in the binary with [`Plan::from_registry`].

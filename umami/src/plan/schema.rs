@@ -114,6 +114,36 @@ impl fmt::Display for Kind {
     }
 }
 
+/// What the Rust type of a [`Kind::Number`] key says beyond Umami's `number`: that the
+/// value is an integer, and its bounds. Umami stores every number alike (DECIMAL(19,4)); the
+/// JSON Schema export says `"integer"` for these, with `"minimum"` where the type has one.
+///
+/// ```
+/// use umami::UmamiEvent;
+/// use umami::plan::{Describe, Integer};
+///
+/// #[derive(UmamiEvent)]
+/// struct Signup { seats: u32, delta: i64, share: f64 }
+///
+/// let keys = &Signup::schema().events[0].keys;
+/// assert_eq!(keys[0].integer, Some(Integer::Unsigned));
+/// assert_eq!(keys[1].integer, Some(Integer::Signed));
+/// assert_eq!(keys[2].integer, None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Integer {
+    /// Any integer: `i8` to `i128`, `isize`.
+    Signed,
+    /// An integer of at least 0: `u8` to `u128`, `usize`.
+    Unsigned,
+    /// An integer of at least 1: `NonZeroU8` to `NonZeroU128`, `NonZeroUsize`.
+    Positive,
+    /// Any integer but 0: `NonZeroI8` to `NonZeroI128`, `NonZeroIsize`.
+    NonZero,
+}
+
 /// One custom-data key of an event, as Umami stores it: nested objects are flattened to
 /// dotted keys (`cart.items`), and a `*` segment stands for the keys of a map.
 ///
@@ -137,6 +167,10 @@ pub struct DataKey {
     pub key: String,
     /// What Umami stores the value as.
     pub kind: Kind,
+    /// For a number, whether its Rust type makes it an integer (and of which range); `None`
+    /// for floats, other kinds, and kinds set with `#[umami(kind = "...")]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub integer: Option<Integer>,
     /// Whether the key can be missing from an event (an `Option` that is `None` at the top
     /// level, a map that is empty).
     pub optional: bool,

@@ -4,6 +4,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::net::IpAddr;
 use std::ops::Range;
+use std::sync::Arc;
 
 use http::header::{ACCEPT_LANGUAGE, HOST, REFERER, USER_AGENT};
 use http::{Extensions, HeaderMap, HeaderName, HeaderValue, Uri};
@@ -44,6 +45,63 @@ pub struct ContextConfig {
     honor_gpc: bool,
     honor_dnt: bool,
     bot_check: Option<fn(&str) -> bool>,
+    distinct_ids: DistinctIdMode,
+    /// The key of [`DistinctIdMode::SessionData`], shared with every context read.
+    session_data_key: Option<Arc<str>>,
+}
+
+/// What a request's [`DistinctId`] (put in its extensions by, e.g., an auth middleware) does
+/// to the hits of its visitor: [`ContextConfig::distinct_id_mode`].
+///
+/// Umami derives a hit's session from its `id` when it has one, and from the visitor's IP
+/// and User-Agent otherwise (`shared/umami-protocol.md` §7; recorded: identified hits go to a
+/// session of their own). So with the default, [`PayloadId`](Self::PayloadId), a visitor
+/// who logs in leaves the session of its anonymous page views: a funnel `/pricing →
+/// Purchase` counts the page view in one session and the purchase in another, and shows 0
+/// of 3 when three visitors bought. [`SessionData`](Self::SessionData) keeps the visitor's
+/// session and records the user as session data instead.
+///
+/// ```
+/// use umami::web::{ContextConfig, DistinctIdMode};
+///
+/// // Funnels from anonymous pages to logged-in events: keep the visitor's session.
+/// let config = ContextConfig::default().distinct_id_mode(DistinctIdMode::session_data("userId"));
+/// // Sessions per user, across devices (the default):
+/// let per_user = ContextConfig::default().distinct_id_mode(DistinctIdMode::PayloadId);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum DistinctIdMode {
+    /// Send the id as each hit's `id` (the default). Umami derives the session from the id
+    /// alone: all hits of a user are one session whatever the device, and apart from the
+    /// visitor's hits without the id (before logging in, or on pages where the id is not
+    /// known).
+    #[default]
+    PayloadId,
+    /// Keep the visitor's session (from IP and User-Agent): hits go without `id`, and the
+    /// id is recorded as session data, `{key: id}` (e.g. `{"userId": "42"}`), by an
+    /// `identify` hit without `id` sent in the visitor's session, ahead of the visitor's first
+    /// hit carrying the id and again at most every 30 minutes (Umami's visit length) while
+    /// hits keep coming, so that a visitor is not identified with every request. Umami keeps
+    /// one value per session and key: the user can be found in the session's properties,
+    /// filtered on, and counted as session data; the `distinctId` column of the session stays
+    /// empty.
+    SessionData {
+        /// The session-data key the id is stored under.
+        key: String,
+    },
+}
+
+impl DistinctIdMode {
+    /// [`DistinctIdMode::SessionData`] under `key` (e.g. `"userId"`).
+    ///
+    /// ```
+    /// let mode = umami::web::DistinctIdMode::session_data("userId");
+    /// assert_eq!(mode, umami::web::DistinctIdMode::SessionData { key: "userId".into() });
+    /// ```
+    pub fn session_data(key: impl Into<String>) -> DistinctIdMode {
+        DistinctIdMode::SessionData { key: key.into() }
+    }
 }
 
 impl fmt::Debug for ContextConfig {
@@ -54,6 +112,7 @@ impl fmt::Debug for ContextConfig {
             .field("honor_gpc", &self.honor_gpc)
             .field("honor_dnt", &self.honor_dnt)
             .field("bot_check", &self.bot_check.is_some())
+            .field("distinct_ids", &self.distinct_ids)
             .finish()
     }
 }
@@ -113,6 +172,23 @@ impl ContextConfig {
     /// ```
     pub fn bot_check(mut self, is_bot: fn(&str) -> bool) -> Self {
         self.bot_check = Some(is_bot);
+        self
+    }
+
+    /// What a request's [`DistinctId`] does to its visitor's hits; default
+    /// [`DistinctIdMode::PayloadId`] (sent as `id`: Umami then puts the hits in a session of
+    /// the user's, apart from the visitor's anonymous ones). See [`DistinctIdMode`].
+    ///
+    /// ```
+    /// use umami::web::{ContextConfig, DistinctIdMode};
+    /// let config = ContextConfig::default().distinct_id_mode(DistinctIdMode::session_data("userId"));
+    /// ```
+    pub fn distinct_id_mode(mut self, mode: DistinctIdMode) -> Self {
+        self.session_data_key = match &mode {
+            DistinctIdMode::PayloadId => None,
+            DistinctIdMode::SessionData { key } => Some(Arc::from(key.as_str())),
+        };
+        self.distinct_ids = mode;
         self
     }
 }
@@ -184,6 +260,9 @@ pub struct VisitorContext {
     referrer: Option<Range<usize>>,
     hostname: Option<Range<usize>>,
     distinct_id: Option<DistinctId>,
+    /// [`DistinctIdMode::SessionData`]'s key: the id is not sent as `id`, but as session data
+    /// under this key.
+    session_data_key: Option<Arc<str>>,
     opted_out: bool,
     bot_like: bool,
     cleaned: Vec<CleanedField>,
@@ -202,6 +281,7 @@ impl fmt::Debug for VisitorContext {
                 "distinct_id",
                 &self.distinct_id.as_ref().map(|_| "<redacted>"),
             )
+            .field("session_data_key", &self.session_data_key)
             .field("opted_out", &self.opted_out)
             .field("bot_like", &self.bot_like)
             .field("cleaned", &self.cleaned)
@@ -301,7 +381,13 @@ impl VisitorContext {
 
     /// Copies the visitor onto a hit: `ip`, `userAgent`, `language`, `referrer`, the hostname
     /// (only when the hit's client has no default hostname) and the distinct id (when one was
-    /// in the request's extensions). Fields the visitor did not send are left as they are.
+    /// in the request's extensions, and the [`DistinctIdMode`] is
+    /// [`PayloadId`](DistinctIdMode::PayloadId): Umami then derives the hit's session from
+    /// the id, not from the visitor). Fields the visitor did not send are left as they are.
+    ///
+    /// In [`DistinctIdMode::SessionData`] the id is left out, and recording it as session data
+    /// is up to the sender: a [`RequestVisitor`](super::RequestVisitor) does it (make one with
+    /// [`RequestVisitor::new`](super::RequestVisitor::new) to track through it).
     ///
     /// ```
     /// let visitor = umami::web::VisitorContext::default();
@@ -344,7 +430,7 @@ impl VisitorContext {
                 hit = hit.hostname(hostname);
             }
         }
-        if let Some(distinct_id) = self.distinct_id.as_ref().filter(|_| id) {
+        if let Some(distinct_id) = self.payload_id().filter(|_| id) {
             hit = hit.distinct_id(distinct_id);
         }
         // A hit from a request's context is server-side: no invented `screen`/`language`.
@@ -367,10 +453,7 @@ impl VisitorContext {
             hostname: Cow::Borrowed(hostname),
             language: self.language().map(Cow::Borrowed),
             referrer: Cow::Borrowed(self.referrer().unwrap_or("")),
-            id: self
-                .distinct_id
-                .as_ref()
-                .map(|id| Cow::Borrowed(id.as_str())),
+            id: self.payload_id().map(|id| Cow::Borrowed(id.as_str())),
             ip: ip.map(|ip| Cow::Borrowed(ip.as_str())),
             user_agent: self.user_agent().map(Cow::Borrowed),
             ..Payload::default()
@@ -403,10 +486,25 @@ impl VisitorContext {
     }
 
     /// The user's id, when the service put a [`DistinctId`] in the request's extensions
-    /// (before the layer runs). Umami then derives the session from the id, not from IP and
-    /// User-Agent: the visitor's earlier anonymous hits are in another session.
+    /// (before the layer runs). With the default [`DistinctIdMode::PayloadId`] it is sent as
+    /// the hits' `id` and Umami derives the session from the id, not from IP and User-Agent:
+    /// the visitor's earlier anonymous hits are in another session. With
+    /// [`DistinctIdMode::SessionData`] the hits stay in the visitor's session and the id is
+    /// recorded as session data.
     pub fn distinct_id(&self) -> Option<&DistinctId> {
         self.distinct_id.as_ref()
+    }
+
+    /// The id to send as the hits' `id`: none in [`DistinctIdMode::SessionData`].
+    fn payload_id(&self) -> Option<&DistinctId> {
+        self.distinct_id
+            .as_ref()
+            .filter(|_| self.session_data_key.is_none())
+    }
+
+    /// The session-data key the id goes under, in [`DistinctIdMode::SessionData`].
+    pub(crate) fn session_data_key(&self) -> Option<&str> {
+        self.session_data_key.as_deref()
     }
 
     /// The visitor asked not to be tracked (`Sec-GPC: 1` or `DNT: 1`, when the
@@ -507,6 +605,7 @@ impl<'a> VisitorInputs<'a> {
             ip: self.ip,
             opted_out: self.opted_out,
             distinct_id: self.distinct_id.clone(),
+            session_data_key: config.session_data_key.clone(),
             ..VisitorContext::default()
         };
         let ua_value =

@@ -108,11 +108,11 @@ impl UmamiLayer {
         UmamiLayer {
             config: Arc::new(Config {
                 website: dispatcher.client().website_id().map(Arc::from),
-                link: Arc::new(Link {
+                link: Arc::new(Link::new(
                     dispatcher,
-                    counters: Some(Arc::clone(&counters)),
-                    context: ContextConfig::default(),
-                }),
+                    Some(Arc::clone(&counters)),
+                    ContextConfig::default(),
+                )),
                 counters,
                 filter: RequestFilter::default(),
                 query: QueryMode::default(),
@@ -140,11 +140,11 @@ impl UmamiLayer {
     pub fn context(self, config: ContextConfig) -> Self {
         // A new link: the handles of requests already served keep the settings they had.
         self.edit(|c| {
-            c.link = Arc::new(Link {
-                dispatcher: c.link.dispatcher.clone(),
-                counters: c.link.counters.clone(),
-                context: config,
-            });
+            c.link = Arc::new(Link::new(
+                c.link.dispatcher.clone(),
+                c.link.counters.clone(),
+                config,
+            ));
         })
     }
 
@@ -186,7 +186,10 @@ impl UmamiLayer {
         self.edit(|c| c.route_templates = enabled)
     }
 
-    /// The page view's title from its `url`; default: the `url` itself.
+    /// The page view's title from its `url` (query included, as sent); default: the `url`'s
+    /// path, or its route template with [`route_templates`](Self::route_templates), without
+    /// the query (`/pricing?utm_source=newsletter` is titled `/pricing`: a campaign is not
+    /// part of the page's name, and Umami reports titles as they are).
     ///
     /// ```no_run
     /// # fn demo(layer: umami::web::UmamiLayer) {
@@ -384,10 +387,12 @@ impl Pending {
         let url = self.url.as_deref().unwrap_or(&self.path);
         let title = match &config.title {
             Some(title) => Cow::Owned(title(url)),
-            None => Cow::Borrowed(url),
+            None => Cow::Borrowed(default_title(url)),
         };
         let dispatcher = &config.link.dispatcher;
         let context = self.context.get(&config.link);
+        // DistinctIdMode::SessionData: the user as session data, before the page view.
+        config.link.identify(context, false);
         let ip = context.ip().map(IpText::new);
         let queued = match page_view(config, context, url, &title, ip.as_ref()) {
             Some((website, envelope)) => dispatcher.track_envelope(&envelope, website),
@@ -411,6 +416,12 @@ impl Pending {
             }
         }
     }
+}
+
+/// A page view's default title: its url without the query (a path or a route template holds
+/// no `?`).
+fn default_title(url: &str) -> &str {
+    url.split_once('?').map_or(url, |(path, _query)| path)
 }
 
 /// The page view of `url` in its wire form, straight from the visitor (no builder: it is
@@ -494,6 +505,20 @@ mod tests {
             .build()
             .unwrap();
         UmamiLayer::new(dispatcher)
+    }
+
+    #[test]
+    fn the_default_title_is_the_url_without_its_query() {
+        assert_eq!(
+            default_title("/?utm_source=newsletter&utm_campaign=dec"),
+            "/"
+        );
+        assert_eq!(
+            default_title("/products/{id}?utm_source=x"),
+            "/products/{id}"
+        );
+        assert_eq!(default_title("/pricing"), "/pricing");
+        assert_eq!(default_title("/a?b?c"), "/a");
     }
 
     /// The layer's page view without a builder is byte for byte the builder's.

@@ -11,6 +11,9 @@
 //!   header is trusted by default.
 //! - [`RequestVisitor`]: the handler's handle (a request extension; an axum extractor) to
 //!   record typed events as the request's visitor.
+//! - [`DistinctIdMode`]: a request's [`DistinctId`](crate::DistinctId) as each hit's `id`
+//!   (Umami then puts a logged-in visitor in a session of the user's, apart from its anonymous
+//!   hits: the default) or as session data in the visitor's own session.
 //!
 //! ```no_run
 //! # #[cfg(feature = "axum")]
@@ -76,8 +79,8 @@ mod visitor;
 pub use self::axum::MissingUmamiLayer;
 pub use client_ip::{ClientIpConfig, IpNet, MAX_PROXY_HOPS, PeerAddr, ProxyHeader};
 pub use context::{
-    CleanedField, Cleaning, ContextConfig, MAX_HOSTNAME, MAX_LANGUAGE, MAX_REFERRER,
-    MAX_USER_AGENT, VisitorContext,
+    CleanedField, Cleaning, ContextConfig, DistinctIdMode, MAX_HOSTNAME, MAX_LANGUAGE,
+    MAX_REFERRER, MAX_USER_AGENT, VisitorContext,
 };
 pub use filter::{ASSET_EXTENSIONS, RequestFilter, RequestInfo, SkipReason};
 pub use layer::{QueryMode, ResponseFuture, UmamiLayer, UmamiService};

@@ -18,10 +18,11 @@ pub(crate) enum Count {
     EventsOwnUserAgent,
     EventsDroppedBot,
     EventErrors,
+    Identifies,
 }
 
 impl Count {
-    const ALL: usize = 16;
+    const ALL: usize = 17;
 
     fn slot(self) -> usize {
         match self {
@@ -34,6 +35,7 @@ impl Count {
             Count::EventsOwnUserAgent => 6,
             Count::EventsDroppedBot => 7,
             Count::EventErrors => 8,
+            Count::Identifies => 16,
             Count::Skipped(reason) => {
                 9 + match reason {
                     SkipReason::Method => 0,
@@ -130,6 +132,7 @@ impl Counters {
             events_with_own_user_agent: get(Count::EventsOwnUserAgent),
             events_dropped_bot: get(Count::EventsDroppedBot),
             event_errors: get(Count::EventErrors),
+            identifies: get(Count::Identifies),
         }
     }
 }
@@ -200,4 +203,7 @@ pub struct WebStats {
     pub events_dropped_bot: u64,
     /// Handler events refused by [`RequestVisitor::track`](super::RequestVisitor::track) (invalid, queue full, closed).
     pub event_errors: u64,
+    /// `identify` hits queued to record a request's [`DistinctId`](crate::DistinctId) as
+    /// session data ([`DistinctIdMode::SessionData`](super::DistinctIdMode::SessionData)).
+    pub identifies: u64,
 }

@@ -1,12 +1,18 @@
 //! The request-scoped handle handlers record events through.
 
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::hash::{BuildHasher, RandomState};
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::time::{Duration, Instant};
+
+use serde_json::{Map, Value};
 
 use super::context::{ContextConfig, VisitorContext, VisitorInputs};
 use super::stats::{Count, Counters};
 use crate::dispatch::{Dispatcher, TrackError};
-use crate::hit::{HitBuilder, HitKind};
+use crate::hit::{HitBuilder, HitKind, kind};
 use crate::typed::UmamiEvent;
 
 /// What a [`RequestVisitor`] does with the events of a visitor whose User-Agent the
@@ -59,6 +65,119 @@ pub(crate) struct Link {
     pub(crate) counters: Option<Arc<Counters>>,
     /// How a context left for later is read.
     pub(crate) context: ContextConfig,
+    /// The visitors lately identified by session data.
+    pub(crate) identified: Identified,
+}
+
+impl Link {
+    /// A link with nothing identified yet.
+    pub(crate) fn new(
+        dispatcher: Dispatcher,
+        counters: Option<Arc<Counters>>,
+        context: ContextConfig,
+    ) -> Link {
+        Link {
+            dispatcher,
+            counters,
+            context,
+            identified: Identified::default(),
+        }
+    }
+
+    /// In [`DistinctIdMode::SessionData`](super::DistinctIdMode::SessionData), queues the
+    /// `identify` hit that records `context`'s distinct id as session data in its visitor's
+    /// session, unless that visitor was identified less than [`IDENTIFY_EVERY`] ago. The
+    /// identify goes with the User-Agent the visitor's hit goes with (`own_user_agent`: the
+    /// client's), so that it lands in the same session.
+    pub(crate) fn identify(&self, context: &VisitorContext, own_user_agent: bool) {
+        let Some(key) = context.session_data_key() else {
+            return;
+        };
+        let Some(id) = context.distinct_id() else {
+            return;
+        };
+        let user_agent = if own_user_agent {
+            None
+        } else {
+            context.user_agent()
+        };
+        let visitor = self
+            .identified
+            .visitor(context.ip(), user_agent, id.as_str());
+        if !self.identified.due(visitor, Instant::now()) {
+            return;
+        }
+        let mut data = Map::new();
+        data.insert(key.to_owned(), Value::from(id.as_str()));
+        let hit = HitBuilder::<kind::SessionData>::session_data(
+            Some(self.dispatcher.client().clone()),
+            data,
+        );
+        match self
+            .dispatcher
+            .track(context.apply_with(hit, !own_user_agent, false))
+        {
+            Ok(()) => {
+                if let Some(counters) = &self.counters {
+                    counters.add(Count::Identifies);
+                }
+            }
+            Err(error) => {
+                // Not identified after all: the next hit tries again.
+                self.identified.forget(visitor);
+                tracing::debug!(%error, "umami: identify hit (session data) not queued");
+            }
+        }
+    }
+}
+
+/// How long a visitor identified by session data is not identified again: Umami's visit
+/// length.
+pub(crate) const IDENTIFY_EVERY: Duration = Duration::from_secs(30 * 60);
+
+/// The most visitors [`Identified`] remembers; when full, the expired ones are forgotten,
+/// and if none has expired, all (they are then identified once more).
+const MAX_IDENTIFIED: usize = 10_000;
+
+/// The visitors lately identified by session data (a keyed hash of IP, User-Agent and id,
+/// and when), so that a visitor is identified once per visit, not with every request.
+#[derive(Default)]
+pub(crate) struct Identified {
+    /// Random keys: a visitor cannot choose its headers to share another's entry.
+    hasher: RandomState,
+    seen: Mutex<HashMap<u64, Instant>>,
+}
+
+impl Identified {
+    /// The entry of a visitor.
+    pub(crate) fn visitor(&self, ip: Option<IpAddr>, user_agent: Option<&str>, id: &str) -> u64 {
+        self.hasher.hash_one((ip, user_agent, id))
+    }
+
+    /// Whether `visitor` is to be identified at `now` (then noted as identified).
+    pub(crate) fn due(&self, visitor: u64, now: Instant) -> bool {
+        let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        let recent = |at: &Instant| now.saturating_duration_since(*at) < IDENTIFY_EVERY;
+        if seen.get(&visitor).is_some_and(recent) {
+            return false;
+        }
+        if seen.len() >= MAX_IDENTIFIED {
+            seen.retain(|_, at| recent(at));
+            if seen.len() >= MAX_IDENTIFIED {
+                seen.clear();
+            }
+        }
+        seen.insert(visitor, now);
+        true
+    }
+
+    /// Forgets `visitor` (its identify was not queued).
+    pub(crate) fn forget(&self, visitor: u64) {
+        self.seen
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&visitor);
+    }
 }
 
 /// A request's visitor: read at once (the layer needs it for a page view), or cleaned from
@@ -108,7 +227,9 @@ impl fmt::Debug for RequestVisitor {
 
 impl RequestVisitor {
     /// A handle for `context`'s visitor sending through `dispatcher`, with the default
-    /// [`BotEventPolicy`].
+    /// [`BotEventPolicy`]. Its memory of the visitors identified by session data
+    /// ([`DistinctIdMode::SessionData`](super::DistinctIdMode::SessionData)) is its own and
+    /// its clones': a handle made per request identifies its visitor with its first event.
     ///
     /// ```no_run
     /// # fn demo(dispatcher: umami::Dispatcher) {
@@ -117,11 +238,7 @@ impl RequestVisitor {
     /// ```
     pub fn new(dispatcher: Dispatcher, context: VisitorContext) -> RequestVisitor {
         RequestVisitor {
-            link: Arc::new(Link {
-                dispatcher,
-                counters: None,
-                context: ContextConfig::default(),
-            }),
+            link: Arc::new(Link::new(dispatcher, None, ContextConfig::default())),
             context: Arc::new(LazyContext::ready(context)),
             policy: BotEventPolicy::default(),
         }
@@ -164,7 +281,11 @@ impl RequestVisitor {
     }
 
     /// Tracks a typed event (`#[derive(UmamiEvent)]`) as this visitor's. An id the event
-    /// itself carries wins over the request's [`DistinctId`](crate::DistinctId).
+    /// itself carries wins over the request's [`DistinctId`](crate::DistinctId), and is sent
+    /// as `id` whatever the [`DistinctIdMode`](super::DistinctIdMode) (the event then lands
+    /// in the user's session). With the request's id in
+    /// [`DistinctIdMode::SessionData`](super::DistinctIdMode::SessionData), the event goes
+    /// without `id` and the visitor is identified by session data first (once per visit).
     ///
     /// ```no_run
     /// # #[cfg(feature = "derive")]
@@ -201,6 +322,9 @@ impl RequestVisitor {
             return Ok(());
         }
         let own_ua = bot && self.policy == BotEventPolicy::OwnUserAgent;
+        if with_id {
+            self.link.identify(context, own_ua);
+        }
         let hit = context.apply_with(hit, !own_ua, with_id);
         match self.link.dispatcher.track(hit) {
             Ok(()) => {
@@ -221,5 +345,60 @@ impl RequestVisitor {
         if let Some(counters) = &self.link.counters {
             counters.add(count);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_visitor_is_identified_once_per_visit_length() {
+        let identified = Identified::default();
+        let ip = Some("198.51.100.1".parse().unwrap());
+        let alice = identified.visitor(ip, Some("Firefox"), "42");
+        let now = Instant::now();
+        assert!(identified.due(alice, now));
+        assert!(!identified.due(alice, now + Duration::from_secs(60)));
+        assert!(!identified.due(alice, now + IDENTIFY_EVERY - Duration::from_secs(1)));
+        assert!(identified.due(alice, now + IDENTIFY_EVERY));
+        // Another user, User-Agent or IP is another visitor (another session in Umami).
+        let later = now + Duration::from_secs(1);
+        assert!(identified.due(identified.visitor(ip, Some("Firefox"), "43"), later));
+        assert!(identified.due(identified.visitor(ip, None, "42"), later));
+        assert!(identified.due(identified.visitor(None, Some("Firefox"), "42"), later));
+    }
+
+    #[test]
+    fn a_forgotten_visitor_is_due_again() {
+        let identified = Identified::default();
+        let bob = identified.visitor(None, Some("Safari"), "7");
+        let now = Instant::now();
+        assert!(identified.due(bob, now));
+        identified.forget(bob);
+        assert!(identified.due(bob, now));
+    }
+
+    #[test]
+    fn the_memory_is_bounded() {
+        let identified = Identified::default();
+        let now = Instant::now();
+        for n in 0..MAX_IDENTIFIED {
+            assert!(identified.due(identified.visitor(None, None, &n.to_string()), now));
+        }
+        let first = identified.visitor(None, None, "0");
+        assert!(!identified.due(first, now));
+        // Full and nothing expired: everything is forgotten for the newcomer.
+        assert!(identified.due(identified.visitor(None, None, "new"), now));
+        assert_eq!(identified.seen.lock().unwrap().len(), 1);
+        assert!(identified.due(first, now));
+        // Full with expired entries: only those go.
+        let later = now + IDENTIFY_EVERY;
+        for n in 1..MAX_IDENTIFIED - 1 {
+            identified.due(identified.visitor(None, None, &format!("b{n}")), later);
+        }
+        assert_eq!(identified.seen.lock().unwrap().len(), MAX_IDENTIFIED);
+        assert!(identified.due(identified.visitor(None, None, "c"), later));
+        assert_eq!(identified.seen.lock().unwrap().len(), MAX_IDENTIFIED - 1);
     }
 }

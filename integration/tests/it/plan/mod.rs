@@ -1,4 +1,5 @@
 mod check;
 mod collector;
 mod drift;
+mod integer_schema;
 mod schema;

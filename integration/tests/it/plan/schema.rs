@@ -449,7 +449,7 @@ fn json_schema_is_draft_2020_12_of_the_sent_data() {
                 "meta": {
                     "type": "object",
                     "properties": {
-                        "width": {"type": "number"},
+                        "width": {"type": "integer", "minimum": 0},
                         "muted": {"type": "boolean"},
                         "label": {"type": ["string", "null"]}
                     },
@@ -496,7 +496,7 @@ fn json_export_has_every_event_and_key() {
                 "source": "plan_schema::v1::Signup",
                 "keys": [
                     {"key": "plan", "kind": "string", "optional": false, "nullable": false, "field": "plan"},
-                    {"key": "seats", "kind": "number", "optional": false, "nullable": false, "field": "seats"}
+                    {"key": "seats", "kind": "number", "integer": "unsigned", "optional": false, "nullable": false, "field": "seats"}
                 ]
             }],
             "undescribed": []

@@ -1,3 +1,4 @@
+mod optional_ids;
 mod payload;
 mod responses;
 mod secrets;

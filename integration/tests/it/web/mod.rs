@@ -1,0 +1,4 @@
+mod client_ip;
+mod distinct_id;
+mod layer;
+mod titles;
