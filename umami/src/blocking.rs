@@ -85,7 +85,7 @@ impl Exec {
             .enable_all()
             .build()
             .map_err(|e| Error::Transport {
-                message: format!("could not start the blocking client's runtime: {e}"),
+                message: "could not start the blocking client's runtime".to_owned(),
                 timeout: false,
                 connect: false,
                 source: Box::new(e),

@@ -125,16 +125,20 @@ impl Error {
         // reqwest's Display can include the URL; URLs carry no secret here (keys travel in
         // headers), but strip the query anyway to keep filters out of logs.
         let err = err.without_url();
-        let mut message = err.to_string();
-        let mut source: Option<&dyn std::error::Error> = std::error::Error::source(&err);
-        while let Some(cause) = source {
-            message.push_str(": ");
-            message.push_str(&cause.to_string());
-            source = cause.source();
-        }
         if never_sent {
-            return Error::InvalidRequest(message);
+            // No source here: the cause chain is the message.
+            return Error::InvalidRequest(with_causes(&err));
         }
+        // What failed, in a few words: the causes are the source chain, printed once by
+        // whoever walks it (`anyhow`'s `{:#}`, `tracing`'s error fields).
+        let message = if timeout {
+            "the request timed out"
+        } else if connect {
+            "could not connect to the server"
+        } else {
+            "the request failed"
+        }
+        .to_owned();
         Error::Transport {
             message,
             timeout,
@@ -142,6 +146,20 @@ impl Error {
             source: Box::new(err),
         }
     }
+}
+
+/// An error and its causes on one line (`error: cause: cause`), for the texts the crate keeps
+/// itself (a dispatcher's last error, its report): an error's own `Display` says only what
+/// failed, its causes are its `source()` chain.
+pub(crate) fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(next) = cause {
+        text.push_str(": ");
+        text.push_str(&next.to_string());
+        cause = next.source();
+    }
+    text
 }
 
 /// What was wrong with one input value.

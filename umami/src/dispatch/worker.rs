@@ -206,7 +206,7 @@ async fn retry_or_settle(
     // A failure's message is the server's own text for an answer, the error otherwise.
     let message = match error {
         Error::Status { message, .. } => message.clone(),
-        other => other.to_string(),
+        other => crate::error::with_causes(other),
     };
     shared.note_error(&message);
     let Some(outcome) = AttemptOutcome::of_error(error) else {

@@ -1,3 +1,4 @@
+mod error_chain;
 mod optional_ids;
 mod payload;
 mod responses;
