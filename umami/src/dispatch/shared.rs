@@ -172,11 +172,22 @@ impl Shared {
         if let Some(spool) = &self.spool {
             spool.maybe_refill(&state, self.settings.capacity, self.settings.max_batch_size);
         }
-        state.due(
+        let due = state.due(
             now,
             self.settings.flush_interval,
             self.settings.max_batch_size,
-        )
+        );
+        drop(state);
+        self.pause();
+        due
+    }
+
+    /// A point where another thread may run (see the spool's `Core::pause`).
+    #[inline]
+    pub(crate) fn pause(&self) {
+        if let Some(spool) = &self.spool {
+            spool.core.pause();
+        }
     }
 
     /// Moves the next batch from the queue to in flight.
@@ -203,14 +214,22 @@ impl Shared {
     pub(crate) fn spool_settled_seqs(&self, seqs: Vec<u64>) {
         if let Some(spool) = &self.spool {
             spool.settled(seqs);
-            let state = self.lock();
-            spool.maybe_refill(&state, self.settings.capacity, self.settings.max_batch_size);
         }
     }
 
-    /// Records the fate of `sent + failures` events of batch `batch`.
+    /// Records the fate of `sent + failures` events of batch `batch`. With a spool, the
+    /// room they free in memory is offered to the events waiting on disk here, under the
+    /// same lock as the settlement: asked any earlier, the reader would still see them in
+    /// flight, find no room, and nobody would ask again (issue 23: a `flush` that never
+    /// returned).
     pub(crate) fn settle(&self, batch: u64, sent: u64, failures: Vec<(FailReason, u64, String)>) {
-        let idle = self.lock().settle(batch, sent, failures);
+        self.pause();
+        let mut state = self.lock();
+        let idle = state.settle(batch, sent, failures);
+        if let Some(spool) = &self.spool {
+            spool.maybe_refill(&state, self.settings.capacity, self.settings.max_batch_size);
+        }
+        drop(state);
         if idle {
             self.wake.notify_one();
         }

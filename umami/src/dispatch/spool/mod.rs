@@ -59,13 +59,18 @@
 //! | segments: append, settle, delete, recovery | `log.rs` |
 //! | the spool's thread: group-commit sync, reading back from disk | `thread.rs` |
 //! | the dispatcher's side: admission, loading into the queue | `queueing.rs` |
+//! | test-only pauses at the refill hand-offs | `chaos.rs` |
 
 mod api;
+#[cfg(test)]
+mod chaos;
 mod format;
 mod lock;
 mod log;
 pub(crate) mod queueing;
 mod ranges;
+#[cfg(all(test, feature = "testing"))]
+mod stress;
 mod thread;
 
 pub use crate::error::SpoolError;

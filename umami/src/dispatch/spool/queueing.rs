@@ -32,11 +32,22 @@ pub(crate) struct Core {
     pub(crate) stop: AtomicBool,
     pub(crate) syncs: AtomicU64,
     refilling: AtomicBool,
+    /// Test-only random pauses at the refill hand-offs.
+    #[cfg(test)]
+    pub(crate) chaos: super::chaos::Chaos,
 }
 
 impl Core {
     pub(crate) fn lock(&self) -> MutexGuard<'_, Log> {
         self.log.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A point where another thread may run: a random pause in the crate's stress tests,
+    /// nothing otherwise.
+    #[inline]
+    pub(crate) fn pause(&self) {
+        #[cfg(test)]
+        self.chaos.pause();
     }
 }
 
@@ -90,6 +101,8 @@ impl Spool {
                 stop: AtomicBool::new(false),
                 syncs: AtomicU64::new(0),
                 refilling: AtomicBool::new(false),
+                #[cfg(test)]
+                chaos: super::chaos::Chaos::default(),
             }),
             refill: Mutex::new(None),
             recovered,
@@ -192,6 +205,7 @@ impl Spool {
         if self.core.refilling.swap(true, Ordering::AcqRel) {
             return;
         }
+        self.core.pause();
         let sender = self.refill.lock().unwrap_or_else(|e| e.into_inner());
         if sender.as_ref().is_none_or(|s| s.send(()).is_err()) {
             self.core.refilling.store(false, Ordering::Release);
@@ -261,8 +275,22 @@ pub(crate) fn with_timestamp(body: Box<[u8]>, created_ms: u64) -> Box<[u8]> {
 }
 
 /// The reader thread's work: moves events from disk into the queue until memory holds
-/// `capacity` or nothing waits on disk.
+/// `capacity` or nothing waits on disk, then wakes the worker, whatever it found: loaded
+/// events to send, or expired and unreadable ones settled (which may let a closed
+/// dispatcher finish). A panic while reading fails the events on disk as damaged instead
+/// of leaving them counted with nobody to read them.
 pub(crate) fn refill(core: &Core, shared: &Shared) {
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_back(core, shared)));
+    if read.is_err() {
+        tracing::error!("umami spool: the reader panicked");
+        lose(&mut core.lock(), shared, "the spool's reader panicked");
+    }
+    core.pause();
+    shared.wake.notify_one();
+}
+
+/// [`refill`]'s loop, one chunk at a time.
+fn read_back(core: &Core, shared: &Shared) {
     let capacity = shared.settings.capacity as u64;
     let interval = shared.settings.flush_interval;
     loop {
@@ -297,6 +325,7 @@ pub(crate) fn refill(core: &Core, shared: &Shared) {
                 log.run_start,
             )
         };
+        core.pause();
         let read = read_events(
             &path,
             offset,
@@ -313,6 +342,7 @@ pub(crate) fn refill(core: &Core, shared: &Shared) {
                 return;
             }
         };
+        core.pause();
         let now_ms = unix_ms(SystemTime::now());
         let max_age_ms = core
             .config
@@ -370,12 +400,12 @@ pub(crate) fn refill(core: &Core, shared: &Shared) {
         }
         if still > 0 && (!progressed || log.read_cursor.is_none()) {
             lose(&mut log, shared, "damaged after the spool was opened");
-            drop(log);
-            shared.wake.notify_one();
             return;
         }
         drop(log);
+        core.pause();
         if loaded > 0 {
+            // The worker may start on this chunk while the next one is read.
             shared.wake.notify_one();
         }
     }
