@@ -36,6 +36,14 @@
 //! [`DispatcherStats::possible_duplicates`] (an upper bound), so a report always says how many
 //! events may have been counted twice. Umami has no idempotency key to do better.
 //!
+//! # Event time
+//! Umami stores a hit at the time it arrives unless the payload has a `timestamp`. An event
+//! that goes out more than a second after `track` accepted it (retried through an outage,
+//! queued behind a slow server, or read back from the spool, before or after a restart)
+//! carries the time it was tracked as its `timestamp`, to the second (Umami's `timestamp`
+//! is whole Unix seconds); one sent at once keeps the server's own clock, and a
+//! [`timestamp`](crate::HitBuilder::timestamp) set by the caller is kept as it is.
+//!
 //! # Bot filter
 //! Umami drops hits whose User-Agent looks like a bot's and still answers 200. A single send
 //! learns it (`{"beep":"boop"}`, [`FailReason::BotFiltered`]); an `/api/batch` answer does
@@ -99,6 +107,7 @@
 //! | state shared by handles and the worker | `shared.rs` |
 //! | the worker: batches, single sends, retries | `worker.rs` |
 //! | cutting batches, reading batch answers (pure) | `batch.rs` |
+//! | late events carry their tracked time | `late.rs` |
 //! | per-visitor cache tokens | `tokens.rs` |
 //! | the bot check before queueing, [`BotPolicy`] (feature `bot-filter`) | `bots.rs` |
 //! | [`DispatcherStats`], [`ShutdownReport`] | `stats.rs` |
@@ -108,6 +117,7 @@ mod batch;
 mod bots;
 mod builder;
 mod dispatcher;
+mod late;
 mod queue;
 mod settings;
 mod shared;

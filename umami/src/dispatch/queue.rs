@@ -18,6 +18,10 @@ pub(crate) struct Item {
     pub(crate) seq: u64,
     pub(crate) hit: WireHit,
     pub(crate) enqueued: Instant,
+    /// When `track` accepted it (Unix milliseconds), while its body has no `timestamp`
+    /// set by the dispatcher yet: set there if it goes out late (see `late.rs`); `None` once
+    /// set.
+    pub(crate) tracked_ms: Option<u64>,
 }
 
 /// Events of one batch task that are not settled yet.
@@ -193,11 +197,13 @@ impl State {
         // (with an error, which means the same: nothing left to wait for).
     }
 
-    /// Takes `hit` into the queue, unless closed or at `capacity`.
+    /// Takes `hit`, tracked at `now` (Unix milliseconds `tracked_ms`), into the queue, unless
+    /// closed or at `capacity`.
     pub(crate) fn admit(
         &mut self,
         hit: WireHit,
         now: Instant,
+        tracked_ms: u64,
         capacity: usize,
         max_batch_size: usize,
     ) -> Admission {
@@ -215,6 +221,7 @@ impl State {
             seq,
             hit,
             enqueued: now,
+            tracked_ms: Some(tracked_ms),
         });
         let queued = self.queue.len();
         // Only the two moments the worker may be waiting for: it sends a full batch at once and
@@ -375,7 +382,7 @@ mod tests {
     fn state_with(events: usize) -> State {
         let mut state = State::default();
         for _ in 0..events {
-            state.admit(hit(10), Instant::now(), 100, 50);
+            state.admit(hit(10), Instant::now(), 0, 100, 50);
         }
         state
     }
@@ -385,7 +392,7 @@ mod tests {
         let mut state = State::default();
         let now = Instant::now();
         let wakes: Vec<bool> = (0..7)
-            .map(|_| state.admit(hit(1), now, 100, 3) == Admission::Queued { wake: true })
+            .map(|_| state.admit(hit(1), now, 0, 100, 3) == Admission::Queued { wake: true })
             .collect();
         assert_eq!(wakes, [true, false, true, false, false, false, false]);
     }
@@ -395,17 +402,17 @@ mod tests {
         let mut state = State::default();
         let now = Instant::now();
         assert_eq!(
-            state.admit(hit(1), now, 2, 10),
+            state.admit(hit(1), now, 0, 2, 10),
             Admission::Queued { wake: true }
         );
         assert_eq!(
-            state.admit(hit(1), now, 2, 10),
+            state.admit(hit(1), now, 0, 2, 10),
             Admission::Queued { wake: false }
         );
-        assert_eq!(state.admit(hit(1), now, 2, 10), Admission::Full);
+        assert_eq!(state.admit(hit(1), now, 0, 2, 10), Admission::Full);
         assert_eq!((state.counters.tracked, state.counters.dropped), (2, 1));
         state.close();
-        assert_eq!(state.admit(hit(1), now, 2, 10), Admission::Closed);
+        assert_eq!(state.admit(hit(1), now, 0, 2, 10), Admission::Closed);
         assert_eq!(state.counters.tracked, 2);
     }
 
@@ -414,11 +421,14 @@ mod tests {
         let mut state = state_with(3);
         let (id, items) = state.take_batch(2, usize::MAX).unwrap();
         assert_eq!((items.len(), state.queued(), state.in_flight()), (2, 1, 2));
-        assert_eq!(state.admit(hit(1), Instant::now(), 3, 50), Admission::Full);
+        assert_eq!(
+            state.admit(hit(1), Instant::now(), 0, 3, 50),
+            Admission::Full
+        );
         state.settle(id, 2, Vec::new());
         assert_eq!(state.pending(), 1);
         assert!(matches!(
-            state.admit(hit(1), Instant::now(), 3, 50),
+            state.admit(hit(1), Instant::now(), 0, 3, 50),
             Admission::Queued { .. }
         ));
     }
@@ -443,7 +453,7 @@ mod tests {
     fn batches_respect_the_byte_limit() {
         let mut state = State::default();
         for _ in 0..5 {
-            state.admit(hit(100), Instant::now(), 100, 50);
+            state.admit(hit(100), Instant::now(), 0, 100, 50);
         }
         // `[` + 3 items + 2 commas + `]` = 304 bytes.
         let (_, items) = state.take_batch(100, 304).unwrap();
@@ -456,14 +466,14 @@ mod tests {
         let interval = Duration::from_secs(1);
         let mut state = State::default();
         assert_eq!(state.due(start, interval, 3), Due::Wait(None));
-        state.admit(hit(1), start, 100, 3);
+        state.admit(hit(1), start, 0, 100, 3);
         assert_eq!(
             state.due(start, interval, 3),
             Due::Wait(Some(start + interval))
         );
         assert_eq!(state.due(start + interval, interval, 3), Due::Now);
-        state.admit(hit(1), start, 100, 3);
-        state.admit(hit(1), start, 100, 3);
+        state.admit(hit(1), start, 0, 100, 3);
+        state.admit(hit(1), start, 0, 100, 3);
         assert_eq!(state.due(start, interval, 3), Due::Now, "a full batch");
         let mut flushed = state_with(1);
         let _waiter = flushed.flush_waiter().unwrap();
@@ -499,6 +509,7 @@ mod tests {
             seq,
             hit: hit(10),
             enqueued: Instant::now(),
+            tracked_ms: None,
         }
     }
 
@@ -574,7 +585,7 @@ mod tests {
                 .is_err_and(|e| e == oneshot::error::TryRecvError::Closed)
         );
         assert_eq!(
-            state.admit(hit(1), Instant::now(), 10, 10),
+            state.admit(hit(1), Instant::now(), 0, 10, 10),
             Admission::Closed
         );
     }

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use tokio::sync::{Notify, oneshot};
 
@@ -147,6 +147,7 @@ impl Shared {
             None => self.lock().admit(
                 hit,
                 Instant::now(),
+                super::late::unix_ms(SystemTime::now()),
                 self.settings.capacity,
                 self.settings.max_batch_size,
             ),

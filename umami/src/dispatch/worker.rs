@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
@@ -14,6 +14,7 @@ use crate::retry::{AttemptOutcome, Retrier, RetryPolicy};
 use crate::transport::Request;
 
 use super::batch::{self, ItemOutcome};
+use super::late;
 use super::queue::{Due, Item};
 use super::settings::Settings;
 use super::shared::Shared;
@@ -131,6 +132,7 @@ async fn send_batch(
         }
         let attempt = retrier.start_attempt();
         let batch_url = &shared.client.config().batch_url;
+        late::stamp_late(&mut items, late::unix_ms(SystemTime::now()));
         let body = batch::encode(items.iter().map(|i| &*i.hit.body));
         let body_len = body.len();
         shared.note_request();
@@ -335,8 +337,10 @@ async fn send_singles(shared: &Arc<Shared>, id: u64, items: Vec<Item>) {
 }
 
 /// One event to `/api/send`, with the visitor's cache token, retried by the same policy.
-async fn send_one(shared: Arc<Shared>, id: u64, item: Item, _permit: OwnedSemaphorePermit) {
-    let visitor = item.hit.distinct_id.as_deref();
+async fn send_one(shared: Arc<Shared>, id: u64, mut item: Item, _permit: OwnedSemaphorePermit) {
+    // Owned: the item's body may change (its tracked time set when it goes out late).
+    let visitor = item.hit.distinct_id.clone();
+    let visitor = visitor.as_deref();
     let mut retrier = Retrier::new(&shared.settings.retry, id ^ (item.seq << 20));
     loop {
         if !shared.client.is_enabled() {
@@ -346,6 +350,10 @@ async fn send_one(shared: Arc<Shared>, id: u64, item: Item, _permit: OwnedSemaph
             return;
         }
         retrier.start_attempt();
+        late::stamp_late(
+            std::slice::from_mut(&mut item),
+            late::unix_ms(SystemTime::now()),
+        );
         let token = visitor.and_then(|v| shared.cache_token(v));
         shared.note_request();
         let result = shared

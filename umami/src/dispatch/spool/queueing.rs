@@ -5,10 +5,11 @@
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::hit::WireHit;
 
+use super::super::late::{unix_ms, with_timestamp};
 use super::super::queue::{Admission, Item, State};
 use super::super::shared::Shared;
 use super::super::stats::FailReason;
@@ -67,11 +68,6 @@ impl Drop for Spool {
         self.core.stop.store(true, Ordering::Relaxed);
         self.core.sync_wanted.notify_all();
     }
-}
-
-fn unix_ms(at: SystemTime) -> u64 {
-    at.duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 impl Spool {
@@ -163,6 +159,7 @@ impl Spool {
             state.admit(
                 hit,
                 Instant::now(),
+                created_ms,
                 shared.settings.capacity,
                 shared.settings.max_batch_size,
             )
@@ -242,36 +239,6 @@ impl Spool {
             syncs: self.core.syncs.load(Ordering::Relaxed),
         }
     }
-}
-
-/// Sets `payload.timestamp` (Unix seconds) to the creation time when the hit has none: an
-/// event sent after a restart lands when it happened. The bytes are the envelope this crate
-/// serialized (`{"type":..,"payload":{..}}`, payload last), so the key is spliced in before
-/// the payload's closing brace and every other byte stays as it was; bytes of another shape
-/// are sent unchanged.
-pub(crate) fn with_timestamp(body: Box<[u8]>, created_ms: u64) -> Box<[u8]> {
-    /// Reads only whether `payload.timestamp` is there (no allocation for the rest).
-    #[derive(serde::Deserialize)]
-    struct Probe {
-        payload: PayloadProbe,
-    }
-    #[derive(serde::Deserialize)]
-    struct PayloadProbe {
-        timestamp: Option<serde::de::IgnoredAny>,
-    }
-    let Ok(probe) = serde_json::from_slice::<Probe>(&body) else {
-        return body;
-    };
-    // The envelope ends with the payload object: `...}}`, a payload never empty (`website`).
-    if probe.payload.timestamp.is_some() || !body.ends_with(b"}}") || body.ends_with(b"{}}") {
-        return body;
-    }
-    let cut = body.len() - 2;
-    let mut out = Vec::with_capacity(body.len() + 24);
-    out.extend_from_slice(&body[..cut]);
-    out.extend_from_slice(format!(",\"timestamp\":{}", created_ms / 1000).as_bytes());
-    out.extend_from_slice(b"}}");
-    out.into_boxed_slice()
 }
 
 /// The reader thread's work: moves events from disk into the queue until memory holds
@@ -433,10 +400,12 @@ fn lose(log: &mut Log, shared: &Shared, why: &str) {
 }
 
 fn to_item(record: EventRecord, run_start: u64, enqueued: Instant) -> Item {
-    let body = if record.seq < run_start {
-        with_timestamp(record.body, record.created_ms)
+    // An earlier process's event is late whatever happens next: it carries its time now.
+    // This run's events get it only if they go out late (`late::stamp_late`).
+    let (body, tracked_ms) = if record.seq < run_start {
+        (with_timestamp(record.body, record.created_ms), None)
     } else {
-        record.body
+        (record.body, Some(record.created_ms))
     };
     Item {
         seq: record.seq,
@@ -448,6 +417,7 @@ fn to_item(record: EventRecord, run_start: u64, enqueued: Instant) -> Item {
             user_agent_checked: record.user_agent_checked,
         },
         enqueued,
+        tracked_ms,
     }
 }
 
@@ -471,25 +441,4 @@ fn website_of(body: &[u8]) -> std::sync::Arc<str> {
 /// again, so none is lost while it works.
 pub(crate) fn refill_started(core: &Core) {
     core.refilling.store(false, Ordering::Release);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_timestamp_is_added_only_when_missing() {
-        let body: Box<[u8]> = br#"{"type":"event","payload":{"website":"w","name":"a"}}"#
-            .to_vec()
-            .into();
-        let out = with_timestamp(body, 1_700_000_000_999);
-        assert_eq!(
-            std::str::from_utf8(&out).unwrap(),
-            r#"{"type":"event","payload":{"website":"w","name":"a","timestamp":1700000000}}"#
-        );
-        let kept: Box<[u8]> = br#"{"type":"event","payload":{"timestamp":5}}"#.to_vec().into();
-        assert_eq!(&*with_timestamp(kept.clone(), 1_700_000_000_000), &*kept);
-        let garbage: Box<[u8]> = b"not json".to_vec().into();
-        assert_eq!(&*with_timestamp(garbage.clone(), 1), &*garbage);
-    }
 }
