@@ -66,7 +66,7 @@
 //! | other 4xx | failed at once (`Rejected`), not retried | — | — |
 //! | "Website not found." | reported once as an error; that website's events fail at once without a request (`UnknownWebsite`) | — | — |
 //! | bot-like visitor | page view not sent; event sent with the client's User-Agent | `BotPolicy::OwnUserAgent` | `bot_policy`, `bot_check` |
-//! | shutdown timeout | what is left is `Abandoned`, with the last error as its reason | 10 s | [`shutdown_timeout`](DispatcherBuilder::shutdown_timeout) |
+//! | shutdown timeout | what is left is `Abandoned`, with the last error as its reason; with a spool it stays on disk (`kept_on_disk`), sent at the next start | 10 s | [`shutdown_timeout`](DispatcherBuilder::shutdown_timeout) |
 //! | dropped without `shutdown` | queue closed, worker keeps sending while its runtime runs; a warning on stderr and in `tracing` | — | [`Dispatcher::guard`] drains on drop |
 
 //! # Cache tokens

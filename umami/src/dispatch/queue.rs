@@ -108,6 +108,11 @@ impl State {
         self.closed
     }
 
+    /// After [`finish`](Self::finish): the counters are final.
+    pub(crate) fn is_finished(&self) -> bool {
+        self.finished
+    }
+
     /// The seq the next admitted event gets (the spool writes it in its record).
     pub(crate) fn next_seq(&self) -> u64 {
         self.next_seq
@@ -341,18 +346,23 @@ impl State {
     }
 
     /// After the worker stopped: counts whatever is left as abandoned (`reason` completes
-    /// "events not delivered ..."), freezes the counters, releases every waiter. Returns how
-    /// many were abandoned; 0 on any later call.
-    pub(crate) fn finish(&mut self, reason: &str) -> u64 {
+    /// "events not delivered ..."), or as kept on disk when `kept` (a spool holds them for
+    /// the next run); freezes the counters, releases every waiter. Returns how many were
+    /// left; 0 on any later call.
+    pub(crate) fn finish(&mut self, reason: &str, kept: bool) -> u64 {
         if self.finished {
             return 0;
         }
         let left = self.pending();
-        self.counters.fail(
-            FailReason::Abandoned,
-            left,
-            format!("{left} events not delivered {reason}"),
-        );
+        if kept {
+            self.counters.kept_on_disk += left;
+        } else {
+            self.counters.fail(
+                FailReason::Abandoned,
+                left,
+                format!("{left} events not delivered {reason}"),
+            );
+        }
         self.queue.clear();
         self.spilled = 0;
         self.batches.clear();
@@ -564,10 +574,22 @@ mod tests {
     fn finishing_counts_events_on_disk_only_as_abandoned() {
         let mut state = state_with(2);
         state.admit_spilled();
-        assert_eq!(state.finish("at shutdown"), 3);
+        assert_eq!(state.finish("at shutdown", false), 3);
         assert_eq!((state.spilled(), state.pending()), (0, 0));
         state.load(vec![item(7)]);
         assert_eq!(state.pending(), 0, "nothing joins a finished queue");
+    }
+
+    #[test]
+    fn finishing_with_a_spool_counts_what_is_left_as_kept_on_disk() {
+        let mut state = state_with(3);
+        let (_, _) = state.take_batch(1, usize::MAX).unwrap();
+        state.admit_spilled();
+        assert_eq!(state.finish("at shutdown", true), 4);
+        let c = &state.counters;
+        assert_eq!((c.tracked, c.kept_on_disk, c.failed.total()), (4, 4, 0));
+        assert!(c.recent_failures.is_empty());
+        assert_eq!(state.pending(), 0);
     }
 
     #[test]
@@ -575,8 +597,8 @@ mod tests {
         let mut state = state_with(5);
         let (_, _) = state.take_batch(2, usize::MAX).unwrap();
         let mut waiter = state.flush_waiter().unwrap();
-        assert_eq!(state.finish("before the shutdown timeout"), 5);
-        assert_eq!(state.finish("again"), 0);
+        assert_eq!(state.finish("before the shutdown timeout", false), 5);
+        assert_eq!(state.finish("again", false), 0);
         assert_eq!(state.counters.failed.total(), 5);
         assert_eq!(state.pending(), 0);
         assert!(

@@ -203,34 +203,41 @@ impl Shared {
         batch
     }
 
-    /// Spool: these events are delivered or failed for good, so they leave the spool (a
-    /// no-op without one). Called next to every [`settle`](Self::settle) of the worker.
-    pub(crate) fn spool_settled<'a>(&self, items: impl IntoIterator<Item = &'a Item>) {
-        if self.spool.is_some() {
-            self.spool_settled_seqs(items.into_iter().map(|i| i.seq).collect());
-        }
-    }
-
-    /// [`spool_settled`](Self::spool_settled) by seq.
-    pub(crate) fn spool_settled_seqs(&self, seqs: Vec<u64>) {
-        if let Some(spool) = &self.spool {
-            spool.settled(seqs);
-        }
-    }
-
-    /// Records the fate of `sent + failures` events of batch `batch`. With a spool, the
-    /// room they free in memory is offered to the events waiting on disk here, under the
-    /// same lock as the settlement: asked any earlier, the reader would still see them in
-    /// flight, find no room, and nobody would ask again (issue 23: a `flush` that never
+    /// Records the fate of `sent + failures` events of batch `batch`, whose seqs are
+    /// `settled`: with a spool they leave it (delivered, or failed for good).
+    ///
+    /// With a spool, the log stays locked from that mark to the queue's count, and
+    /// [`finish`](Self::finish) locks it too: an event is either settled in both, or
+    /// counted by `finish` as kept on disk while it still is there. Once finished, nothing
+    /// is marked (the events counted as kept stay in the spool, to be sent by the next
+    /// dispatcher opened on it).
+    ///
+    /// The room the events free in memory is offered to the events waiting on disk here,
+    /// under the same lock as the count: asked any earlier, the reader would still see them
+    /// in flight, find no room, and nobody would ask again (issue 23: a `flush` that never
     /// returned).
-    pub(crate) fn settle(&self, batch: u64, sent: u64, failures: Vec<(FailReason, u64, String)>) {
+    pub(crate) fn settle(
+        &self,
+        batch: u64,
+        settled: impl IntoIterator<Item = u64>,
+        sent: u64,
+        failures: Vec<(FailReason, u64, String)>,
+    ) {
         self.pause();
+        let log = self.spool.as_ref().map(|spool| {
+            let mut log = spool.core.lock();
+            if !self.lock().is_finished() {
+                Spool::settled(&mut log, settled.into_iter().collect());
+            }
+            log
+        });
         let mut state = self.lock();
         let idle = state.settle(batch, sent, failures);
         if let Some(spool) = &self.spool {
             spool.maybe_refill(&state, self.settings.capacity, self.settings.max_batch_size);
         }
         drop(state);
+        drop(log);
         if idle {
             self.wake.notify_one();
         }
@@ -323,7 +330,8 @@ impl Shared {
             .put(visitor, token);
     }
 
-    /// After the worker stopped: counts whatever is left as abandoned, freezes the counters.
+    /// After the worker stopped: counts whatever is left as abandoned (with a spool: as kept
+    /// on disk), freezes the counters.
     /// `when` completes "events not delivered ...".
     pub(crate) fn finish(&self, when: &str) -> DispatcherStats {
         // The reason of abandoned events names the cause when there was one: "not delivered
@@ -338,8 +346,17 @@ impl Shared {
             None => when.to_owned(),
         };
         let when = when.as_str();
-        let left = self.lock().finish(when);
-        if left > 0 {
+        // With a spool, what is left is in it (see `settle`): kept on disk, not failed.
+        let log = self.spool.as_ref().map(|spool| spool.core.lock());
+        let left = self.lock().finish(when, log.is_some());
+        drop(log);
+        if left > 0 && self.spool.is_some() {
+            tracing::info!(
+                events = left,
+                "umami dispatcher stopped with events not delivered {when}: they are kept in \
+                 the spool and sent by the next dispatcher opened on it"
+            );
+        } else if left > 0 {
             tracing::warn!(
                 events = left,
                 "umami dispatcher stopped with events not delivered {when} (counted as \
@@ -369,6 +386,7 @@ impl Shared {
             refused_closed: c.refused_closed,
             retried: c.retried,
             possible_duplicates: c.possible_duplicates,
+            kept_on_disk: c.kept_on_disk,
             requests: c.requests,
             batch_endpoint: self.batch_endpoint.load(Ordering::Relaxed),
             recent_failures: c.recent_failures.iter().cloned().collect(),

@@ -113,9 +113,9 @@ async fn send_batch(
         if !shared.client.is_enabled() {
             items.extend(parts.drain(..).flatten());
             let n = items.len() as u64;
-            shared.spool_settled(&items);
             shared.settle(
                 id,
+                seqs(&items),
                 0,
                 vec![(
                     FailReason::Disabled,
@@ -155,8 +155,12 @@ async fn send_batch(
                 Err(message) => {
                     tracing::warn!(%message, "umami batch answer not understood");
                     let n = items.len() as u64;
-                    shared.spool_settled(&items);
-                    shared.settle(id, 0, vec![(FailReason::UnexpectedResponse, n, message)]);
+                    shared.settle(
+                        id,
+                        seqs(&items),
+                        0,
+                        vec![(FailReason::UnexpectedResponse, n, message)],
+                    );
                     items = Vec::new();
                 }
             }
@@ -214,8 +218,12 @@ async fn retry_or_settle(
     let Some(outcome) = AttemptOutcome::of_error(error) else {
         // Never sent, or nothing a retry can change: fail at once, no duplicate counted.
         tracing::warn!(events, %message, "umami send failed for good");
-        shared.spool_settled(items);
-        shared.settle(id, 0, vec![(FailReason::Rejected, events, message)]);
+        shared.settle(
+            id,
+            seqs(items),
+            0,
+            vec![(FailReason::Rejected, events, message)],
+        );
         return false;
     };
     match retrier.next_delay(&outcome) {
@@ -228,8 +236,7 @@ async fn retry_or_settle(
         None => {
             let reason = failure_reason(&outcome);
             tracing::warn!(events, %reason, %message, "umami request failed");
-            shared.spool_settled(items);
-            shared.settle(id, 0, vec![(reason, events, message)]);
+            shared.settle(id, seqs(items), 0, vec![(reason, events, message)]);
             false
         }
     }
@@ -286,8 +293,7 @@ async fn settle_answer(
             "umami rejected events of a batch"
         );
     }
-    shared.spool_settled_seqs(done);
-    shared.settle(id, sent, failures);
+    shared.settle(id, done, sent, failures);
     if again.is_empty() {
         return again;
     }
@@ -308,6 +314,11 @@ async fn settle_answer(
 fn goes_singly(settings: &Settings, hit: &WireHit) -> bool {
     (settings.visitor_hits_singly && hit.distinct_id.is_some())
         || (!settings.batch_user_agent_hits && hit.has_user_agent && !hit.user_agent_checked)
+}
+
+/// The seqs of `items`, which a settlement takes out of the spool.
+fn seqs(items: &[Item]) -> impl Iterator<Item = u64> + '_ {
+    items.iter().map(|i| i.seq)
 }
 
 fn encoded_len(items: &[Item]) -> usize {
@@ -345,8 +356,7 @@ async fn send_one(shared: Arc<Shared>, id: u64, mut item: Item, _permit: OwnedSe
     loop {
         if !shared.client.is_enabled() {
             let message = "tracking was disabled before the event was sent".to_owned();
-            shared.spool_settled([&item]);
-            shared.settle(id, 0, vec![(FailReason::Disabled, 1, message)]);
+            shared.settle(id, [item.seq], 0, vec![(FailReason::Disabled, 1, message)]);
             return;
         }
         retrier.start_attempt();
@@ -365,19 +375,26 @@ async fn send_one(shared: Arc<Shared>, id: u64, mut item: Item, _permit: OwnedSe
                 if let (Some(visitor), Some(token)) = (visitor, response.cache()) {
                     shared.store_cache_token(visitor, token);
                 }
-                shared.spool_settled([&item]);
-                shared.settle(id, 1, Vec::new());
+                shared.settle(id, [item.seq], 1, Vec::new());
                 return;
             }
             Err(Error::BotFiltered) => {
                 let message = Error::BotFiltered.to_string();
-                shared.spool_settled([&item]);
-                shared.settle(id, 0, vec![(FailReason::BotFiltered, 1, message)]);
+                shared.settle(
+                    id,
+                    [item.seq],
+                    0,
+                    vec![(FailReason::BotFiltered, 1, message)],
+                );
                 return;
             }
             Err(Error::UnexpectedResponse(message)) => {
-                shared.spool_settled([&item]);
-                shared.settle(id, 0, vec![(FailReason::UnexpectedResponse, 1, message)]);
+                shared.settle(
+                    id,
+                    [item.seq],
+                    0,
+                    vec![(FailReason::UnexpectedResponse, 1, message)],
+                );
                 return;
             }
             Err(Error::Status {
@@ -387,8 +404,12 @@ async fn send_one(shared: Arc<Shared>, id: u64, mut item: Item, _permit: OwnedSe
             }) if is_website_not_found(&message) => {
                 report_unknown_website(&shared, &item.hit.website);
                 let message = unknown_website_text(&item.hit.website);
-                shared.spool_settled([&item]);
-                shared.settle(id, 0, vec![(FailReason::UnknownWebsite, 1, message)]);
+                shared.settle(
+                    id,
+                    [item.seq],
+                    0,
+                    vec![(FailReason::UnknownWebsite, 1, message)],
+                );
                 return;
             }
             Err(error) => error,
@@ -436,9 +457,9 @@ fn fail_unknown_websites(shared: &Shared, id: u64, items: Vec<Item>) -> Vec<Item
     let (unknown, known) = shared.split_unknown_websites(items);
     if let Some(first) = unknown.first() {
         let message = unknown_website_text(&first.hit.website);
-        shared.spool_settled(&unknown);
         shared.settle(
             id,
+            seqs(&unknown),
             0,
             vec![(FailReason::UnknownWebsite, unknown.len() as u64, message)],
         );

@@ -178,9 +178,9 @@ impl Spool {
         }
     }
 
-    /// These events are delivered or failed for good: they leave the spool.
-    pub(crate) fn settled(&self, seqs: Vec<u64>) {
-        let mut log = self.core.lock();
+    /// These events are delivered or failed for good: they leave the spool (`log` is
+    /// [`Core::lock`]'s guard).
+    pub(crate) fn settled(log: &mut Log, seqs: Vec<u64>) {
         if let Err(error) = log.mark(AckKind::Settled, seqs) {
             tracing::warn!(%error, "umami spool: could not record settled events (they may be sent again after a restart)");
         }
