@@ -112,6 +112,7 @@ mod tests {
             },
             enqueued: Instant::now(),
             tracked_ms,
+            marked: crate::dispatch::queue::Marked::No,
         }
     }
 

@@ -22,6 +22,23 @@ pub(crate) struct Item {
     /// set by the dispatcher yet: set there if it goes out late (see `late.rs`); `None` once
     /// set.
     pub(crate) tracked_ms: Option<u64>,
+    /// Spool: what its segment's ack file says about its requests.
+    pub(crate) marked: Marked,
+}
+
+/// Spool: what the log says about an event's requests, from which a restart after a crash
+/// counts the possible duplicates (unsettled events a request may have stored).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Marked {
+    /// Nothing counts: no request yet, or none that may have stored it.
+    #[default]
+    No,
+    /// Marked attempted: a request is under way; taken back (`NotStored`) if it turns out
+    /// it cannot have stored the event.
+    Attempted,
+    /// A request may have stored it (a timeout, a lost connection, a 500): the mark stays
+    /// whatever later attempts do.
+    MayBeStored,
 }
 
 /// Events of one batch task that are not settled yet.
@@ -227,6 +244,7 @@ impl State {
             hit,
             enqueued: now,
             tracked_ms: Some(tracked_ms),
+            marked: Marked::No,
         });
         let queued = self.queue.len();
         // Only the two moments the worker may be waiting for: it sends a full batch at once and
@@ -520,6 +538,7 @@ mod tests {
             hit: hit(10),
             enqueued: Instant::now(),
             tracked_ms: None,
+            marked: Marked::No,
         }
     }
 

@@ -193,14 +193,26 @@ impl Shared {
 
     /// Moves the next batch from the queue to in flight.
     pub(crate) fn take_batch(&self) -> Option<(u64, Vec<Item>)> {
-        let batch = self.lock().take_batch(
+        self.lock().take_batch(
             self.settings.max_batch_size,
             self.batch_bytes.load(Ordering::Relaxed),
-        );
-        if let (Some(spool), Some((_, items))) = (&self.spool, &batch) {
-            spool.attempted(items);
+        )
+    }
+
+    /// Spool: a request is about to carry `items` (see [`Spool::before_attempt`]); a no-op
+    /// without a spool.
+    pub(crate) fn before_attempt(&self, items: &mut [Item]) {
+        if let Some(spool) = &self.spool {
+            spool.before_attempt(items);
         }
-        batch
+    }
+
+    /// Spool: the attempt of `items` failed and they will be sent again (see
+    /// [`Spool::after_failed_attempt`]); a no-op without a spool.
+    pub(crate) fn after_failed_attempt(&self, items: &mut [Item], may_have_been_stored: bool) {
+        if let Some(spool) = &self.spool {
+            spool.after_failed_attempt(items, may_have_been_stored);
+        }
     }
 
     /// Records the fate of `sent + failures` events of batch `batch`, whose seqs are
@@ -307,6 +319,11 @@ impl Shared {
         self.lock().counters.requests += 1;
     }
 
+    /// Counts a request that failed: no answer, or an error status.
+    pub(crate) fn note_failed_request(&self) {
+        self.lock().counters.failed_requests += 1;
+    }
+
     /// Counts `events` sent again (called when the re-send starts, not when it is decided).
     pub(crate) fn note_resend(&self, events: u64, may_duplicate: bool) {
         let mut state = self.lock();
@@ -388,6 +405,7 @@ impl Shared {
             possible_duplicates: c.possible_duplicates,
             kept_on_disk: c.kept_on_disk,
             requests: c.requests,
+            failed_requests: c.failed_requests,
             batch_endpoint: self.batch_endpoint.load(Ordering::Relaxed),
             recent_failures: c.recent_failures.iter().cloned().collect(),
             spool,

@@ -191,6 +191,9 @@ pub struct DispatcherStats {
     pub kept_on_disk: u64,
     /// Requests made to `/api/batch` and `/api/send`, retries included.
     pub requests: u64,
+    /// Of them, those that failed: no answer (connection refused or lost, timeout) or an
+    /// error status (retried or not). A rising count while `sent` stands still is an outage.
+    pub failed_requests: u64,
     /// Whether batches are still used (false after the server turned out to have no
     /// `/api/batch` and the dispatcher switched to single sends).
     pub batch_endpoint: bool,
@@ -319,6 +322,7 @@ pub(crate) struct Counters {
     pub(crate) possible_duplicates: u64,
     pub(crate) kept_on_disk: u64,
     pub(crate) requests: u64,
+    pub(crate) failed_requests: u64,
     pub(crate) recent_failures: VecDeque<Failure>,
 }
 
@@ -359,6 +363,7 @@ mod tests {
                 possible_duplicates: 2,
                 kept_on_disk: 0,
                 requests: 3,
+                failed_requests: 1,
                 batch_endpoint: true,
                 recent_failures: Vec::new(),
                 spool: None,

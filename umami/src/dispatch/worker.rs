@@ -136,17 +136,22 @@ async fn send_batch(
         let body = batch::encode(items.iter().map(|i| &*i.hit.body));
         let body_len = body.len();
         shared.note_request();
+        shared.before_attempt(&mut items);
         let request = Request::post_json(batch_url, body).timeout(settings.batch_timeout);
         let reply = match shared.client.exchange(request).await {
             Ok(reply) => reply,
             Err(error) => {
-                if !retry_or_settle(&shared, &mut retrier, id, &items, &error).await {
+                shared.note_failed_request();
+                if !retry_or_settle(&shared, &mut retrier, id, &mut items, &error).await {
                     items = Vec::new();
                 }
                 continue;
             }
         };
         let status = reply.status.as_u16();
+        if !reply.status.is_success() {
+            shared.note_failed_request();
+        }
         if reply.status.is_success() {
             match batch::parse_answer(&reply.body, items.len()) {
                 Ok(outcomes) => {
@@ -167,6 +172,8 @@ async fn send_batch(
             continue;
         }
         if matches!(status, 404 | 405) {
+            // No batch endpoint: nothing was stored; the events go out again singly.
+            shared.after_failed_attempt(&mut items, false);
             if shared.batch_endpoint.swap(false, Ordering::Relaxed) {
                 tracing::warn!(
                     status,
@@ -178,6 +185,8 @@ async fn send_batch(
             continue;
         }
         if status == 413 && items.len() > 1 {
+            // Refused whole: nothing was stored.
+            shared.after_failed_attempt(&mut items, false);
             let tail = items.split_off(items.len() / 2);
             let limit = shared.lower_batch_bytes(encoded_len(&items).max(encoded_len(&tail)));
             tracing::warn!(
@@ -191,7 +200,7 @@ async fn send_batch(
             continue;
         }
         tracing::debug!(attempt, status, "umami batch answered with an error");
-        if !retry_or_settle(&shared, &mut retrier, id, &items, &reply.status_error()).await {
+        if !retry_or_settle(&shared, &mut retrier, id, &mut items, &reply.status_error()).await {
             items = Vec::new();
         }
     }
@@ -205,7 +214,7 @@ async fn retry_or_settle(
     shared: &Shared,
     retrier: &mut Retrier<'_>,
     id: u64,
-    items: &[Item],
+    items: &mut [Item],
     error: &Error,
 ) -> bool {
     let events = items.len() as u64;
@@ -229,6 +238,7 @@ async fn retry_or_settle(
     match retrier.next_delay(&outcome) {
         Some(delay) => {
             tracing::debug!(?delay, events, %message, "retrying umami request");
+            shared.after_failed_attempt(items, outcome.may_have_been_stored());
             tokio::time::sleep(delay).await;
             shared.note_resend(events, outcome.may_have_been_stored());
             true
@@ -302,7 +312,7 @@ async fn settle_answer(
         message: again_message,
         retry_after: None,
     };
-    if retry_or_settle(shared, retrier, id, &again, &error).await {
+    if retry_or_settle(shared, retrier, id, &mut again, &error).await {
         again
     } else {
         Vec::new()
@@ -366,10 +376,14 @@ async fn send_one(shared: Arc<Shared>, id: u64, mut item: Item, _permit: OwnedSe
         );
         let token = visitor.and_then(|v| shared.cache_token(v));
         shared.note_request();
+        shared.before_attempt(std::slice::from_mut(&mut item));
         let result = shared
             .client
             .post_send(item.hit.body.to_vec(), token.as_deref())
             .await;
+        if matches!(result, Err(Error::Status { .. } | Error::Transport { .. })) {
+            shared.note_failed_request();
+        }
         let error = match result {
             Ok(response) => {
                 if let (Some(visitor), Some(token)) = (visitor, response.cache()) {
@@ -418,7 +432,7 @@ async fn send_one(shared: Arc<Shared>, id: u64, mut item: Item, _permit: OwnedSe
             &shared,
             &mut retrier,
             id,
-            std::slice::from_ref(&item),
+            std::slice::from_mut(&mut item),
             &error,
         )
         .await

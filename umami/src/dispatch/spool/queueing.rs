@@ -10,7 +10,7 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::hit::WireHit;
 
 use super::super::late::{unix_ms, with_timestamp};
-use super::super::queue::{Admission, Item, State};
+use super::super::queue::{Admission, Item, Marked, State};
 use super::super::shared::Shared;
 use super::super::stats::FailReason;
 use super::format::{AckKind, EventRecord};
@@ -169,12 +169,50 @@ impl Spool {
         admission
     }
 
-    /// A request is about to carry these events: mark them, so that a crash before their
-    /// settlement counts them as possible duplicates on recovery.
-    pub(crate) fn attempted(&self, items: &[Item]) {
-        let seqs = items.iter().map(|i| i.seq).collect();
+    /// A request is about to carry these events: mark those not marked yet, so that a
+    /// crash before their settlement counts them as possible duplicates on recovery.
+    pub(crate) fn before_attempt(&self, items: &mut [Item]) {
+        let seqs: Vec<u64> = items
+            .iter_mut()
+            .filter(|i| i.marked == Marked::No)
+            .map(|i| {
+                i.marked = Marked::Attempted;
+                i.seq
+            })
+            .collect();
+        if seqs.is_empty() {
+            return;
+        }
         if let Err(error) = self.core.lock().mark(AckKind::Attempted, seqs) {
             tracing::warn!(%error, "umami spool: could not mark a request");
+        }
+    }
+
+    /// The attempt marked by [`before_attempt`](Self::before_attempt) failed and the events
+    /// stay unsettled (to be retried). When it may have stored them, their mark stays for
+    /// good; when it cannot have (no connection was made, or an answer that stores nothing)
+    /// and no earlier attempt may have, the mark is taken back: a request that never reached
+    /// the server is no possible duplicate after a crash.
+    pub(crate) fn after_failed_attempt(&self, items: &mut [Item], may_have_been_stored: bool) {
+        if may_have_been_stored {
+            for item in items.iter_mut() {
+                item.marked = Marked::MayBeStored;
+            }
+            return;
+        }
+        let seqs: Vec<u64> = items
+            .iter_mut()
+            .filter(|i| i.marked == Marked::Attempted)
+            .map(|i| {
+                i.marked = Marked::No;
+                i.seq
+            })
+            .collect();
+        if seqs.is_empty() {
+            return;
+        }
+        if let Err(error) = self.core.lock().mark(AckKind::NotStored, seqs) {
+            tracing::warn!(%error, "umami spool: could not take back the mark of a request");
         }
     }
 
@@ -333,7 +371,12 @@ fn read_back(core: &Core, shared: &Shared) {
                 expired.push(record.seq);
                 continue;
             }
-            items.push(to_item(record, run_start, enqueued));
+            let marked = if log.may_have_been_stored(record.seq) {
+                Marked::MayBeStored
+            } else {
+                Marked::No
+            };
+            items.push(to_item(record, run_start, enqueued, marked));
         }
         // Where the reader goes on: the next segment once this one is read to its end.
         let next = if end >= limit && !active {
@@ -399,7 +442,7 @@ fn lose(log: &mut Log, shared: &Shared, why: &str) {
     );
 }
 
-fn to_item(record: EventRecord, run_start: u64, enqueued: Instant) -> Item {
+fn to_item(record: EventRecord, run_start: u64, enqueued: Instant, marked: Marked) -> Item {
     // An earlier process's event is late whatever happens next: it carries its time now.
     // This run's events get it only if they go out late (`late::stamp_late`).
     let (body, tracked_ms) = if record.seq < run_start {
@@ -418,6 +461,7 @@ fn to_item(record: EventRecord, run_start: u64, enqueued: Instant) -> Item {
         },
         enqueued,
         tracked_ms,
+        marked,
     }
 }
 
@@ -441,4 +485,69 @@ fn website_of(body: &[u8]) -> std::sync::Arc<str> {
 /// again, so none is lost while it works.
 pub(crate) fn refill_started(core: &Core) {
     core.refilling.store(false, Ordering::Release);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(seq: u64) -> Item {
+        Item {
+            seq,
+            hit: WireHit {
+                body: br#"{"type":"event","payload":{"website":"w"}}"#.to_vec().into(),
+                website: "w".into(),
+                distinct_id: None,
+                has_user_agent: false,
+                user_agent_checked: false,
+            },
+            enqueued: Instant::now(),
+            tracked_ms: None,
+            marked: Marked::No,
+        }
+    }
+
+    /// The marks a crash leaves decide the possible duplicates counted on recovery: an
+    /// attempt counts while under way and for good once it may have stored the events;
+    /// one that cannot have stored them (no connection) is taken back.
+    #[test]
+    fn only_attempts_that_may_have_reached_the_server_count_after_a_crash() {
+        let dir = std::env::temp_dir().join(format!("umami-marks-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        {
+            let spool = Spool::open(SpoolConfig::new(&dir)).unwrap();
+            for seq in 0..5 {
+                let mut log = spool.core.lock();
+                log.append(seq, 0, (false, false), None, b"{}").unwrap();
+            }
+            let mut items: Vec<Item> = (0..5).map(item).collect();
+            // 0: refused, then refused again.
+            spool.before_attempt(&mut items[0..1]);
+            spool.after_failed_attempt(&mut items[0..1], false);
+            spool.before_attempt(&mut items[0..1]);
+            spool.after_failed_attempt(&mut items[0..1], false);
+            // 1: timed out (may have been stored), then refused: still counts.
+            spool.before_attempt(&mut items[1..2]);
+            spool.after_failed_attempt(&mut items[1..2], true);
+            spool.before_attempt(&mut items[1..2]);
+            spool.after_failed_attempt(&mut items[1..2], false);
+            assert_eq!(items[1].marked, Marked::MayBeStored);
+            // 2: under way at the crash.
+            spool.before_attempt(&mut items[2..3]);
+            // 3: refused, then under way at the crash.
+            spool.before_attempt(&mut items[3..4]);
+            spool.after_failed_attempt(&mut items[3..4], false);
+            spool.before_attempt(&mut items[3..4]);
+            // 4: never attempted.
+        }
+        let spool = Spool::open(SpoolConfig::new(&dir)).unwrap();
+        assert_eq!(spool.recovered.events, 5);
+        assert_eq!(spool.recovered.possible_duplicates, 3, "seqs 1, 2 and 3");
+        let log = spool.core.lock();
+        let may: Vec<u64> = (0..5).filter(|&s| log.may_have_been_stored(s)).collect();
+        assert_eq!(may, [1, 2, 3]);
+        drop(log);
+        drop(spool);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
