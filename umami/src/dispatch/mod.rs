@@ -69,6 +69,12 @@
 //! | shutdown timeout | what is left is `Abandoned`, with the last error as its reason; with a spool it stays on disk (`kept_on_disk`), sent at the next start | 10 s | [`shutdown_timeout`](DispatcherBuilder::shutdown_timeout) |
 //! | dropped without `shutdown` | queue closed, worker keeps sending while its runtime runs; a warning on stderr and in `tracing` | — | [`Dispatcher::guard`] drains on drop |
 
+//! # Logs and metrics
+//! Through `tracing`: one `WARN` when delivery starts failing (with the cause), one `INFO`
+//! when it works again (how long it was down, failed requests, events re-sent and
+//! delivered), every retry at `DEBUG` only. [`Dispatcher::stats`] is the snapshot to export
+//! as metrics. See the crate docs' "Logs and metrics" for the full list.
+//!
 //! # Cache tokens
 //! Batches carry no per-item headers, so batched hits go without `x-umami-cache`. When the
 //! dispatcher sends hits one by one (servers without `/api/batch`, hits with their own
@@ -118,6 +124,8 @@ mod bots;
 mod builder;
 mod dispatcher;
 mod late;
+#[cfg(all(test, feature = "testing"))]
+mod outage_tests;
 mod queue;
 mod settings;
 mod shared;

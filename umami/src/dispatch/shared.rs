@@ -11,6 +11,7 @@ use std::time::{Instant, SystemTime};
 use tokio::sync::{Notify, oneshot};
 
 use crate::client::Client;
+use crate::error::Error;
 use crate::hit::PreparedHit;
 use crate::hit::WireHit;
 #[cfg(feature = "tower")]
@@ -22,6 +23,16 @@ use super::settings::Settings;
 use super::spool::Spool;
 use super::stats::{DispatcherStats, FailReason};
 use super::tokens::CacheTokens;
+
+/// Delivery failing: since when, and the counts to report when it works again.
+#[derive(Debug)]
+struct Outage {
+    since: Instant,
+    /// Failed requests since `since`.
+    failed_requests: u64,
+    /// [`Counters::retried`](super::stats::Counters) when it began.
+    retried: u64,
+}
 
 /// State shared by the handles, the worker and its batch tasks.
 pub(crate) struct Shared {
@@ -40,6 +51,9 @@ pub(crate) struct Shared {
     last_error: Mutex<Option<String>>,
     /// Website ids the server answered "Website not found." for.
     unknown_websites: Mutex<HashSet<Box<str>>>,
+    /// Whether delivery is failing (an outage is under way); its details in `outage`.
+    failing: AtomicBool,
+    outage: Mutex<Option<Outage>>,
     #[cfg(feature = "bot-filter")]
     bots: super::bots::BotCheck,
     /// The on-disk spool, when configured.
@@ -64,6 +78,8 @@ impl Shared {
             warned_drop: AtomicBool::new(false),
             last_error: Mutex::new(None),
             unknown_websites: Mutex::new(HashSet::new()),
+            failing: AtomicBool::new(false),
+            outage: Mutex::new(None),
             #[cfg(feature = "bot-filter")]
             bots: super::bots::BotCheck,
             spool,
@@ -322,6 +338,63 @@ impl Shared {
     /// Counts a request that failed: no answer, or an error status.
     pub(crate) fn note_failed_request(&self) {
         self.lock().counters.failed_requests += 1;
+    }
+
+    /// An attempt failed in a way worth retrying (`error`, for `events` events): the first
+    /// such failure since delivery last worked starts an outage, announced by one warning
+    /// with its cause. Later failures are counted, not logged here (each retry is logged at
+    /// DEBUG by the worker).
+    pub(crate) fn note_failing(&self, error: &Error, events: u64) {
+        let mut outage = self.outage.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(outage) = &mut *outage {
+            outage.failed_requests += 1;
+            return;
+        }
+        let retried = self.lock().counters.retried;
+        *outage = Some(Outage {
+            since: Instant::now(),
+            failed_requests: 1,
+            retried,
+        });
+        self.failing.store(true, Ordering::Relaxed);
+        drop(outage);
+        tracing::warn!(
+            cause = %error,
+            events,
+            "umami: delivery is failing; the dispatcher keeps the events and retries them \
+             (this is logged once, until delivery works again)"
+        );
+    }
+
+    /// `delivered` events of a request that started at `started` were stored: if that
+    /// request started after an outage began, the outage is over, announced by one INFO
+    /// line with how long it lasted and what it cost.
+    pub(crate) fn note_delivered(&self, started: Instant, delivered: u64) {
+        if delivered == 0 || !self.failing.load(Ordering::Relaxed) {
+            return;
+        }
+        let mut outage = self.outage.lock().unwrap_or_else(|e| e.into_inner());
+        // A request that started before the failures began says nothing about now.
+        let Some(over) = outage.take_if(|outage| started >= outage.since) else {
+            return;
+        };
+        self.failing.store(false, Ordering::Relaxed);
+        drop(outage);
+        let (retried, pending) = {
+            let state = self.lock();
+            (
+                state.counters.retried.saturating_sub(over.retried),
+                state.pending(),
+            )
+        };
+        tracing::info!(
+            down_for = ?over.since.elapsed(),
+            failed_requests = over.failed_requests,
+            retried,
+            delivered,
+            pending,
+            "umami: delivery works again"
+        );
     }
 
     /// Counts `events` sent again (called when the re-send starts, not when it is decided).

@@ -137,6 +137,7 @@ async fn send_batch(
         let body_len = body.len();
         shared.note_request();
         shared.before_attempt(&mut items);
+        let started = Instant::now();
         let request = Request::post_json(batch_url, body).timeout(settings.batch_timeout);
         let reply = match shared.client.exchange(request).await {
             Ok(reply) => reply,
@@ -155,7 +156,8 @@ async fn send_batch(
         if reply.status.is_success() {
             match batch::parse_answer(&reply.body, items.len()) {
                 Ok(outcomes) => {
-                    items = settle_answer(&shared, id, items, outcomes, &mut retrier).await;
+                    items =
+                        settle_answer(&shared, id, items, outcomes, started, &mut retrier).await;
                 }
                 Err(message) => {
                     tracing::warn!(%message, "umami batch answer not understood");
@@ -235,6 +237,9 @@ async fn retry_or_settle(
         );
         return false;
     };
+    if RetryPolicy::is_retryable(&outcome) {
+        shared.note_failing(error, events);
+    }
     match retrier.next_delay(&outcome) {
         Some(delay) => {
             tracing::debug!(?delay, events, %message, "retrying umami request");
@@ -252,13 +257,14 @@ async fn retry_or_settle(
     }
 }
 
-/// Settles the stored and rejected items of a 2xx batch answer; returns the items to try
-/// again (after waiting), or none.
+/// Settles the stored and rejected items of a 2xx batch answer to a request that started
+/// at `started`; returns the items to try again (after waiting), or none.
 async fn settle_answer(
     shared: &Shared,
     id: u64,
     items: Vec<Item>,
     outcomes: Vec<ItemOutcome>,
+    started: Instant,
     retrier: &mut Retrier<'_>,
 ) -> Vec<Item> {
     let mut sent = 0;
@@ -304,6 +310,7 @@ async fn settle_answer(
         );
     }
     shared.settle(id, done, sent, failures);
+    shared.note_delivered(started, sent);
     if again.is_empty() {
         return again;
     }
@@ -377,6 +384,7 @@ async fn send_one(shared: Arc<Shared>, id: u64, mut item: Item, _permit: OwnedSe
         let token = visitor.and_then(|v| shared.cache_token(v));
         shared.note_request();
         shared.before_attempt(std::slice::from_mut(&mut item));
+        let started = Instant::now();
         let result = shared
             .client
             .post_send(item.hit.body.to_vec(), token.as_deref())
@@ -390,6 +398,7 @@ async fn send_one(shared: Arc<Shared>, id: u64, mut item: Item, _permit: OwnedSe
                     shared.store_cache_token(visitor, token);
                 }
                 shared.settle(id, [item.seq], 1, Vec::new());
+                shared.note_delivered(started, 1);
                 return;
             }
             Err(Error::BotFiltered) => {
