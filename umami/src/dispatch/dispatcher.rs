@@ -233,7 +233,10 @@ impl Dispatcher {
 
     /// Stops accepting events, sends what is queued (with retries) for at most `timeout`, and
     /// reports. Events not settled by then are counted as
-    /// [`FailReason::Abandoned`](super::FailReason::Abandoned). Idempotent: later calls return the first report at once.
+    /// [`FailReason::Abandoned`](super::FailReason::Abandoned); with a spool they stay in it
+    /// instead, counted in [`DispatcherStats::kept_on_disk`](super::DispatcherStats::kept_on_disk), and the next
+    /// dispatcher opened on it sends them. Idempotent: later calls return the first report
+    /// at once.
     ///
     /// Await it inside a tokio runtime (any one, not necessarily the worker's): the timeout
     /// uses tokio's timer.
@@ -348,7 +351,8 @@ impl Drop for ShutdownGuard {
         let report = tokio::task::block_in_place(|| {
             tokio::runtime::Handle::current().block_on(dispatcher.shutdown(timeout))
         });
-        if report.all_delivered() {
+        if report.nothing_lost() {
+            // Delivered, or kept in the spool for the next start.
             tracing::info!(%report, "umami dispatcher shut down by its guard");
         } else {
             tracing::warn!(%report, "umami dispatcher shut down by its guard");

@@ -36,6 +36,14 @@
 //! [`DispatcherStats::possible_duplicates`] (an upper bound), so a report always says how many
 //! events may have been counted twice. Umami has no idempotency key to do better.
 //!
+//! # Event time
+//! Umami stores a hit at the time it arrives unless the payload has a `timestamp`. An event
+//! that goes out more than a second after `track` accepted it (retried through an outage,
+//! queued behind a slow server, or read back from the spool, before or after a restart)
+//! carries the time it was tracked as its `timestamp`, to the second (Umami's `timestamp`
+//! is whole Unix seconds); one sent at once keeps the server's own clock, and a
+//! [`timestamp`](crate::HitBuilder::timestamp) set by the caller is kept as it is.
+//!
 //! # Bot filter
 //! Umami drops hits whose User-Agent looks like a bot's and still answers 200. A single send
 //! learns it (`{"beep":"boop"}`, [`FailReason::BotFiltered`]); an `/api/batch` answer does
@@ -58,9 +66,15 @@
 //! | other 4xx | failed at once (`Rejected`), not retried | — | — |
 //! | "Website not found." | reported once as an error; that website's events fail at once without a request (`UnknownWebsite`) | — | — |
 //! | bot-like visitor | page view not sent; event sent with the client's User-Agent | `BotPolicy::OwnUserAgent` | `bot_policy`, `bot_check` |
-//! | shutdown timeout | what is left is `Abandoned`, with the last error as its reason | 10 s | [`shutdown_timeout`](DispatcherBuilder::shutdown_timeout) |
+//! | shutdown timeout | what is left is `Abandoned`, with the last error as its reason; with a spool it stays on disk (`kept_on_disk`), sent at the next start | 10 s | [`shutdown_timeout`](DispatcherBuilder::shutdown_timeout) |
 //! | dropped without `shutdown` | queue closed, worker keeps sending while its runtime runs; a warning on stderr and in `tracing` | — | [`Dispatcher::guard`] drains on drop |
 
+//! # Logs and metrics
+//! Through `tracing`: one `WARN` when delivery starts failing (with the cause), one `INFO`
+//! when it works again (how long it was down, failed requests, events re-sent and
+//! delivered), every retry at `DEBUG` only. [`Dispatcher::stats`] is the snapshot to export
+//! as metrics. See the crate docs' "Logs and metrics" for the full list.
+//!
 //! # Cache tokens
 //! Batches carry no per-item headers, so batched hits go without `x-umami-cache`. When the
 //! dispatcher sends hits one by one (servers without `/api/batch`, hits with their own
@@ -99,6 +113,7 @@
 //! | state shared by handles and the worker | `shared.rs` |
 //! | the worker: batches, single sends, retries | `worker.rs` |
 //! | cutting batches, reading batch answers (pure) | `batch.rs` |
+//! | late events carry their tracked time | `late.rs` |
 //! | per-visitor cache tokens | `tokens.rs` |
 //! | the bot check before queueing, [`BotPolicy`] (feature `bot-filter`) | `bots.rs` |
 //! | [`DispatcherStats`], [`ShutdownReport`] | `stats.rs` |
@@ -108,6 +123,9 @@ mod batch;
 mod bots;
 mod builder;
 mod dispatcher;
+mod late;
+#[cfg(test)]
+mod outage_tests;
 mod queue;
 mod settings;
 mod shared;

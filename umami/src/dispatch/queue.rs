@@ -18,6 +18,27 @@ pub(crate) struct Item {
     pub(crate) seq: u64,
     pub(crate) hit: WireHit,
     pub(crate) enqueued: Instant,
+    /// When `track` accepted it (Unix milliseconds), while its body has no `timestamp`
+    /// set by the dispatcher yet: set there if it goes out late (see `late.rs`); `None` once
+    /// set.
+    pub(crate) tracked_ms: Option<u64>,
+    /// Spool: what its segment's ack file says about its requests.
+    pub(crate) marked: Marked,
+}
+
+/// Spool: what the log says about an event's requests, from which a restart after a crash
+/// counts the possible duplicates (unsettled events a request may have stored).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Marked {
+    /// Nothing counts: no request yet, or none that may have stored it.
+    #[default]
+    No,
+    /// Marked attempted: a request is under way; taken back (`NotStored`) if it turns out
+    /// it cannot have stored the event.
+    Attempted,
+    /// A request may have stored it (a timeout, a lost connection, a 500): the mark stays
+    /// whatever later attempts do.
+    MayBeStored,
 }
 
 /// Events of one batch task that are not settled yet.
@@ -102,6 +123,11 @@ impl State {
 
     pub(crate) fn is_closed(&self) -> bool {
         self.closed
+    }
+
+    /// After [`finish`](Self::finish): the counters are final.
+    pub(crate) fn is_finished(&self) -> bool {
+        self.finished
     }
 
     /// The seq the next admitted event gets (the spool writes it in its record).
@@ -193,11 +219,13 @@ impl State {
         // (with an error, which means the same: nothing left to wait for).
     }
 
-    /// Takes `hit` into the queue, unless closed or at `capacity`.
+    /// Takes `hit`, tracked at `now` (Unix milliseconds `tracked_ms`), into the queue, unless
+    /// closed or at `capacity`.
     pub(crate) fn admit(
         &mut self,
         hit: WireHit,
         now: Instant,
+        tracked_ms: u64,
         capacity: usize,
         max_batch_size: usize,
     ) -> Admission {
@@ -215,6 +243,8 @@ impl State {
             seq,
             hit,
             enqueued: now,
+            tracked_ms: Some(tracked_ms),
+            marked: Marked::No,
         });
         let queued = self.queue.len();
         // Only the two moments the worker may be waiting for: it sends a full batch at once and
@@ -334,18 +364,23 @@ impl State {
     }
 
     /// After the worker stopped: counts whatever is left as abandoned (`reason` completes
-    /// "events not delivered ..."), freezes the counters, releases every waiter. Returns how
-    /// many were abandoned; 0 on any later call.
-    pub(crate) fn finish(&mut self, reason: &str) -> u64 {
+    /// "events not delivered ..."), or as kept on disk when `kept` (a spool holds them for
+    /// the next run); freezes the counters, releases every waiter. Returns how many were
+    /// left; 0 on any later call.
+    pub(crate) fn finish(&mut self, reason: &str, kept: bool) -> u64 {
         if self.finished {
             return 0;
         }
         let left = self.pending();
-        self.counters.fail(
-            FailReason::Abandoned,
-            left,
-            format!("{left} events not delivered {reason}"),
-        );
+        if kept {
+            self.counters.kept_on_disk += left;
+        } else {
+            self.counters.fail(
+                FailReason::Abandoned,
+                left,
+                format!("{left} events not delivered {reason}"),
+            );
+        }
         self.queue.clear();
         self.spilled = 0;
         self.batches.clear();
@@ -375,7 +410,7 @@ mod tests {
     fn state_with(events: usize) -> State {
         let mut state = State::default();
         for _ in 0..events {
-            state.admit(hit(10), Instant::now(), 100, 50);
+            state.admit(hit(10), Instant::now(), 0, 100, 50);
         }
         state
     }
@@ -385,7 +420,7 @@ mod tests {
         let mut state = State::default();
         let now = Instant::now();
         let wakes: Vec<bool> = (0..7)
-            .map(|_| state.admit(hit(1), now, 100, 3) == Admission::Queued { wake: true })
+            .map(|_| state.admit(hit(1), now, 0, 100, 3) == Admission::Queued { wake: true })
             .collect();
         assert_eq!(wakes, [true, false, true, false, false, false, false]);
     }
@@ -395,17 +430,17 @@ mod tests {
         let mut state = State::default();
         let now = Instant::now();
         assert_eq!(
-            state.admit(hit(1), now, 2, 10),
+            state.admit(hit(1), now, 0, 2, 10),
             Admission::Queued { wake: true }
         );
         assert_eq!(
-            state.admit(hit(1), now, 2, 10),
+            state.admit(hit(1), now, 0, 2, 10),
             Admission::Queued { wake: false }
         );
-        assert_eq!(state.admit(hit(1), now, 2, 10), Admission::Full);
+        assert_eq!(state.admit(hit(1), now, 0, 2, 10), Admission::Full);
         assert_eq!((state.counters.tracked, state.counters.dropped), (2, 1));
         state.close();
-        assert_eq!(state.admit(hit(1), now, 2, 10), Admission::Closed);
+        assert_eq!(state.admit(hit(1), now, 0, 2, 10), Admission::Closed);
         assert_eq!(state.counters.tracked, 2);
     }
 
@@ -414,11 +449,14 @@ mod tests {
         let mut state = state_with(3);
         let (id, items) = state.take_batch(2, usize::MAX).unwrap();
         assert_eq!((items.len(), state.queued(), state.in_flight()), (2, 1, 2));
-        assert_eq!(state.admit(hit(1), Instant::now(), 3, 50), Admission::Full);
+        assert_eq!(
+            state.admit(hit(1), Instant::now(), 0, 3, 50),
+            Admission::Full
+        );
         state.settle(id, 2, Vec::new());
         assert_eq!(state.pending(), 1);
         assert!(matches!(
-            state.admit(hit(1), Instant::now(), 3, 50),
+            state.admit(hit(1), Instant::now(), 0, 3, 50),
             Admission::Queued { .. }
         ));
     }
@@ -443,7 +481,7 @@ mod tests {
     fn batches_respect_the_byte_limit() {
         let mut state = State::default();
         for _ in 0..5 {
-            state.admit(hit(100), Instant::now(), 100, 50);
+            state.admit(hit(100), Instant::now(), 0, 100, 50);
         }
         // `[` + 3 items + 2 commas + `]` = 304 bytes.
         let (_, items) = state.take_batch(100, 304).unwrap();
@@ -456,14 +494,14 @@ mod tests {
         let interval = Duration::from_secs(1);
         let mut state = State::default();
         assert_eq!(state.due(start, interval, 3), Due::Wait(None));
-        state.admit(hit(1), start, 100, 3);
+        state.admit(hit(1), start, 0, 100, 3);
         assert_eq!(
             state.due(start, interval, 3),
             Due::Wait(Some(start + interval))
         );
         assert_eq!(state.due(start + interval, interval, 3), Due::Now);
-        state.admit(hit(1), start, 100, 3);
-        state.admit(hit(1), start, 100, 3);
+        state.admit(hit(1), start, 0, 100, 3);
+        state.admit(hit(1), start, 0, 100, 3);
         assert_eq!(state.due(start, interval, 3), Due::Now, "a full batch");
         let mut flushed = state_with(1);
         let _waiter = flushed.flush_waiter().unwrap();
@@ -499,6 +537,8 @@ mod tests {
             seq,
             hit: hit(10),
             enqueued: Instant::now(),
+            tracked_ms: None,
+            marked: Marked::No,
         }
     }
 
@@ -553,10 +593,22 @@ mod tests {
     fn finishing_counts_events_on_disk_only_as_abandoned() {
         let mut state = state_with(2);
         state.admit_spilled();
-        assert_eq!(state.finish("at shutdown"), 3);
+        assert_eq!(state.finish("at shutdown", false), 3);
         assert_eq!((state.spilled(), state.pending()), (0, 0));
         state.load(vec![item(7)]);
         assert_eq!(state.pending(), 0, "nothing joins a finished queue");
+    }
+
+    #[test]
+    fn finishing_with_a_spool_counts_what_is_left_as_kept_on_disk() {
+        let mut state = state_with(3);
+        let (_, _) = state.take_batch(1, usize::MAX).unwrap();
+        state.admit_spilled();
+        assert_eq!(state.finish("at shutdown", true), 4);
+        let c = &state.counters;
+        assert_eq!((c.tracked, c.kept_on_disk, c.failed.total()), (4, 4, 0));
+        assert!(c.recent_failures.is_empty());
+        assert_eq!(state.pending(), 0);
     }
 
     #[test]
@@ -564,8 +616,8 @@ mod tests {
         let mut state = state_with(5);
         let (_, _) = state.take_batch(2, usize::MAX).unwrap();
         let mut waiter = state.flush_waiter().unwrap();
-        assert_eq!(state.finish("before the shutdown timeout"), 5);
-        assert_eq!(state.finish("again"), 0);
+        assert_eq!(state.finish("before the shutdown timeout", false), 5);
+        assert_eq!(state.finish("again", false), 0);
         assert_eq!(state.counters.failed.total(), 5);
         assert_eq!(state.pending(), 0);
         assert!(
@@ -574,7 +626,7 @@ mod tests {
                 .is_err_and(|e| e == oneshot::error::TryRecvError::Closed)
         );
         assert_eq!(
-            state.admit(hit(1), Instant::now(), 10, 10),
+            state.admit(hit(1), Instant::now(), 0, 10, 10),
             Admission::Closed
         );
     }

@@ -6,11 +6,12 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use tokio::sync::{Notify, oneshot};
 
 use crate::client::Client;
+use crate::error::Error;
 use crate::hit::PreparedHit;
 use crate::hit::WireHit;
 #[cfg(feature = "tower")]
@@ -22,6 +23,16 @@ use super::settings::Settings;
 use super::spool::Spool;
 use super::stats::{DispatcherStats, FailReason};
 use super::tokens::CacheTokens;
+
+/// Delivery failing: since when, and the counts to report when it works again.
+#[derive(Debug)]
+struct Outage {
+    since: Instant,
+    /// Failed requests since `since`.
+    failed_requests: u64,
+    /// [`Counters::retried`](super::stats::Counters) when it began.
+    retried: u64,
+}
 
 /// State shared by the handles, the worker and its batch tasks.
 pub(crate) struct Shared {
@@ -40,6 +51,9 @@ pub(crate) struct Shared {
     last_error: Mutex<Option<String>>,
     /// Website ids the server answered "Website not found." for.
     unknown_websites: Mutex<HashSet<Box<str>>>,
+    /// Whether delivery is failing (an outage is under way); its details in `outage`.
+    failing: AtomicBool,
+    outage: Mutex<Option<Outage>>,
     #[cfg(feature = "bot-filter")]
     bots: super::bots::BotCheck,
     /// The on-disk spool, when configured.
@@ -64,6 +78,8 @@ impl Shared {
             warned_drop: AtomicBool::new(false),
             last_error: Mutex::new(None),
             unknown_websites: Mutex::new(HashSet::new()),
+            failing: AtomicBool::new(false),
+            outage: Mutex::new(None),
             #[cfg(feature = "bot-filter")]
             bots: super::bots::BotCheck,
             spool,
@@ -147,6 +163,7 @@ impl Shared {
             None => self.lock().admit(
                 hit,
                 Instant::now(),
+                super::late::unix_ms(SystemTime::now()),
                 self.settings.capacity,
                 self.settings.max_batch_size,
             ),
@@ -172,45 +189,83 @@ impl Shared {
         if let Some(spool) = &self.spool {
             spool.maybe_refill(&state, self.settings.capacity, self.settings.max_batch_size);
         }
-        state.due(
+        let due = state.due(
             now,
             self.settings.flush_interval,
             self.settings.max_batch_size,
-        )
+        );
+        drop(state);
+        self.pause();
+        due
+    }
+
+    /// A point where another thread may run (see the spool's `Core::pause`).
+    #[inline]
+    pub(crate) fn pause(&self) {
+        if let Some(spool) = &self.spool {
+            spool.core.pause();
+        }
     }
 
     /// Moves the next batch from the queue to in flight.
     pub(crate) fn take_batch(&self) -> Option<(u64, Vec<Item>)> {
-        let batch = self.lock().take_batch(
+        self.lock().take_batch(
             self.settings.max_batch_size,
             self.batch_bytes.load(Ordering::Relaxed),
-        );
-        if let (Some(spool), Some((_, items))) = (&self.spool, &batch) {
-            spool.attempted(items);
-        }
-        batch
+        )
     }
 
-    /// Spool: these events are delivered or failed for good, so they leave the spool (a
-    /// no-op without one). Called next to every [`settle`](Self::settle) of the worker.
-    pub(crate) fn spool_settled<'a>(&self, items: impl IntoIterator<Item = &'a Item>) {
-        if self.spool.is_some() {
-            self.spool_settled_seqs(items.into_iter().map(|i| i.seq).collect());
-        }
-    }
-
-    /// [`spool_settled`](Self::spool_settled) by seq.
-    pub(crate) fn spool_settled_seqs(&self, seqs: Vec<u64>) {
+    /// Spool: a request is about to carry `items` (see [`Spool::before_attempt`]); a no-op
+    /// without a spool.
+    pub(crate) fn before_attempt(&self, items: &mut [Item]) {
         if let Some(spool) = &self.spool {
-            spool.settled(seqs);
-            let state = self.lock();
+            spool.before_attempt(items);
+        }
+    }
+
+    /// Spool: the attempt of `items` failed and they will be sent again (see
+    /// [`Spool::after_failed_attempt`]); a no-op without a spool.
+    pub(crate) fn after_failed_attempt(&self, items: &mut [Item], may_have_been_stored: bool) {
+        if let Some(spool) = &self.spool {
+            spool.after_failed_attempt(items, may_have_been_stored);
+        }
+    }
+
+    /// Records the fate of `sent + failures` events of batch `batch`, whose seqs are
+    /// `settled`: with a spool they leave it (delivered, or failed for good).
+    ///
+    /// With a spool, the log stays locked from that mark to the queue's count, and
+    /// [`finish`](Self::finish) locks it too: an event is either settled in both, or
+    /// counted by `finish` as kept on disk while it still is there. Once finished, nothing
+    /// is marked (the events counted as kept stay in the spool, to be sent by the next
+    /// dispatcher opened on it).
+    ///
+    /// The room the events free in memory is offered to the events waiting on disk here,
+    /// under the same lock as the count: asked any earlier, the reader would still see them
+    /// in flight, find no room, and nobody would ask again (issue 23: a `flush` that never
+    /// returned).
+    pub(crate) fn settle(
+        &self,
+        batch: u64,
+        settled: impl IntoIterator<Item = u64>,
+        sent: u64,
+        failures: Vec<(FailReason, u64, String)>,
+    ) {
+        self.pause();
+        let log = self.spool.as_ref().map(|spool| {
+            let mut log = spool.core.lock();
+            if !self.lock().is_finished() {
+                Spool::settled(&mut log, settled.into_iter().collect());
+            }
+            log
+        });
+        let mut state = self.lock();
+        let idle = state.settle(batch, sent, failures);
+        if let Some(spool) = &self.spool {
             spool.maybe_refill(&state, self.settings.capacity, self.settings.max_batch_size);
         }
-    }
-
-    /// Records the fate of `sent + failures` events of batch `batch`.
-    pub(crate) fn settle(&self, batch: u64, sent: u64, failures: Vec<(FailReason, u64, String)>) {
-        let idle = self.lock().settle(batch, sent, failures);
+        drop(state);
+        drop(log);
         if idle {
             self.wake.notify_one();
         }
@@ -280,6 +335,68 @@ impl Shared {
         self.lock().counters.requests += 1;
     }
 
+    /// Counts a request that failed: no answer, or an error status.
+    pub(crate) fn note_failed_request(&self) {
+        self.lock().counters.failed_requests += 1;
+    }
+
+    /// An attempt failed in a way worth retrying (`error`, for `events` events): the first
+    /// such failure since delivery last worked starts an outage, announced by one warning
+    /// with its cause. Later failures are counted, not logged here (each retry is logged at
+    /// DEBUG by the worker).
+    pub(crate) fn note_failing(&self, error: &Error, events: u64) {
+        let mut outage = self.outage.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(outage) = &mut *outage {
+            outage.failed_requests += 1;
+            return;
+        }
+        let retried = self.lock().counters.retried;
+        *outage = Some(Outage {
+            since: Instant::now(),
+            failed_requests: 1,
+            retried,
+        });
+        self.failing.store(true, Ordering::Relaxed);
+        drop(outage);
+        tracing::warn!(
+            cause = %error,
+            events,
+            "umami: delivery is failing; the dispatcher keeps the events and retries them \
+             (this is logged once, until delivery works again)"
+        );
+    }
+
+    /// `delivered` events of a request that started at `started` were stored: if that
+    /// request started after an outage began, the outage is over, announced by one INFO
+    /// line with how long it lasted and what it cost.
+    pub(crate) fn note_delivered(&self, started: Instant, delivered: u64) {
+        if delivered == 0 || !self.failing.load(Ordering::Relaxed) {
+            return;
+        }
+        let mut outage = self.outage.lock().unwrap_or_else(|e| e.into_inner());
+        // A request that started before the failures began says nothing about now.
+        let Some(over) = outage.take_if(|outage| started >= outage.since) else {
+            return;
+        };
+        self.failing.store(false, Ordering::Relaxed);
+        drop(outage);
+        let (retried, pending) = {
+            let state = self.lock();
+            (
+                state.counters.retried.saturating_sub(over.retried),
+                state.pending(),
+            )
+        };
+        tracing::info!(
+            down_for = ?over.since.elapsed(),
+            failed_requests = over.failed_requests,
+            retried,
+            delivered,
+            pending,
+            "umami: delivery works again"
+        );
+    }
+
     /// Counts `events` sent again (called when the re-send starts, not when it is decided).
     pub(crate) fn note_resend(&self, events: u64, may_duplicate: bool) {
         let mut state = self.lock();
@@ -303,7 +420,8 @@ impl Shared {
             .put(visitor, token);
     }
 
-    /// After the worker stopped: counts whatever is left as abandoned, freezes the counters.
+    /// After the worker stopped: counts whatever is left as abandoned (with a spool: as kept
+    /// on disk), freezes the counters.
     /// `when` completes "events not delivered ...".
     pub(crate) fn finish(&self, when: &str) -> DispatcherStats {
         // The reason of abandoned events names the cause when there was one: "not delivered
@@ -318,8 +436,17 @@ impl Shared {
             None => when.to_owned(),
         };
         let when = when.as_str();
-        let left = self.lock().finish(when);
-        if left > 0 {
+        // With a spool, what is left is in it (see `settle`): kept on disk, not failed.
+        let log = self.spool.as_ref().map(|spool| spool.core.lock());
+        let left = self.lock().finish(when, log.is_some());
+        drop(log);
+        if left > 0 && self.spool.is_some() {
+            tracing::info!(
+                events = left,
+                "umami dispatcher stopped with events not delivered {when}: they are kept in \
+                 the spool and sent by the next dispatcher opened on it"
+            );
+        } else if left > 0 {
             tracing::warn!(
                 events = left,
                 "umami dispatcher stopped with events not delivered {when} (counted as \
@@ -349,7 +476,9 @@ impl Shared {
             refused_closed: c.refused_closed,
             retried: c.retried,
             possible_duplicates: c.possible_duplicates,
+            kept_on_disk: c.kept_on_disk,
             requests: c.requests,
+            failed_requests: c.failed_requests,
             batch_endpoint: self.batch_endpoint.load(Ordering::Relaxed),
             recent_failures: c.recent_failures.iter().cloned().collect(),
             spool,

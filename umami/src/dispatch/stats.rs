@@ -21,7 +21,9 @@ pub enum FailReason {
     /// The server answered 2xx with something that is not Umami's answer.
     UnexpectedResponse,
     /// Still queued or in flight when [`shutdown`](super::Dispatcher::shutdown) ran out of
-    /// time; possibly delivered, not confirmed.
+    /// time (or the worker's runtime shut down); possibly delivered, not confirmed. Without
+    /// a spool only: with one, such events stay on disk and are counted in
+    /// [`DispatcherStats::kept_on_disk`] instead.
     Abandoned,
     /// The client was disabled ([`Client::disable`](crate::Client::disable)) after the event
     /// was queued and before it was sent.
@@ -151,8 +153,8 @@ pub struct Failure {
 /// A snapshot of the dispatcher's counters: see [`Dispatcher::stats`](super::Dispatcher::stats).
 ///
 /// Every accepted event is, at any moment, in exactly one place:
-/// `tracked == queued + in_flight + sent + failed.total()`. Events refused at the door are
-/// counted apart, in `dropped` (queue full) and `disabled` (tracking off).
+/// `tracked == queued + in_flight + sent + failed.total() + kept_on_disk`. Events refused at
+/// the door are counted apart, in `dropped` (queue full) and `disabled` (tracking off).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DispatcherStats {
@@ -182,8 +184,16 @@ pub struct DispatcherStats {
     /// Events sent again after an attempt whose fate is unknown (timeout, connection lost
     /// mid-request, 500/502/504): the server may have stored them twice. An upper bound.
     pub possible_duplicates: u64,
+    /// With a [`spool`](super::DispatcherBuilder::spool): events not delivered when the
+    /// dispatcher stopped (its shutdown timed out, or its runtime shut down) that stay in the
+    /// spool; the next dispatcher opened on it sends them. Not failed, not lost: not in
+    /// `failed`. Always 0 while the dispatcher runs, and without a spool.
+    pub kept_on_disk: u64,
     /// Requests made to `/api/batch` and `/api/send`, retries included.
     pub requests: u64,
+    /// Of them, those that failed: no answer (connection refused or lost, timeout) or an
+    /// error status (retried or not). A rising count while `sent` stands still is an outage.
+    pub failed_requests: u64,
     /// Whether batches are still used (false after the server turned out to have no
     /// `/api/batch` and the dispatcher switched to single sends).
     pub batch_endpoint: bool,
@@ -195,26 +205,54 @@ pub struct DispatcherStats {
 }
 
 /// What [`Dispatcher::shutdown`](super::Dispatcher::shutdown) reports.
+///
+/// Two questions, two predicates: [`all_delivered`](Self::all_delivered) (is everything
+/// at the server?) and [`nothing_lost`](Self::nothing_lost) (is everything at the server
+/// or kept on disk for the next start?). They differ only with a spool, when the shutdown
+/// left events in it.
+///
+/// ```
+/// # async fn demo(dispatcher: umami::Dispatcher) {
+/// use std::time::Duration;
+/// let report = dispatcher.shutdown(Duration::from_secs(5)).await;
+/// if !report.nothing_lost() {
+///     eprintln!("umami: events lost: {report}");
+/// } else if !report.all_delivered() {
+///     eprintln!("umami: {} events wait in the spool", report.stats.kept_on_disk);
+/// }
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ShutdownReport {
     /// The final counters. After shutdown nothing is queued or in flight:
-    /// `tracked == sent + failed.total()`.
+    /// `tracked == sent + failed.total() + kept_on_disk`.
     pub stats: DispatcherStats,
     /// Whether the timeout ran out before the queue was drained (the rest is counted in
-    /// `stats.failed.abandoned`).
+    /// `stats.failed.abandoned`, or with a spool in `stats.kept_on_disk`).
     pub timed_out: bool,
     /// How long the shutdown took.
     pub elapsed: Duration,
 }
 
 impl ShutdownReport {
-    /// True when every accepted event was delivered and nothing was dropped.
+    /// True when every accepted event was delivered and nothing was dropped. False when
+    /// events were kept on disk ([`DispatcherStats::kept_on_disk`]): they are not delivered
+    /// yet.
     pub fn all_delivered(&self) -> bool {
         !self.timed_out
             && self.stats.failed.total() == 0
             && self.stats.dropped == 0
             && self.stats.sent == self.stats.tracked
+    }
+
+    /// True when no event was lost: none failed, none was dropped, and every accepted event
+    /// was delivered or is kept in the spool for the next start
+    /// ([`DispatcherStats::kept_on_disk`]). The same as [`all_delivered`](Self::all_delivered)
+    /// without a spool (except that a timeout with nothing left is no loss).
+    pub fn nothing_lost(&self) -> bool {
+        let s = &self.stats;
+        s.failed.total() == 0 && s.dropped == 0 && s.sent + s.kept_on_disk == s.tracked
     }
 }
 
@@ -235,6 +273,14 @@ impl fmt::Display for ShutdownReport {
             .collect();
         if !reasons.is_empty() {
             write!(f, " ({})", reasons.join(", "))?;
+        }
+        if s.kept_on_disk > 0 {
+            // Apart from the failures: these are not lost.
+            write!(
+                f,
+                ", kept on disk {} (sent at the next start)",
+                s.kept_on_disk
+            )?;
         }
         write!(
             f,
@@ -274,7 +320,9 @@ pub(crate) struct Counters {
     pub(crate) refused_closed: u64,
     pub(crate) retried: u64,
     pub(crate) possible_duplicates: u64,
+    pub(crate) kept_on_disk: u64,
     pub(crate) requests: u64,
+    pub(crate) failed_requests: u64,
     pub(crate) recent_failures: VecDeque<Failure>,
 }
 
@@ -313,7 +361,9 @@ mod tests {
                 refused_closed: 0,
                 retried: 4,
                 possible_duplicates: 2,
+                kept_on_disk: 0,
                 requests: 3,
+                failed_requests: 1,
                 batch_endpoint: true,
                 recent_failures: Vec::new(),
                 spool: None,
@@ -343,5 +393,38 @@ mod tests {
             report(FailedStats::default()).to_string(),
             "tracked 10, sent 10, failed 0, dropped 1, retried 4, possible duplicates 2"
         );
+    }
+
+    #[test]
+    fn events_kept_on_disk_are_not_failures_and_not_lost() {
+        let mut kept = report(FailedStats::default());
+        kept.stats.dropped = 0;
+        kept.stats.sent = 6;
+        kept.stats.kept_on_disk = 4;
+        kept.timed_out = true;
+        kept.elapsed = Duration::from_secs(2);
+        assert_eq!(
+            kept.to_string(),
+            "tracked 10, sent 6, failed 0, kept on disk 4 (sent at the next start), dropped 0, \
+             retried 4, possible duplicates 2 (timed out after 2s)"
+        );
+        assert!(kept.nothing_lost());
+        assert!(!kept.all_delivered(), "4 are not delivered yet");
+        let mut lost = kept.clone();
+        lost.stats.kept_on_disk = 3;
+        lost.stats.failed.abandoned = 1;
+        assert!(!lost.nothing_lost());
+        assert!(
+            lost.to_string().starts_with(
+                "tracked 10, sent 6, failed 1 (abandoned at shutdown: 1), kept on disk 3 (sent \
+                 at the next start), dropped 0"
+            ),
+            "{lost}"
+        );
+        let mut dropped = kept.clone();
+        dropped.stats.dropped = 1;
+        assert!(!dropped.nothing_lost(), "a dropped event is lost");
+        let delivered = report(FailedStats::default());
+        assert!(!delivered.nothing_lost(), "the helper's report dropped one");
     }
 }

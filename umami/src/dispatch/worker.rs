@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
@@ -14,6 +14,7 @@ use crate::retry::{AttemptOutcome, Retrier, RetryPolicy};
 use crate::transport::Request;
 
 use super::batch::{self, ItemOutcome};
+use super::late;
 use super::queue::{Due, Item};
 use super::settings::Settings;
 use super::shared::Shared;
@@ -112,9 +113,9 @@ async fn send_batch(
         if !shared.client.is_enabled() {
             items.extend(parts.drain(..).flatten());
             let n = items.len() as u64;
-            shared.spool_settled(&items);
             shared.settle(
                 id,
+                seqs(&items),
                 0,
                 vec![(
                     FailReason::Disabled,
@@ -131,36 +132,50 @@ async fn send_batch(
         }
         let attempt = retrier.start_attempt();
         let batch_url = &shared.client.config().batch_url;
+        late::stamp_late(&mut items, late::unix_ms(SystemTime::now()));
         let body = batch::encode(items.iter().map(|i| &*i.hit.body));
         let body_len = body.len();
         shared.note_request();
+        shared.before_attempt(&mut items);
+        let started = Instant::now();
         let request = Request::post_json(batch_url, body).timeout(settings.batch_timeout);
         let reply = match shared.client.exchange(request).await {
             Ok(reply) => reply,
             Err(error) => {
-                if !retry_or_settle(&shared, &mut retrier, id, &items, &error).await {
+                shared.note_failed_request();
+                if !retry_or_settle(&shared, &mut retrier, id, &mut items, &error).await {
                     items = Vec::new();
                 }
                 continue;
             }
         };
         let status = reply.status.as_u16();
+        if !reply.status.is_success() {
+            shared.note_failed_request();
+        }
         if reply.status.is_success() {
             match batch::parse_answer(&reply.body, items.len()) {
                 Ok(outcomes) => {
-                    items = settle_answer(&shared, id, items, outcomes, &mut retrier).await;
+                    items =
+                        settle_answer(&shared, id, items, outcomes, started, &mut retrier).await;
                 }
                 Err(message) => {
                     tracing::warn!(%message, "umami batch answer not understood");
                     let n = items.len() as u64;
-                    shared.spool_settled(&items);
-                    shared.settle(id, 0, vec![(FailReason::UnexpectedResponse, n, message)]);
+                    shared.settle(
+                        id,
+                        seqs(&items),
+                        0,
+                        vec![(FailReason::UnexpectedResponse, n, message)],
+                    );
                     items = Vec::new();
                 }
             }
             continue;
         }
         if matches!(status, 404 | 405) {
+            // No batch endpoint: nothing was stored; the events go out again singly.
+            shared.after_failed_attempt(&mut items, false);
             if shared.batch_endpoint.swap(false, Ordering::Relaxed) {
                 tracing::warn!(
                     status,
@@ -172,6 +187,8 @@ async fn send_batch(
             continue;
         }
         if status == 413 && items.len() > 1 {
+            // Refused whole: nothing was stored.
+            shared.after_failed_attempt(&mut items, false);
             let tail = items.split_off(items.len() / 2);
             let limit = shared.lower_batch_bytes(encoded_len(&items).max(encoded_len(&tail)));
             tracing::warn!(
@@ -185,7 +202,7 @@ async fn send_batch(
             continue;
         }
         tracing::debug!(attempt, status, "umami batch answered with an error");
-        if !retry_or_settle(&shared, &mut retrier, id, &items, &reply.status_error()).await {
+        if !retry_or_settle(&shared, &mut retrier, id, &mut items, &reply.status_error()).await {
             items = Vec::new();
         }
     }
@@ -199,7 +216,7 @@ async fn retry_or_settle(
     shared: &Shared,
     retrier: &mut Retrier<'_>,
     id: u64,
-    items: &[Item],
+    items: &mut [Item],
     error: &Error,
 ) -> bool {
     let events = items.len() as u64;
@@ -212,13 +229,21 @@ async fn retry_or_settle(
     let Some(outcome) = AttemptOutcome::of_error(error) else {
         // Never sent, or nothing a retry can change: fail at once, no duplicate counted.
         tracing::warn!(events, %message, "umami send failed for good");
-        shared.spool_settled(items);
-        shared.settle(id, 0, vec![(FailReason::Rejected, events, message)]);
+        shared.settle(
+            id,
+            seqs(items),
+            0,
+            vec![(FailReason::Rejected, events, message)],
+        );
         return false;
     };
+    if RetryPolicy::is_retryable(&outcome) {
+        shared.note_failing(error, events);
+    }
     match retrier.next_delay(&outcome) {
         Some(delay) => {
             tracing::debug!(?delay, events, %message, "retrying umami request");
+            shared.after_failed_attempt(items, outcome.may_have_been_stored());
             tokio::time::sleep(delay).await;
             shared.note_resend(events, outcome.may_have_been_stored());
             true
@@ -226,20 +251,20 @@ async fn retry_or_settle(
         None => {
             let reason = failure_reason(&outcome);
             tracing::warn!(events, %reason, %message, "umami request failed");
-            shared.spool_settled(items);
-            shared.settle(id, 0, vec![(reason, events, message)]);
+            shared.settle(id, seqs(items), 0, vec![(reason, events, message)]);
             false
         }
     }
 }
 
-/// Settles the stored and rejected items of a 2xx batch answer; returns the items to try
-/// again (after waiting), or none.
+/// Settles the stored and rejected items of a 2xx batch answer to a request that started
+/// at `started`; returns the items to try again (after waiting), or none.
 async fn settle_answer(
     shared: &Shared,
     id: u64,
     items: Vec<Item>,
     outcomes: Vec<ItemOutcome>,
+    started: Instant,
     retrier: &mut Retrier<'_>,
 ) -> Vec<Item> {
     let mut sent = 0;
@@ -284,8 +309,8 @@ async fn settle_answer(
             "umami rejected events of a batch"
         );
     }
-    shared.spool_settled_seqs(done);
-    shared.settle(id, sent, failures);
+    shared.settle(id, done, sent, failures);
+    shared.note_delivered(started, sent);
     if again.is_empty() {
         return again;
     }
@@ -294,7 +319,7 @@ async fn settle_answer(
         message: again_message,
         retry_after: None,
     };
-    if retry_or_settle(shared, retrier, id, &again, &error).await {
+    if retry_or_settle(shared, retrier, id, &mut again, &error).await {
         again
     } else {
         Vec::new()
@@ -306,6 +331,11 @@ async fn settle_answer(
 fn goes_singly(settings: &Settings, hit: &WireHit) -> bool {
     (settings.visitor_hits_singly && hit.distinct_id.is_some())
         || (!settings.batch_user_agent_hits && hit.has_user_agent && !hit.user_agent_checked)
+}
+
+/// The seqs of `items`, which a settlement takes out of the spool.
+fn seqs(items: &[Item]) -> impl Iterator<Item = u64> + '_ {
+    items.iter().map(|i| i.seq)
 }
 
 fn encoded_len(items: &[Item]) -> usize {
@@ -335,41 +365,59 @@ async fn send_singles(shared: &Arc<Shared>, id: u64, items: Vec<Item>) {
 }
 
 /// One event to `/api/send`, with the visitor's cache token, retried by the same policy.
-async fn send_one(shared: Arc<Shared>, id: u64, item: Item, _permit: OwnedSemaphorePermit) {
-    let visitor = item.hit.distinct_id.as_deref();
+async fn send_one(shared: Arc<Shared>, id: u64, mut item: Item, _permit: OwnedSemaphorePermit) {
+    // Owned: the item's body may change (its tracked time set when it goes out late).
+    let visitor = item.hit.distinct_id.clone();
+    let visitor = visitor.as_deref();
     let mut retrier = Retrier::new(&shared.settings.retry, id ^ (item.seq << 20));
     loop {
         if !shared.client.is_enabled() {
             let message = "tracking was disabled before the event was sent".to_owned();
-            shared.spool_settled([&item]);
-            shared.settle(id, 0, vec![(FailReason::Disabled, 1, message)]);
+            shared.settle(id, [item.seq], 0, vec![(FailReason::Disabled, 1, message)]);
             return;
         }
         retrier.start_attempt();
+        late::stamp_late(
+            std::slice::from_mut(&mut item),
+            late::unix_ms(SystemTime::now()),
+        );
         let token = visitor.and_then(|v| shared.cache_token(v));
         shared.note_request();
+        shared.before_attempt(std::slice::from_mut(&mut item));
+        let started = Instant::now();
         let result = shared
             .client
             .post_send(item.hit.body.to_vec(), token.as_deref())
             .await;
+        if matches!(result, Err(Error::Status { .. } | Error::Transport { .. })) {
+            shared.note_failed_request();
+        }
         let error = match result {
             Ok(response) => {
                 if let (Some(visitor), Some(token)) = (visitor, response.cache()) {
                     shared.store_cache_token(visitor, token);
                 }
-                shared.spool_settled([&item]);
-                shared.settle(id, 1, Vec::new());
+                shared.settle(id, [item.seq], 1, Vec::new());
+                shared.note_delivered(started, 1);
                 return;
             }
             Err(Error::BotFiltered) => {
                 let message = Error::BotFiltered.to_string();
-                shared.spool_settled([&item]);
-                shared.settle(id, 0, vec![(FailReason::BotFiltered, 1, message)]);
+                shared.settle(
+                    id,
+                    [item.seq],
+                    0,
+                    vec![(FailReason::BotFiltered, 1, message)],
+                );
                 return;
             }
             Err(Error::UnexpectedResponse(message)) => {
-                shared.spool_settled([&item]);
-                shared.settle(id, 0, vec![(FailReason::UnexpectedResponse, 1, message)]);
+                shared.settle(
+                    id,
+                    [item.seq],
+                    0,
+                    vec![(FailReason::UnexpectedResponse, 1, message)],
+                );
                 return;
             }
             Err(Error::Status {
@@ -379,8 +427,12 @@ async fn send_one(shared: Arc<Shared>, id: u64, item: Item, _permit: OwnedSemaph
             }) if is_website_not_found(&message) => {
                 report_unknown_website(&shared, &item.hit.website);
                 let message = unknown_website_text(&item.hit.website);
-                shared.spool_settled([&item]);
-                shared.settle(id, 0, vec![(FailReason::UnknownWebsite, 1, message)]);
+                shared.settle(
+                    id,
+                    [item.seq],
+                    0,
+                    vec![(FailReason::UnknownWebsite, 1, message)],
+                );
                 return;
             }
             Err(error) => error,
@@ -389,7 +441,7 @@ async fn send_one(shared: Arc<Shared>, id: u64, item: Item, _permit: OwnedSemaph
             &shared,
             &mut retrier,
             id,
-            std::slice::from_ref(&item),
+            std::slice::from_mut(&mut item),
             &error,
         )
         .await
@@ -428,9 +480,9 @@ fn fail_unknown_websites(shared: &Shared, id: u64, items: Vec<Item>) -> Vec<Item
     let (unknown, known) = shared.split_unknown_websites(items);
     if let Some(first) = unknown.first() {
         let message = unknown_website_text(&first.hit.website);
-        shared.spool_settled(&unknown);
         shared.settle(
             id,
+            seqs(&unknown),
             0,
             vec![(FailReason::UnknownWebsite, unknown.len() as u64, message)],
         );

@@ -1,8 +1,12 @@
 mod bot_filter;
+mod event_time;
 mod http;
+mod kept_on_disk;
 mod lifecycle;
 mod memory;
+mod possible_duplicates;
 mod retry_after;
 mod runtime;
 mod spool;
 mod spool_format;
+mod spool_refill;

@@ -97,6 +97,11 @@ pub(crate) enum AckKind {
     /// A request carrying them was about to be made: if they are found unsettled after a
     /// crash, the server may have stored them already (a possible duplicate).
     Attempted = 2,
+    /// The request of their last `Attempted` mark cannot have stored them (no connection
+    /// was made, or the server answered that it stored nothing): that mark no longer counts.
+    /// Written only when no earlier attempt may have stored them. (Spools written before
+    /// this kind existed never hold it; an older reader skips it as damage.)
+    NotStored = 3,
 }
 
 /// Encodes an ack frame: `kind u8 | (start u64, count u32)*`.
@@ -115,6 +120,7 @@ pub(crate) fn decode_ack(body: &[u8]) -> Option<(AckKind, Vec<(u64, u32)>)> {
     let kind = match *body.first()? {
         1 => AckKind::Settled,
         2 => AckKind::Attempted,
+        3 => AckKind::NotStored,
         _ => return None,
     };
     let rest = &body[1..];

@@ -63,6 +63,8 @@ pub(crate) struct Log {
     pub(crate) run_start: u64,
     /// Unsettled seqs of earlier processes.
     recovered_unsettled: RangeSet,
+    /// Of them, those an earlier process's request may have stored (possible duplicates).
+    recovered_attempted: RangeSet,
     /// Where the next event to read back from disk is; `None` while nothing waits on disk.
     pub(crate) read_cursor: Option<Position>,
     /// Files written since the last sync (for the group commit), and whether the directory
@@ -134,6 +136,7 @@ impl Log {
         }
         let mut recovered = Recovered::default();
         let mut unsettled_all = RangeSet::default();
+        let mut attempted_all = RangeSet::default();
         let mut segments = BTreeMap::new();
         let mut bytes = 0;
         let mut next_seq = 0_u64;
@@ -154,16 +157,22 @@ impl Log {
             let ack_data = read_all(&ack_path)?;
             let mut settled = RangeSet::default();
             let mut attempted = RangeSet::default();
+            // In the order written: a `NotStored` mark takes back the `Attempted` before it.
             for found in Frames::new(&ack_data, 0) {
                 match found {
                     Found::Frame(body, _) => match format::decode_ack(body) {
                         Some((kind, runs)) => {
-                            let set = match kind {
-                                AckKind::Settled => &mut settled,
-                                AckKind::Attempted => &mut attempted,
-                            };
                             for (start, count) in runs {
-                                set.insert_run(start, u64::from(count));
+                                let count = u64::from(count);
+                                match kind {
+                                    AckKind::Settled => settled.insert_run(start, count),
+                                    AckKind::Attempted => attempted.insert_run(start, count),
+                                    AckKind::NotStored => {
+                                        for seq in start..start.saturating_add(count) {
+                                            attempted.remove(seq);
+                                        }
+                                    }
+                                }
                             }
                         }
                         None => recovered.corrupt += 1,
@@ -183,6 +192,7 @@ impl Log {
                     unsettled_all.insert_run(seq, 1);
                     if attempted.contains(seq) {
                         recovered.possible_duplicates += 1;
+                        attempted_all.insert_run(seq, 1);
                     }
                 }
             }
@@ -225,6 +235,7 @@ impl Log {
             pending: recovered.events,
             run_start: next_seq,
             recovered_unsettled: unsettled_all,
+            recovered_attempted: attempted_all,
             read_cursor,
             dirty: Vec::new(),
             dir_dirty: true,
@@ -376,6 +387,7 @@ impl Log {
                 if !self.recovered_unsettled.remove(seq) {
                     continue;
                 }
+                self.recovered_attempted.remove(seq);
             }
             if let Some(key) = self.segment_of(seq) {
                 by_segment.entry(key).or_default().push(seq);
@@ -434,6 +446,11 @@ impl Log {
     /// The active segment's file, for the group commit.
     pub(crate) fn active_file(&self) -> Arc<File> {
         self.active_file.clone()
+    }
+
+    /// Whether a request of an earlier process may have stored this seq already.
+    pub(crate) fn may_have_been_stored(&self, seq: u64) -> bool {
+        seq < self.run_start && self.recovered_attempted.contains(seq)
     }
 
     /// Whether a seq read back from disk is still to be sent (settled ones of an earlier

@@ -44,9 +44,12 @@
 //! # Damage and duplicates
 //! Every record carries a CRC-32. A torn write at the tail (a crash mid-append) or a corrupt
 //! record is skipped and counted ([`SpoolStats::corrupt_skipped`]); opening never panics or
-//! hangs on a damaged spool. After a crash, events that were part of a request under way may
-//! have been stored by Umami already; they are sent again and counted in
+//! hangs on a damaged spool. After a crash, events whose request may have reached Umami (one
+//! under way at the crash, or one that timed out, lost its connection or got a 500, 502 or
+//! 504) may have been stored already; they are sent again and counted in
 //! [`DispatcherStats::possible_duplicates`](super::DispatcherStats::possible_duplicates).
+//! Requests that never connected, or that the server answered without storing (429, 503,
+//! ...), do not count.
 //! A second dispatcher on the same directory gets [`SpoolError::Locked`].
 //!
 //! # Layout
@@ -59,13 +62,18 @@
 //! | segments: append, settle, delete, recovery | `log.rs` |
 //! | the spool's thread: group-commit sync, reading back from disk | `thread.rs` |
 //! | the dispatcher's side: admission, loading into the queue | `queueing.rs` |
+//! | test-only pauses at the refill hand-offs | `chaos.rs` |
 
 mod api;
+#[cfg(test)]
+mod chaos;
 mod format;
 mod lock;
 mod log;
 pub(crate) mod queueing;
 mod ranges;
+#[cfg(test)]
+mod stress;
 mod thread;
 
 pub use crate::error::SpoolError;
@@ -196,8 +204,10 @@ pub struct SpoolStats {
     pub bytes: u64,
     /// Unsettled events found when the spool was opened (sent again).
     pub recovered: u64,
-    /// Of the recovered, those that were part of a request under way at the crash (counted in
-    /// `possible_duplicates` as well).
+    /// Of the recovered, those a request may have stored already: one under way at the
+    /// crash, or one whose failure leaves it open (timeout, connection lost mid-request,
+    /// 500/502/504); not those whose every request was refused at connect or answered without
+    /// storing. Counted in `possible_duplicates` as well.
     pub recovered_possible_duplicates: u64,
     /// Damaged stretches skipped: torn tails, records whose checksum failed.
     pub corrupt_skipped: u64,

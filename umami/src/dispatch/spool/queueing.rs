@@ -5,11 +5,12 @@
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::hit::WireHit;
 
-use super::super::queue::{Admission, Item, State};
+use super::super::late::{unix_ms, with_timestamp};
+use super::super::queue::{Admission, Item, Marked, State};
 use super::super::shared::Shared;
 use super::super::stats::FailReason;
 use super::format::{AckKind, EventRecord};
@@ -32,11 +33,22 @@ pub(crate) struct Core {
     pub(crate) stop: AtomicBool,
     pub(crate) syncs: AtomicU64,
     refilling: AtomicBool,
+    /// Test-only random pauses at the refill hand-offs.
+    #[cfg(test)]
+    pub(crate) chaos: super::chaos::Chaos,
 }
 
 impl Core {
     pub(crate) fn lock(&self) -> MutexGuard<'_, Log> {
         self.log.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A point where another thread may run: a random pause in the crate's stress tests,
+    /// nothing otherwise.
+    #[inline]
+    pub(crate) fn pause(&self) {
+        #[cfg(test)]
+        self.chaos.pause();
     }
 }
 
@@ -56,11 +68,6 @@ impl Drop for Spool {
         self.core.stop.store(true, Ordering::Relaxed);
         self.core.sync_wanted.notify_all();
     }
-}
-
-fn unix_ms(at: SystemTime) -> u64 {
-    at.duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 impl Spool {
@@ -90,6 +97,8 @@ impl Spool {
                 stop: AtomicBool::new(false),
                 syncs: AtomicU64::new(0),
                 refilling: AtomicBool::new(false),
+                #[cfg(test)]
+                chaos: super::chaos::Chaos::default(),
             }),
             refill: Mutex::new(None),
             recovered,
@@ -150,6 +159,7 @@ impl Spool {
             state.admit(
                 hit,
                 Instant::now(),
+                created_ms,
                 shared.settings.capacity,
                 shared.settings.max_batch_size,
             )
@@ -159,18 +169,56 @@ impl Spool {
         admission
     }
 
-    /// A request is about to carry these events: mark them, so that a crash before their
-    /// settlement counts them as possible duplicates on recovery.
-    pub(crate) fn attempted(&self, items: &[Item]) {
-        let seqs = items.iter().map(|i| i.seq).collect();
+    /// A request is about to carry these events: mark those not marked yet, so that a
+    /// crash before their settlement counts them as possible duplicates on recovery.
+    pub(crate) fn before_attempt(&self, items: &mut [Item]) {
+        let seqs: Vec<u64> = items
+            .iter_mut()
+            .filter(|i| i.marked == Marked::No)
+            .map(|i| {
+                i.marked = Marked::Attempted;
+                i.seq
+            })
+            .collect();
+        if seqs.is_empty() {
+            return;
+        }
         if let Err(error) = self.core.lock().mark(AckKind::Attempted, seqs) {
             tracing::warn!(%error, "umami spool: could not mark a request");
         }
     }
 
-    /// These events are delivered or failed for good: they leave the spool.
-    pub(crate) fn settled(&self, seqs: Vec<u64>) {
-        let mut log = self.core.lock();
+    /// The attempt marked by [`before_attempt`](Self::before_attempt) failed and the events
+    /// stay unsettled (to be retried). When it may have stored them, their mark stays for
+    /// good; when it cannot have (no connection was made, or an answer that stores nothing)
+    /// and no earlier attempt may have, the mark is taken back: a request that never reached
+    /// the server is no possible duplicate after a crash.
+    pub(crate) fn after_failed_attempt(&self, items: &mut [Item], may_have_been_stored: bool) {
+        if may_have_been_stored {
+            for item in items.iter_mut() {
+                item.marked = Marked::MayBeStored;
+            }
+            return;
+        }
+        let seqs: Vec<u64> = items
+            .iter_mut()
+            .filter(|i| i.marked == Marked::Attempted)
+            .map(|i| {
+                i.marked = Marked::No;
+                i.seq
+            })
+            .collect();
+        if seqs.is_empty() {
+            return;
+        }
+        if let Err(error) = self.core.lock().mark(AckKind::NotStored, seqs) {
+            tracing::warn!(%error, "umami spool: could not take back the mark of a request");
+        }
+    }
+
+    /// These events are delivered or failed for good: they leave the spool (`log` is
+    /// [`Core::lock`]'s guard).
+    pub(crate) fn settled(log: &mut Log, seqs: Vec<u64>) {
         if let Err(error) = log.mark(AckKind::Settled, seqs) {
             tracing::warn!(%error, "umami spool: could not record settled events (they may be sent again after a restart)");
         }
@@ -192,6 +240,7 @@ impl Spool {
         if self.core.refilling.swap(true, Ordering::AcqRel) {
             return;
         }
+        self.core.pause();
         let sender = self.refill.lock().unwrap_or_else(|e| e.into_inner());
         if sender.as_ref().is_none_or(|s| s.send(()).is_err()) {
             self.core.refilling.store(false, Ordering::Release);
@@ -230,39 +279,23 @@ impl Spool {
     }
 }
 
-/// Sets `payload.timestamp` (Unix seconds) to the creation time when the hit has none: an
-/// event sent after a restart lands when it happened. The bytes are the envelope this crate
-/// serialized (`{"type":..,"payload":{..}}`, payload last), so the key is spliced in before
-/// the payload's closing brace and every other byte stays as it was; bytes of another shape
-/// are sent unchanged.
-pub(crate) fn with_timestamp(body: Box<[u8]>, created_ms: u64) -> Box<[u8]> {
-    /// Reads only whether `payload.timestamp` is there (no allocation for the rest).
-    #[derive(serde::Deserialize)]
-    struct Probe {
-        payload: PayloadProbe,
+/// The reader thread's work: moves events from disk into the queue until memory holds
+/// `capacity` or nothing waits on disk, then wakes the worker, whatever it found: loaded
+/// events to send, or expired and unreadable ones settled (which may let a closed
+/// dispatcher finish). A panic while reading fails the events on disk as damaged instead
+/// of leaving them counted with nobody to read them.
+pub(crate) fn refill(core: &Core, shared: &Shared) {
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_back(core, shared)));
+    if read.is_err() {
+        tracing::error!("umami spool: the reader panicked");
+        lose(&mut core.lock(), shared, "the spool's reader panicked");
     }
-    #[derive(serde::Deserialize)]
-    struct PayloadProbe {
-        timestamp: Option<serde::de::IgnoredAny>,
-    }
-    let Ok(probe) = serde_json::from_slice::<Probe>(&body) else {
-        return body;
-    };
-    // The envelope ends with the payload object: `...}}`, a payload never empty (`website`).
-    if probe.payload.timestamp.is_some() || !body.ends_with(b"}}") || body.ends_with(b"{}}") {
-        return body;
-    }
-    let cut = body.len() - 2;
-    let mut out = Vec::with_capacity(body.len() + 24);
-    out.extend_from_slice(&body[..cut]);
-    out.extend_from_slice(format!(",\"timestamp\":{}", created_ms / 1000).as_bytes());
-    out.extend_from_slice(b"}}");
-    out.into_boxed_slice()
+    core.pause();
+    shared.wake.notify_one();
 }
 
-/// The reader thread's work: moves events from disk into the queue until memory holds
-/// `capacity` or nothing waits on disk.
-pub(crate) fn refill(core: &Core, shared: &Shared) {
+/// [`refill`]'s loop, one chunk at a time.
+fn read_back(core: &Core, shared: &Shared) {
     let capacity = shared.settings.capacity as u64;
     let interval = shared.settings.flush_interval;
     loop {
@@ -297,6 +330,7 @@ pub(crate) fn refill(core: &Core, shared: &Shared) {
                 log.run_start,
             )
         };
+        core.pause();
         let read = read_events(
             &path,
             offset,
@@ -313,6 +347,7 @@ pub(crate) fn refill(core: &Core, shared: &Shared) {
                 return;
             }
         };
+        core.pause();
         let now_ms = unix_ms(SystemTime::now());
         let max_age_ms = core
             .config
@@ -336,7 +371,12 @@ pub(crate) fn refill(core: &Core, shared: &Shared) {
                 expired.push(record.seq);
                 continue;
             }
-            items.push(to_item(record, run_start, enqueued));
+            let marked = if log.may_have_been_stored(record.seq) {
+                Marked::MayBeStored
+            } else {
+                Marked::No
+            };
+            items.push(to_item(record, run_start, enqueued, marked));
         }
         // Where the reader goes on: the next segment once this one is read to its end.
         let next = if end >= limit && !active {
@@ -370,12 +410,12 @@ pub(crate) fn refill(core: &Core, shared: &Shared) {
         }
         if still > 0 && (!progressed || log.read_cursor.is_none()) {
             lose(&mut log, shared, "damaged after the spool was opened");
-            drop(log);
-            shared.wake.notify_one();
             return;
         }
         drop(log);
+        core.pause();
         if loaded > 0 {
+            // The worker may start on this chunk while the next one is read.
             shared.wake.notify_one();
         }
     }
@@ -402,11 +442,13 @@ fn lose(log: &mut Log, shared: &Shared, why: &str) {
     );
 }
 
-fn to_item(record: EventRecord, run_start: u64, enqueued: Instant) -> Item {
-    let body = if record.seq < run_start {
-        with_timestamp(record.body, record.created_ms)
+fn to_item(record: EventRecord, run_start: u64, enqueued: Instant, marked: Marked) -> Item {
+    // An earlier process's event is late whatever happens next: it carries its time now.
+    // This run's events get it only if they go out late (`late::stamp_late`).
+    let (body, tracked_ms) = if record.seq < run_start {
+        (with_timestamp(record.body, record.created_ms), None)
     } else {
-        record.body
+        (record.body, Some(record.created_ms))
     };
     Item {
         seq: record.seq,
@@ -418,6 +460,8 @@ fn to_item(record: EventRecord, run_start: u64, enqueued: Instant) -> Item {
             user_agent_checked: record.user_agent_checked,
         },
         enqueued,
+        tracked_ms,
+        marked,
     }
 }
 
@@ -447,19 +491,63 @@ pub(crate) fn refill_started(core: &Core) {
 mod tests {
     use super::*;
 
+    fn item(seq: u64) -> Item {
+        Item {
+            seq,
+            hit: WireHit {
+                body: br#"{"type":"event","payload":{"website":"w"}}"#.to_vec().into(),
+                website: "w".into(),
+                distinct_id: None,
+                has_user_agent: false,
+                user_agent_checked: false,
+            },
+            enqueued: Instant::now(),
+            tracked_ms: None,
+            marked: Marked::No,
+        }
+    }
+
+    /// The marks a crash leaves decide the possible duplicates counted on recovery: an
+    /// attempt counts while under way and for good once it may have stored the events;
+    /// one that cannot have stored them (no connection) is taken back.
     #[test]
-    fn a_timestamp_is_added_only_when_missing() {
-        let body: Box<[u8]> = br#"{"type":"event","payload":{"website":"w","name":"a"}}"#
-            .to_vec()
-            .into();
-        let out = with_timestamp(body, 1_700_000_000_999);
-        assert_eq!(
-            std::str::from_utf8(&out).unwrap(),
-            r#"{"type":"event","payload":{"website":"w","name":"a","timestamp":1700000000}}"#
-        );
-        let kept: Box<[u8]> = br#"{"type":"event","payload":{"timestamp":5}}"#.to_vec().into();
-        assert_eq!(&*with_timestamp(kept.clone(), 1_700_000_000_000), &*kept);
-        let garbage: Box<[u8]> = b"not json".to_vec().into();
-        assert_eq!(&*with_timestamp(garbage.clone(), 1), &*garbage);
+    fn only_attempts_that_may_have_reached_the_server_count_after_a_crash() {
+        let dir = std::env::temp_dir().join(format!("umami-marks-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        {
+            let spool = Spool::open(SpoolConfig::new(&dir)).unwrap();
+            for seq in 0..5 {
+                let mut log = spool.core.lock();
+                log.append(seq, 0, (false, false), None, b"{}").unwrap();
+            }
+            let mut items: Vec<Item> = (0..5).map(item).collect();
+            // 0: refused, then refused again.
+            spool.before_attempt(&mut items[0..1]);
+            spool.after_failed_attempt(&mut items[0..1], false);
+            spool.before_attempt(&mut items[0..1]);
+            spool.after_failed_attempt(&mut items[0..1], false);
+            // 1: timed out (may have been stored), then refused: still counts.
+            spool.before_attempt(&mut items[1..2]);
+            spool.after_failed_attempt(&mut items[1..2], true);
+            spool.before_attempt(&mut items[1..2]);
+            spool.after_failed_attempt(&mut items[1..2], false);
+            assert_eq!(items[1].marked, Marked::MayBeStored);
+            // 2: under way at the crash.
+            spool.before_attempt(&mut items[2..3]);
+            // 3: refused, then under way at the crash.
+            spool.before_attempt(&mut items[3..4]);
+            spool.after_failed_attempt(&mut items[3..4], false);
+            spool.before_attempt(&mut items[3..4]);
+            // 4: never attempted.
+        }
+        let spool = Spool::open(SpoolConfig::new(&dir)).unwrap();
+        assert_eq!(spool.recovered.events, 5);
+        assert_eq!(spool.recovered.possible_duplicates, 3, "seqs 1, 2 and 3");
+        let log = spool.core.lock();
+        let may: Vec<u64> = (0..5).filter(|&s| log.may_have_been_stored(s)).collect();
+        assert_eq!(may, [1, 2, 3]);
+        drop(log);
+        drop(spool);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

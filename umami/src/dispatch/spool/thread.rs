@@ -24,7 +24,9 @@ pub(crate) fn spawn_reader(
         .name("umami-spool-reader".to_owned())
         .spawn(move || {
             while receiver.recv().is_ok() {
+                core.pause();
                 refill_started(&core);
+                core.pause();
                 let Some(shared) = shared.upgrade() else {
                     break;
                 };
