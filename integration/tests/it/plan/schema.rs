@@ -62,7 +62,7 @@ fn struct_keys_have_kinds_renames_and_optionality() {
     assert_eq!(event.url.as_deref(), Some("/courses/{course}"));
     assert_eq!(event.title.as_deref(), Some("Buy {course}"));
     assert_eq!(event.distinct_id.as_deref(), Some("user_id"));
-    assert_eq!(event.source, "plan_schema::Purchase");
+    assert_eq!(event.source, "it::plan::schema::Purchase");
     assert_eq!(
         keys(&event),
         [
@@ -253,7 +253,7 @@ enum AppEvent {
 #[test]
 fn enums_describe_every_variant() {
     let schema = AppEvent::schema();
-    assert_eq!(schema.type_name, "plan_schema::AppEvent");
+    assert_eq!(schema.type_name, "it::plan::schema::AppEvent");
     let names: Vec<(&str, &str)> = schema
         .events
         .iter()
@@ -262,10 +262,10 @@ fn enums_describe_every_variant() {
     assert_eq!(
         names,
         [
-            ("app-opened", "plan_schema::AppEvent::Opened"),
-            ("search", "plan_schema::AppEvent::Searched"),
-            ("Shouted", "plan_schema::AppEvent::Shouted"),
-            ("purchase", "plan_schema::Purchase"),
+            ("app-opened", "it::plan::schema::AppEvent::Opened"),
+            ("search", "it::plan::schema::AppEvent::Searched"),
+            ("Shouted", "it::plan::schema::AppEvent::Shouted"),
+            ("purchase", "it::plan::schema::Purchase"),
         ]
     );
     let opened = &schema.events[0];
@@ -363,32 +363,32 @@ fn a_plan_refuses_one_name_with_other_kinds_keys_or_optionality() {
         err,
         PlanError::Conflict {
             name: "signup".into(),
-            first: "plan_schema::v1::Signup".into(),
-            second: "plan_schema::kind_changed::Signup".into(),
-            difference: "key \"seats\" is number in plan_schema::v1::Signup but string in \
-                         plan_schema::kind_changed::Signup"
+            first: "it::plan::schema::v1::Signup".into(),
+            second: "it::plan::schema::kind_changed::Signup".into(),
+            difference: "key \"seats\" is number in it::plan::schema::v1::Signup but string in \
+                         it::plan::schema::kind_changed::Signup"
                 .into(),
         }
     );
     assert_eq!(
         err.to_string(),
         "two types declare the event \"signup\" differently: key \"seats\" is number in \
-         plan_schema::v1::Signup but string in plan_schema::kind_changed::Signup"
+         it::plan::schema::v1::Signup but string in it::plan::schema::kind_changed::Signup"
     );
     assert_eq!(
         conflict(plan.clone().event::<key_added::Signup>()).to_string(),
         "two types declare the event \"signup\" differently: key \"trial\" is in \
-         plan_schema::key_added::Signup but not in plan_schema::v1::Signup"
+         it::plan::schema::key_added::Signup but not in it::plan::schema::v1::Signup"
     );
     assert_eq!(
         conflict(plan.clone().event::<key_optional::Signup>()).to_string(),
         "two types declare the event \"signup\" differently: key \"seats\" is required in \
-         plan_schema::v1::Signup but optional in plan_schema::key_optional::Signup"
+         it::plan::schema::v1::Signup but optional in it::plan::schema::key_optional::Signup"
     );
     assert_eq!(
         conflict(plan.event::<Renamed>()).to_string(),
         "two types declare the event \"signup\" differently: key \"seats\" is in \
-         plan_schema::v1::Signup but not in plan_schema::Renamed::Signup"
+         it::plan::schema::v1::Signup but not in it::plan::schema::Renamed::Signup"
     );
 }
 
@@ -414,15 +414,15 @@ fn markdown_lists_every_key() {
         plan.to_markdown(),
         "| event | url | key | kind | optional | field |\n\
          |---|---|---|---|---|---|\n\
-         | AppStarted | / | — | — | — | `plan_schema::AppStarted` |\n\
-         | download | /files/{file} | file | string | no | `plan_schema::Download.file` |\n\
-         | download | /files/{file} | size_mb | number | no | `plan_schema::Download.size_mb` |\n\
-         | download | /files/{file} | tags | array | no | `plan_schema::Download.tags` |\n\
-         | download | /files/{file} | mirror | string | yes | `plan_schema::Download.mirror` |\n\
-         | download | /files/{file} | meta.width | number | no | `plan_schema::Download.meta` |\n\
-         | download | /files/{file} | meta.muted | boolean | no | `plan_schema::Download.meta` |\n\
-         | download | /files/{file} | meta.label | string | null when `None` (stored as array) | `plan_schema::Download.meta` |\n\
-         | download | /files/{file} | extra.* | boolean | yes | `plan_schema::Download.extra` |\n"
+         | AppStarted | / | — | — | — | `it::plan::schema::AppStarted` |\n\
+         | download | /files/{file} | file | string | no | `it::plan::schema::Download.file` |\n\
+         | download | /files/{file} | size_mb | number | no | `it::plan::schema::Download.size_mb` |\n\
+         | download | /files/{file} | tags | array | no | `it::plan::schema::Download.tags` |\n\
+         | download | /files/{file} | mirror | string | yes | `it::plan::schema::Download.mirror` |\n\
+         | download | /files/{file} | meta.width | number | no | `it::plan::schema::Download.meta` |\n\
+         | download | /files/{file} | meta.muted | boolean | no | `it::plan::schema::Download.meta` |\n\
+         | download | /files/{file} | meta.label | string | null when `None` (stored as array) | `it::plan::schema::Download.meta` |\n\
+         | download | /files/{file} | extra.* | boolean | yes | `it::plan::schema::Download.extra` |\n"
     );
     let with_manual = Plan::new().event::<AppEvent>().unwrap().to_markdown();
     assert!(
@@ -493,7 +493,7 @@ fn json_export_has_every_event_and_key() {
                 "url": null,
                 "title": null,
                 "distinct_id": null,
-                "source": "plan_schema::v1::Signup",
+                "source": "it::plan::schema::v1::Signup",
                 "keys": [
                     {"key": "plan", "kind": "string", "optional": false, "nullable": false, "field": "plan"},
                     {"key": "seats", "kind": "number", "integer": "unsigned", "optional": false, "nullable": false, "field": "seats"}
