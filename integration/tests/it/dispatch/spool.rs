@@ -35,6 +35,16 @@ fn unreachable() -> Client {
     client("http://127.0.0.1:9")
 }
 
+/// A server that accepts connections (the kernel's backlog) and never reads or answers,
+/// kept listening while the returned listener lives: a request sent to it stays under way,
+/// so the spool's files do not change while it waits (a refused connection is retried, and
+/// each attempt marks the spool: issue 23), and the events count as possible duplicates.
+fn silent() -> (std::net::TcpListener, Client) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    (listener, client(&url))
+}
+
 fn patient() -> RetryPolicy {
     RetryPolicy::default()
         .max_retries(1000)
@@ -67,14 +77,11 @@ fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
 /// Tracks `n` events (`{"n": first + i}`) against a server that never answers, then shuts
 /// down: they stay in the spool.
 async fn leave_in_spool(dir: &Path, first: u64, n: u64, capacity: usize) {
-    // Accepts connections (the kernel's backlog) and never reads or answers: a request
-    // sent to it may have been stored, as far as the dispatcher can know. (A refused
-    // connection would not count as a possible duplicate: issue 23.)
-    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let silent_url = format!("http://{}", silent.local_addr().unwrap());
+    // A request sent to it may have been stored, as far as the dispatcher can know.
+    let (_listener, silent) = silent();
     // Batches go when full (`capacity` events at most), not by time: which events were part
     // of a request is known exactly.
-    let dispatcher = Dispatcher::builder(client(&silent_url))
+    let dispatcher = Dispatcher::builder(silent)
         .capacity(capacity)
         .max_batch_size(capacity.min(100))
         .retry_policy(patient())
@@ -356,7 +363,9 @@ async fn events_past_max_age_are_reported_as_expired() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_size_bound_refuses_at_track_and_counts() {
     let dir = spool_dir("bound");
-    let dispatcher = Dispatcher::builder(unreachable())
+    // Not a refused port: its retries would write to the spool while it is measured.
+    let (_listener, silent) = silent();
+    let dispatcher = Dispatcher::builder(silent)
         .retry_policy(patient())
         .spool(SpoolConfig::new(&dir).max_bytes(64 * 1024))
         .build()
