@@ -19,13 +19,6 @@
 //! # Ok(()) }
 //! ```
 
-//!
-//! | concept | file |
-//! |---|---|
-//! | the default client and its setters (`set_url_base`, `set_website_id`, `enable`, ...) | `state.rs` |
-//! | sends (`new_event`, `new_page_view`, `send_event`, ...) | `hits.rs` |
-//! | management calls (`login`, `websites`, `website_stats`, ...) and the module-level login token | `management.rs` |
-
 mod hits;
 mod management;
 mod state;

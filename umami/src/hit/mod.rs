@@ -1,13 +1,10 @@
 //! Hits: what `/api/send` and `/api/batch` carry, and the builders that make them.
 //!
-//! | concept | file |
-//! |---|---|
-//! | [`HitBuilder`] and its aliases ([`NewEvent`], [`NewPageView`], [`NewRevenueEvent`], [`Identify`], [`NewPerformance`]), validation | `builder.rs` |
-//! | the one wire type (`{"type","payload"}`), serialized once | `payload.rs` |
-//! | [`PreparedHit`], [`IntoPreparedHit`]: a validated hit and its bytes | `prepared.rs` |
-//! | [`DistinctId`], [`IntoDistinctId`] | `distinct_id.rs` |
-//! | [`IntoIpAddress`] | `ip_address.rs` |
-//! | [`TrackedUser`]: direct sends that keep one user's cache token | `visitor.rs` |
+//! - [`HitBuilder`] and its kinds ([`NewEvent`], [`NewPageView`], [`NewRevenueEvent`],
+//!   [`Identify`], [`NewPerformance`]) collect a hit's fields and validate them before any I/O.
+//! - [`PreparedHit`] ([`IntoPreparedHit`]) is a validated hit, serialized once.
+//! - [`DistinctId`] ([`IntoDistinctId`]) and [`IntoIpAddress`] are the values a hit accepts.
+//! - [`TrackedUser`] sends the hits of one known user and keeps the user's cache token.
 
 mod builder;
 mod distinct_id;
