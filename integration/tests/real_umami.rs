@@ -119,7 +119,13 @@ async fn the_read_api_reads_back_events_sessions_metrics_event_data_and_a_funnel
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     let events = loop {
         let end = SystemTime::now() + Duration::from_secs(60);
-        let found = client.events(start, end).search(&name).all().await.unwrap();
+        let found = client
+            .analytics()
+            .events(start, end)
+            .search(&name)
+            .all()
+            .await
+            .unwrap();
         if !found.is_empty() || tokio::time::Instant::now() >= deadline {
             break found;
         }
@@ -130,7 +136,12 @@ async fn the_read_api_reads_back_events_sessions_metrics_event_data_and_a_funnel
     assert_eq!(events[0].event_name.as_deref(), Some(name.as_str()));
     assert_eq!(events[0].url_path.as_deref(), Some(checkout.as_str()));
 
-    let data = client.event_data_of(&events[0].id).send().await.unwrap();
+    let data = client
+        .analytics()
+        .event_data_of(&events[0].id)
+        .send()
+        .await
+        .unwrap();
     let seats = data
         .iter()
         .find(|d| d.property.data_key == "seats")
@@ -138,6 +149,7 @@ async fn the_read_api_reads_back_events_sessions_metrics_event_data_and_a_funnel
     assert_eq!(seats.property.number_value, Some(3.0));
 
     let session = client
+        .analytics()
         .session(sent.session_id().expect("a session id"))
         .send()
         .await
@@ -145,6 +157,7 @@ async fn the_read_api_reads_back_events_sessions_metrics_event_data_and_a_funnel
     assert!(session.views >= 2, "{session:?}");
 
     let pages = client
+        .analytics()
         .metrics(start, end, MetricType::Path)
         .search(&tag)
         .send()
@@ -157,7 +170,8 @@ async fn the_read_api_reads_back_events_sessions_metrics_event_data_and_a_funnel
     );
 
     let funnel = client
-        .funnel_report(
+        .reports()
+        .funnel(
             start,
             end,
             &[FunnelStep::path(&pricing), FunnelStep::path(&checkout)],

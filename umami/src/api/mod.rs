@@ -1,8 +1,21 @@
-//! Umami's management API: login, websites, stats, active users, heartbeat.
+//! Umami's read and management API.
 //!
-//! The calls are methods of the same [`Client`] that sends hits, with the same errors.
+//! The calls every service makes are methods of the [`Client`] that sends hits, with the
+//! same errors: [`login`](Client::login), [`is_logged_in`](Client::is_logged_in),
+//! [`verify_token`](Client::verify_token), [`heartbeat`](Client::heartbeat),
+//! [`websites`](Client::websites), [`websites_page`](Client::websites_page),
+//! [`website_stats`](Client::website_stats) and [`active_users`](Client::active_users).
+//! The rest of Umami's API is grouped behind handles that borrow the client, one module each:
+//!
+//! | handle | module | calls |
+//! |---|---|---|
+//! | `client.analytics()` | [`analytics`] | series, metrics, events, sessions, event and session data, realtime, revenue, performance, export |
+//! | `client.reports()` | [`reports`] | funnel, goal, journey, retention, attribution, breakdown, UTM; 3.1's revenue and performance reports |
+//! | `client.admin()` | [`admin`] | websites, teams, users, links, pixels, boards, shares, segments, annotations, saved funnels and goals |
+//!
 //! Calls with optional parameters are builders ending in `.send().await`
-//! ([`WebsiteStatsRequest`], [`WebsitesQuery`]); the rest are plain async methods.
+//! ([`WebsiteStatsRequest`], [`WebsitesQuery`], [`Request`], [`reports::ReportRequest`]);
+//! the rest are plain async methods.
 //!
 //! | | self-hosted | Umami Cloud |
 //! |---|---|---|

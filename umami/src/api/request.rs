@@ -1,6 +1,7 @@
 //! The one builder behind every read of the API: [`Request`], typed by its endpoint `E`.
 //!
-//! Required parameters are arguments of the `Client` method that makes the request; the
+//! Required parameters are arguments of the handle method that makes the request
+//! ([`Analytics`](super::analytics::Analytics), [`Admin`](super::admin::Admin)); the
 //! optional ones are setters, present only on the endpoints whose contract accepts them
 //! (`timezone` only where the operation takes a `timezone`, paging only on paged lists…):
 //! the marker traits [`Filtered`], [`Zoned`], [`Unitized`], [`Compared`], [`Searched`],
@@ -269,7 +270,8 @@ pub(crate) fn epoch_millis(field: &'static str, at: SystemTime) -> Result<u128, 
         .map_err(|_| ValidationError::new(field, "is before 1970-01-01 (Unix epoch)"))
 }
 
-/// A read request of endpoint `E`, made by a `Client` method; set options, then
+/// A read request of endpoint `E`, made by a method of [`Analytics`](super::analytics::Analytics)
+/// or [`Admin`](super::admin::Admin); set options, then
 /// `.send().await` (and, for [`Paged`] lists, `.all().await`).
 ///
 /// ```no_run
@@ -278,8 +280,8 @@ pub(crate) fn epoch_millis(field: &'static str, at: SystemTime) -> Result<u128, 
 /// use umami::api::{MetricType, Unit};
 /// let end = SystemTime::now();
 /// let start = end - Duration::from_secs(7 * 86_400);
-/// let series = client.pageviews(start, end).unit(Unit::Day).timezone("UTC").send().await?;
-/// let pages = client.metrics(start, end, MetricType::Path).limit(10).send().await?;
+/// let series = client.analytics().pageviews(start, end).unit(Unit::Day).timezone("UTC").send().await?;
+/// let pages = client.analytics().metrics(start, end, MetricType::Path).limit(10).send().await?;
 /// println!("{} days, top page {:?}", series.pageviews.len(), pages.first().map(|m| &m.x));
 /// # Ok(()) }
 /// ```

@@ -168,42 +168,43 @@ fn builders_send_only_contract_query_names() {
         )*};
     }
     each! {
-        GetWebsitePageviews => client.pageviews(start, end).filters(all_filters.clone()).unit(Unit::Day).timezone("UTC").compare(Compare::Previous);
-        GetWebsiteEventSeries => client.event_series(start, end, "UTC").filters(all_filters.clone()).unit(Unit::Hour).limit(3);
-        GetWebsiteMetrics => client.metrics(start, end, MetricType::Path).filters(all_filters.clone()).unit(Unit::Day).timezone("UTC").compare(Compare::YearOverYear).search("x").limit(2).offset(1);
-        GetWebsiteExpandedMetrics => client.expanded_metrics(start, end, MetricType::Path).filters(all_filters.clone()).limit(2).offset(1).search("x");
-        GetWebsiteValues => client.field_values(start, end, MetricType::Path).search("x").timezone("UTC").unit(Unit::Day).compare(Compare::Previous);
-        GetWebsiteEvents => client.events(start, end).filters(all_filters.clone()).search("x").page(2).page_size(5).timezone("UTC").unit(Unit::Day).compare(Compare::Previous);
-        GetWebsiteEventStats => client.event_stats(start, end).filters(all_filters.clone()).compare(Compare::Previous).timezone("UTC").unit(Unit::Day);
-        GetWebsiteSessions => client.sessions(start, end).filters(all_filters.clone()).search("x").page(1).page_size(5);
-        GetWebsiteSessionStats => client.session_stats(start, end).filters(all_filters.clone());
-        GetWebsiteSessionsWeekly => client.sessions_weekly(start, end, "UTC").filters(all_filters.clone());
-        GetWebsiteSessionActivity => client.session_activity("s", start, end);
-        GetEventData => client.event_data(start, end).filters(all_filters.clone()).page(1).page_size(5);
-        GetEventDataEvents => client.event_data_events(start, end, "signup").filters(all_filters.clone());
-        GetEventDataFields => client.event_data_fields(start, end).event_name("signup").filters(all_filters.clone());
-        GetEventDataValues => client.event_data_values(start, end, "signup", "plan").data_type(DataType::Text).filters(all_filters.clone());
-        GetEventDataPivot => client.event_data_pivot(start, end, "signup").timezone("UTC").unit(Unit::Day).page(1).page_size(5);
-        GetEventDataNumericSeries => client.event_data_numeric_series(start, end, "signup", "seats").metric("sum").timezone("UTC").unit(Unit::Day);
-        GetSessionDataProperties => client.session_data_properties(start, end).property("plan").filters(all_filters.clone());
-        GetSessionDataValues => client.session_data_values(start, end, "plan").data_type(DataType::Number);
-        GetSessionDataPivot => client.session_data_pivot(start, end, "plan").page(1).page_size(2).timezone("UTC").unit(Unit::Day);
-        GetRealtime => client.realtime().filters(all_filters.clone()).timezone("UTC").unit(Unit::Minute);
-        ExportWebsite => client.export(start, end).timezone("UTC").unit(Unit::Day).compare(Compare::Previous);
-        GetWebsitesCharts => client.websites_charts(&["a", "b"], start, end).timezone("UTC");
-        GetWebsiteRevenueSessions => client.revenue_sessions(start, end, "USD").filters(all_filters.clone()).page(1).page_size(2).search("x");
-        GetWebsiteRevenueMetrics => client.revenue_metrics(start, end, "USD").kind(MetricType::Country).compare(Compare::Previous);
-        GetWebsitePerformanceMetrics => client.performance_metrics(start, end).vital(Vital::Lcp).kind(MetricType::Path).limit(5).filters(all_filters.clone());
-        GetWebsiteAnnotations => client.annotations(start, end).search("x").page(1).page_size(3);
-        GetWebsiteSegments => client.segments(SegmentKind::Cohort).search("x");
-        GetWebsiteSavedFunnelStats => client.saved_funnel_stats("f", start, end).filters(all_filters.clone()).timezone("UTC").unit(Unit::Day);
-        GetMyWebsites => client.my_websites().include_teams().page(1).page_size(2);
-        GetTeamUsers => client.team_members("t").page(1).page_size(2).search("x");
+        GetWebsitePageviews => client.analytics().pageviews(start, end).filters(all_filters.clone()).unit(Unit::Day).timezone("UTC").compare(Compare::Previous);
+        GetWebsiteEventSeries => client.analytics().event_series(start, end, "UTC").filters(all_filters.clone()).unit(Unit::Hour).limit(3);
+        GetWebsiteMetrics => client.analytics().metrics(start, end, MetricType::Path).filters(all_filters.clone()).unit(Unit::Day).timezone("UTC").compare(Compare::YearOverYear).search("x").limit(2).offset(1);
+        GetWebsiteExpandedMetrics => client.analytics().expanded_metrics(start, end, MetricType::Path).filters(all_filters.clone()).limit(2).offset(1).search("x");
+        GetWebsiteValues => client.analytics().field_values(start, end, MetricType::Path).search("x").timezone("UTC").unit(Unit::Day).compare(Compare::Previous);
+        GetWebsiteEvents => client.analytics().events(start, end).filters(all_filters.clone()).search("x").page(2).page_size(5).timezone("UTC").unit(Unit::Day).compare(Compare::Previous);
+        GetWebsiteEventStats => client.analytics().event_stats(start, end).filters(all_filters.clone()).compare(Compare::Previous).timezone("UTC").unit(Unit::Day);
+        GetWebsiteSessions => client.analytics().sessions(start, end).filters(all_filters.clone()).search("x").page(1).page_size(5);
+        GetWebsiteSessionStats => client.analytics().session_stats(start, end).filters(all_filters.clone());
+        GetWebsiteSessionsWeekly => client.analytics().sessions_weekly(start, end, "UTC").filters(all_filters.clone());
+        GetWebsiteSessionActivity => client.analytics().session_activity("s", start, end);
+        GetEventData => client.analytics().event_data(start, end).filters(all_filters.clone()).page(1).page_size(5);
+        GetEventDataEvents => client.analytics().event_data_events(start, end, "signup").filters(all_filters.clone());
+        GetEventDataFields => client.analytics().event_data_fields(start, end).event_name("signup").filters(all_filters.clone());
+        GetEventDataValues => client.analytics().event_data_values(start, end, "signup", "plan").data_type(DataType::Text).filters(all_filters.clone());
+        GetEventDataPivot => client.analytics().event_data_pivot(start, end, "signup").timezone("UTC").unit(Unit::Day).page(1).page_size(5);
+        GetEventDataNumericSeries => client.analytics().event_data_numeric_series(start, end, "signup", "seats").metric("sum").timezone("UTC").unit(Unit::Day);
+        GetSessionDataProperties => client.analytics().session_data_properties(start, end).property("plan").filters(all_filters.clone());
+        GetSessionDataValues => client.analytics().session_data_values(start, end, "plan").data_type(DataType::Number);
+        GetSessionDataPivot => client.analytics().session_data_pivot(start, end, "plan").page(1).page_size(2).timezone("UTC").unit(Unit::Day);
+        GetRealtime => client.analytics().realtime().filters(all_filters.clone()).timezone("UTC").unit(Unit::Minute);
+        ExportWebsite => client.analytics().export(start, end).timezone("UTC").unit(Unit::Day).compare(Compare::Previous);
+        GetWebsitesCharts => client.analytics().websites_charts(&["a", "b"], start, end).timezone("UTC");
+        GetWebsiteRevenueSessions => client.analytics().revenue_sessions(start, end, "USD").filters(all_filters.clone()).page(1).page_size(2).search("x");
+        GetWebsiteRevenueMetrics => client.analytics().revenue_metrics(start, end, "USD").kind(MetricType::Country).compare(Compare::Previous);
+        GetWebsitePerformanceMetrics => client.analytics().performance_metrics(start, end).vital(Vital::Lcp).kind(MetricType::Path).limit(5).filters(all_filters.clone());
+        GetWebsiteAnnotations => client.admin().annotations(start, end).search("x").page(1).page_size(3);
+        GetWebsiteSegments => client.admin().segments(SegmentKind::Cohort).search("x");
+        GetWebsiteSavedFunnelStats => client.admin().saved_funnel_stats("f", start, end).filters(all_filters.clone()).timezone("UTC").unit(Unit::Day);
+        GetMyWebsites => client.admin().my_websites().include_teams().page(1).page_size(2);
+        GetTeamUsers => client.admin().team_members("t").page(1).page_size(2).search("x");
     }
     // Reports: the 3.3 URL first.
     for urls in [
         client
-            .funnel_report(
+            .reports()
+            .funnel(
                 start,
                 end,
                 &[FunnelStep::path("/a"), FunnelStep::event("b")],
@@ -215,22 +216,26 @@ fn builders_send_only_contract_query_names() {
             .to_urls()
             .unwrap(),
         client
-            .goal_report(start, end, FunnelStep::path("/a"))
+            .reports()
+            .goal(start, end, FunnelStep::path("/a"))
             .to_urls()
             .unwrap(),
         client
-            .journey_report(start, end, 3)
+            .reports()
+            .journey(start, end, 3)
             .start_step("/")
             .end_step("/b")
             .to_urls()
             .unwrap(),
         client
-            .retention_report(start, end)
+            .reports()
+            .retention(start, end)
             .timezone("UTC")
             .to_urls()
             .unwrap(),
         client
-            .attribution_report(
+            .reports()
+            .attribution(
                 start,
                 end,
                 AttributionModel::LastClick,
@@ -240,11 +245,13 @@ fn builders_send_only_contract_query_names() {
             .to_urls()
             .unwrap(),
         client
-            .breakdown_report(start, end, &[MetricType::Browser])
+            .reports()
+            .breakdown(start, end, &[MetricType::Browser])
             .to_urls()
             .unwrap(),
         client
-            .utm_report(start, end, UtmField::Medium)
+            .reports()
+            .utm(start, end, UtmField::Medium)
             .to_urls()
             .unwrap(),
     ] {

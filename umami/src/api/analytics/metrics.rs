@@ -5,9 +5,9 @@ use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
+use super::Analytics;
 use crate::api::de;
 use crate::api::request::{Request, endpoints};
-use crate::client::Client;
 
 use super::Point;
 
@@ -143,15 +143,15 @@ pub struct FieldValue {
 }
 
 endpoints! {
-    /// `GET /websites/{id}/metrics`: [`Client::metrics`].
+    /// `GET /websites/{id}/metrics`: [`Analytics::metrics`](crate::api::analytics::Analytics::metrics).
     GetWebsiteMetrics => GET_WEBSITE_METRICS -> Vec<Point>: Filtered, Zoned, Unitized, Compared, Searched, Limited, Offset;
-    /// `GET /websites/{id}/metrics/expanded`: [`Client::expanded_metrics`].
+    /// `GET /websites/{id}/metrics/expanded`: [`Analytics::expanded_metrics`](crate::api::analytics::Analytics::expanded_metrics).
     GetWebsiteExpandedMetrics => GET_WEBSITE_EXPANDED_METRICS -> Vec<ExpandedMetric>: Filtered, Zoned, Unitized, Compared, Searched, Limited, Offset;
-    /// `GET /websites/{id}/values`: [`Client::field_values`].
+    /// `GET /websites/{id}/values`: [`Analytics::field_values`](crate::api::analytics::Analytics::field_values).
     GetWebsiteValues => GET_WEBSITE_VALUES -> Vec<FieldValue>: Zoned, Unitized, Compared, Searched;
 }
 
-impl Client {
+impl Analytics<'_> {
     /// The top values of `kind` (pages, referrers, browsers…) with their counts, highest first.
     ///
     /// ```no_run
@@ -160,6 +160,7 @@ impl Client {
     /// use umami::api::MetricType;
     /// let end = SystemTime::now();
     /// let top = client
+    ///     .analytics()
     ///     .metrics(end - Duration::from_secs(86_400), end, MetricType::Path)
     ///     .browser("chrome")
     ///     .limit(10)
@@ -173,7 +174,7 @@ impl Client {
         end: SystemTime,
         kind: MetricType,
     ) -> Request<GetWebsiteMetrics> {
-        Request::for_website(self)
+        Request::for_website(self.client)
             .range(start, end)
             .set("type", kind.as_str())
     }
@@ -185,6 +186,7 @@ impl Client {
     /// use std::time::{Duration, SystemTime};
     /// let end = SystemTime::now();
     /// let rows = client
+    ///     .analytics()
     ///     .expanded_metrics(end - Duration::from_secs(86_400), end, umami::api::MetricType::Country)
     ///     .send()
     ///     .await?;
@@ -196,7 +198,7 @@ impl Client {
         end: SystemTime,
         kind: MetricType,
     ) -> Request<GetWebsiteExpandedMetrics> {
-        Request::for_website(self)
+        Request::for_website(self.client)
             .range(start, end)
             .set("type", kind.as_str())
     }
@@ -209,6 +211,7 @@ impl Client {
     /// use std::time::{Duration, SystemTime};
     /// let end = SystemTime::now();
     /// let paths = client
+    ///     .analytics()
     ///     .field_values(end - Duration::from_secs(86_400), end, umami::api::MetricType::Path)
     ///     .search("docs")
     ///     .send()
@@ -221,7 +224,7 @@ impl Client {
         end: SystemTime,
         field: MetricType,
     ) -> Request<GetWebsiteValues> {
-        Request::for_website(self)
+        Request::for_website(self.client)
             .range(start, end)
             .set("type", field.as_str())
     }

@@ -1,10 +1,28 @@
-//! Reports: funnel, goal, journey, retention, attribution, breakdown and UTM, on Umami 3.1
-//! and 3.3, plus 3.1's revenue and performance reports.
+//! Reports: `client.reports()`, the [`Reports`] handle: funnel, goal, journey, retention,
+//! attribution, breakdown and UTM, on Umami 3.1 and 3.3, plus 3.1's revenue and performance
+//! reports.
 //!
 //! Umami 3.3 serves reports as reads, `GET /websites/{id}/funnels/stats?…`; Umami 3.1 as
 //! `POST /api/reports/<kind>` with a JSON body. [`ReportApi::Auto`] (the default) asks the
 //! 3.3 route first and, on a `404` or `405`, the 3.1 one, and remembers per server which one
 //! answered; [`ReportRequest::api`] picks one.
+//!
+//! ```no_run
+//! # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
+//! use std::time::{Duration, SystemTime};
+//! use umami::api::reports::FunnelStep;
+//!
+//! let end = SystemTime::now();
+//! let start = end - Duration::from_secs(7 * 86_400);
+//! let reports = client.reports();
+//! let funnel = reports
+//!     .funnel(start, end, &[FunnelStep::path("/pricing"), FunnelStep::path("/checkout")], 60)
+//!     .send()
+//!     .await?;
+//! let retention = reports.retention(start, end).timezone("UTC").send().await?;
+//! println!("{} steps, {} cohorts", funnel.len(), retention.len());
+//! # Ok(()) }
+//! ```
 
 use std::collections::HashMap;
 use std::fmt;
@@ -27,6 +45,39 @@ pub use rows::{
     Attribution, BreakdownRow, FunnelStep, GoalResult, Journey, NameValue, RetentionRow,
     RevenuePoint, RevenueReport, RevenueTotal, UtmRow,
 };
+
+/// The reports of a [`Client`], from `client.reports()`: one method per report, each
+/// returning a [`ReportRequest`] to finish with `.send().await`. Borrows the client; cheap to
+/// make.
+///
+/// ```no_run
+/// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
+/// use std::time::{Duration, SystemTime};
+/// let end = SystemTime::now();
+/// let journeys = client.reports().journey(end - Duration::from_secs(86_400), end, 3).send().await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Reports<'c> {
+    client: &'c Client,
+}
+
+impl Client {
+    /// The reports: funnel, goal, journey, retention, attribution, breakdown, UTM, and 3.1's
+    /// revenue and performance reports (see [`Reports`]).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
+    /// use std::time::{Duration, SystemTime};
+    /// use umami::api::reports::UtmField;
+    /// let end = SystemTime::now();
+    /// let sources = client.reports().utm(end - Duration::from_secs(86_400), end, UtmField::Source).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn reports(&self) -> Reports<'_> {
+        Reports { client: self }
+    }
+}
 
 /// Which reports API a [`ReportRequest`] uses.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -83,9 +134,9 @@ kinds! {
     AttributionReport => Some(ops::GET_WEBSITE_ATTRIBUTION), "attribution", Attribution;
     /// The breakdown report.
     Breakdown => Some(ops::GET_WEBSITE_BREAKDOWN), "breakdown", Vec<BreakdownRow>;
-    /// 3.1's revenue report (3.3: [`Client::revenue_stats`]).
+    /// 3.1's revenue report (3.3: [`Analytics::revenue_stats`](crate::api::analytics::Analytics::revenue_stats)).
     Revenue => None, "revenue", RevenueReport;
-    /// 3.1's performance report (3.3: [`Client::performance_stats`]).
+    /// 3.1's performance report (3.3: [`Analytics::performance_stats`](crate::api::analytics::Analytics::performance_stats)).
     Performance => None, "performance", Value;
 }
 
@@ -115,7 +166,7 @@ impl ReportKind for Utm {
     }
 }
 
-/// A report over `[start, end]`, made by a `Client` method (`funnel_report`, …); set
+/// A report over `[start, end]`, made by a [`Reports`] method ([`funnel`](Reports::funnel), …); set
 /// filters and options, then `.send().await`.
 #[must_use = "a report does nothing until `.send().await`"]
 pub struct ReportRequest<K> {
@@ -390,7 +441,7 @@ pub enum AttributionModel {
     LastClick,
 }
 
-/// A UTM field, for [`Client::utm_report`].
+/// A UTM field, for [`Reports::utm`](crate::api::reports::Reports::utm).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UtmField {
@@ -435,7 +486,7 @@ impl ReportRequest<Performance> {
     }
 }
 
-impl Client {
+impl Reports<'_> {
     /// The funnel report: visitors through `steps` (2 to 8) within `window_minutes`.
     ///
     /// ```no_run
@@ -444,21 +495,22 @@ impl Client {
     /// use umami::api::FunnelStep;
     /// let end = SystemTime::now();
     /// let funnel = client
-    ///     .funnel_report(end - Duration::from_secs(7 * 86_400), end,
+    ///     .reports()
+    ///     .funnel(end - Duration::from_secs(7 * 86_400), end,
     ///         &[FunnelStep::path("/pricing"), FunnelStep::path("/checkout")], 60)
     ///     .send()
     ///     .await?;
     /// for step in funnel { println!("{} {}", step.value, step.visitors); }
     /// # Ok(()) }
     /// ```
-    pub fn funnel_report(
+    pub fn funnel(
         &self,
         start: SystemTime,
         end: SystemTime,
         steps: &[FunnelStep],
         window_minutes: u32,
     ) -> ReportRequest<Funnel> {
-        let mut r = ReportRequest::new(self, start, end);
+        let mut r = ReportRequest::new(self.client, start, end);
         if !(2..=8).contains(&steps.len()) {
             r.fail(ValidationError::new(
                 "steps",
@@ -487,17 +539,17 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let goal = client.goal_report(end - Duration::from_secs(86_400), end, umami::api::FunnelStep::event("signup")).send().await?;
+    /// let goal = client.reports().goal(end - Duration::from_secs(86_400), end, umami::api::FunnelStep::event("signup")).send().await?;
     /// println!("{} of {}", goal.num, goal.total);
     /// # Ok(()) }
     /// ```
-    pub fn goal_report(
+    pub fn goal(
         &self,
         start: SystemTime,
         end: SystemTime,
         goal: FunnelStep,
     ) -> ReportRequest<Goal> {
-        let mut r = ReportRequest::new(self, start, end);
+        let mut r = ReportRequest::new(self.client, start, end);
         if goal.value.trim().is_empty() {
             r.fail(ValidationError::new("goal", "the value must not be blank"));
         }
@@ -510,16 +562,16 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let journeys = client.journey_report(end - Duration::from_secs(86_400), end, 3).send().await?;
+    /// let journeys = client.reports().journey(end - Duration::from_secs(86_400), end, 3).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn journey_report(
+    pub fn journey(
         &self,
         start: SystemTime,
         end: SystemTime,
         steps: u8,
     ) -> ReportRequest<Journeys> {
-        let mut r = ReportRequest::new(self, start, end);
+        let mut r = ReportRequest::new(self.client, start, end);
         if !(2..=7).contains(&steps) {
             r.fail(ValidationError::new(
                 "steps",
@@ -534,11 +586,11 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let rows = client.retention_report(end - Duration::from_secs(7 * 86_400), end).timezone("UTC").send().await?;
+    /// let rows = client.reports().retention(end - Duration::from_secs(7 * 86_400), end).timezone("UTC").send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn retention_report(&self, start: SystemTime, end: SystemTime) -> ReportRequest<Retention> {
-        ReportRequest::new(self, start, end)
+    pub fn retention(&self, start: SystemTime, end: SystemTime) -> ReportRequest<Retention> {
+        ReportRequest::new(self.client, start, end)
     }
 
     /// The attribution report: where visitors who reached `step` came from.
@@ -548,13 +600,14 @@ impl Client {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
     /// use umami::api::{AttributionModel, FunnelStep};
     /// let a = client
-    ///     .attribution_report(end - Duration::from_secs(86_400), end, AttributionModel::FirstClick, FunnelStep::event("purchase"))
+    ///     .reports()
+    ///     .attribution(end - Duration::from_secs(86_400), end, AttributionModel::FirstClick, FunnelStep::event("purchase"))
     ///     .currency("USD")
     ///     .send()
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn attribution_report(
+    pub fn attribution(
         &self,
         start: SystemTime,
         end: SystemTime,
@@ -565,7 +618,7 @@ impl Client {
             AttributionModel::FirstClick => "first-click",
             AttributionModel::LastClick => "last-click",
         };
-        let mut r = ReportRequest::new(self, start, end);
+        let mut r = ReportRequest::new(self.client, start, end);
         if step.value.trim().is_empty() {
             r.fail(ValidationError::new("step", "the value must not be blank"));
         }
@@ -580,16 +633,16 @@ impl Client {
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
     /// use umami::api::MetricType;
-    /// let rows = client.breakdown_report(end - Duration::from_secs(86_400), end, &[MetricType::Browser, MetricType::Os]).send().await?;
+    /// let rows = client.reports().breakdown(end - Duration::from_secs(86_400), end, &[MetricType::Browser, MetricType::Os]).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn breakdown_report(
+    pub fn breakdown(
         &self,
         start: SystemTime,
         end: SystemTime,
         fields: &[crate::api::MetricType],
     ) -> ReportRequest<Breakdown> {
-        let mut r = ReportRequest::new(self, start, end);
+        let mut r = ReportRequest::new(self.client, start, end);
         if fields.is_empty() {
             r.fail(ValidationError::new("fields", "needs at least one field"));
         }
@@ -602,15 +655,10 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let sources = client.utm_report(end - Duration::from_secs(86_400), end, umami::api::UtmField::Source).send().await?;
+    /// let sources = client.reports().utm(end - Duration::from_secs(86_400), end, umami::api::UtmField::Source).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn utm_report(
-        &self,
-        start: SystemTime,
-        end: SystemTime,
-        field: UtmField,
-    ) -> ReportRequest<Utm> {
+    pub fn utm(&self, start: SystemTime, end: SystemTime, field: UtmField) -> ReportRequest<Utm> {
         let name = match field {
             UtmField::Source => "utmSource",
             UtmField::Medium => "utmMedium",
@@ -618,26 +666,26 @@ impl Client {
             UtmField::Content => "utmContent",
             UtmField::Term => "utmTerm",
         };
-        ReportRequest::new(self, start, end).query_only("type", name.into())
+        ReportRequest::new(self.client, start, end).query_only("type", name.into())
     }
 
-    /// Umami 3.1's revenue report in `currency` (3.3: [`revenue_stats`](Self::revenue_stats)).
+    /// Umami 3.1's revenue report in `currency` (3.3: [`Analytics::revenue_stats`](crate::api::analytics::Analytics::revenue_stats)).
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let revenue = client.revenue_report(end - Duration::from_secs(86_400), end, "USD").timezone("UTC").send().await?;
+    /// let revenue = client.reports().revenue(end - Duration::from_secs(86_400), end, "USD").timezone("UTC").send().await?;
     /// println!("{:.2}", revenue.total.sum);
     /// # Ok(()) }
     /// ```
-    pub fn revenue_report(
+    pub fn revenue(
         &self,
         start: SystemTime,
         end: SystemTime,
         currency: impl Into<String>,
     ) -> ReportRequest<Revenue> {
         let c = currency.into();
-        let mut r = ReportRequest::new(self, start, end);
+        let mut r = ReportRequest::new(self.client, start, end);
         if c.trim().is_empty() {
             r.fail(ValidationError::new(
                 "currency",
@@ -647,20 +695,16 @@ impl Client {
         r.param("currency", c.clone(), Value::String(c))
     }
 
-    /// Umami 3.1's performance report (3.3: [`performance_stats`](Self::performance_stats)).
+    /// Umami 3.1's performance report (3.3: [`Analytics::performance_stats`](crate::api::analytics::Analytics::performance_stats)).
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let perf = client.performance_report(end - Duration::from_secs(86_400), end).send().await?;
+    /// let perf = client.reports().performance(end - Duration::from_secs(86_400), end).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn performance_report(
-        &self,
-        start: SystemTime,
-        end: SystemTime,
-    ) -> ReportRequest<Performance> {
-        ReportRequest::new(self, start, end)
+    pub fn performance(&self, start: SystemTime, end: SystemTime) -> ReportRequest<Performance> {
+        ReportRequest::new(self.client, start, end)
     }
 }
 
