@@ -18,7 +18,8 @@
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
-use umami::api::{FunnelStep, MetricType};
+use umami::api::analytics::MetricType;
+use umami::api::reports::FunnelStep;
 use umami_test::Collector;
 
 /// The website of the embedded collector's run.

@@ -75,7 +75,8 @@ e2e_cases! {
 #[ignore = "needs a real Umami: see README"]
 async fn the_read_api_reads_back_events_sessions_metrics_event_data_and_a_funnel() {
     use std::time::{Duration, SystemTime};
-    use umami::api::{FunnelStep, MetricType};
+    use umami::api::analytics::MetricType;
+    use umami::api::reports::FunnelStep;
 
     let [url, username, password, website_id] = VARIABLES.map(variable);
     let client = umami::Client::builder()

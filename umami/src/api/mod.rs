@@ -63,7 +63,7 @@ mod auth;
 mod call;
 mod coverage;
 mod de;
-mod models;
+pub(crate) mod models;
 mod operations;
 mod pacing;
 pub mod reports;
@@ -80,15 +80,13 @@ pub mod __contract {
     pub use super::operations::*;
 }
 
-pub use models::{ComparisonStats, User, Website, WebsiteOwner, WebsiteStats};
+pub use models::{ComparisonStats, WebsiteOwner};
+pub(crate) use models::{User, Website, WebsiteStats};
 pub use stats::{ServerGeneration, WebsiteStatsRequest};
 pub use websites::{DEFAULT_WEBSITES_PAGE_SIZE, WebsitesQuery};
 
-pub use admin::*;
-pub use analytics::*;
 pub use de::{Page, WebsitesPage};
 pub use pacing::{CloudRateLimit, MAX_429_RETRIES, MAX_RETRY_AFTER};
-pub use reports::*;
 pub use request::{
     Compare, Compared, Endpoint, EventType, Filtered, Filters, Limited, Match, Offset, Paged,
     Request, Searched, Unit, Unitized, Zoned,

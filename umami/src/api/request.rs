@@ -277,7 +277,8 @@ pub(crate) fn epoch_millis(field: &'static str, at: SystemTime) -> Result<u128, 
 /// ```no_run
 /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
 /// use std::time::{Duration, SystemTime};
-/// use umami::api::{MetricType, Unit};
+/// use umami::api::Unit;
+/// use umami::api::analytics::MetricType;
 /// let end = SystemTime::now();
 /// let start = end - Duration::from_secs(7 * 86_400);
 /// let series = client.analytics().pageviews(start, end).unit(Unit::Day).timezone("UTC").send().await?;

@@ -5,12 +5,12 @@
 //! | [`HitBuilder`] and its aliases ([`NewEvent`], [`NewPageView`], [`NewRevenueEvent`], [`Identify`], [`NewPerformance`]), validation | `builder.rs` |
 //! | the one wire type (`{"type","payload"}`), serialized once | `payload.rs` |
 //! | [`PreparedHit`], [`IntoPreparedHit`]: a validated hit and its bytes | `prepared.rs` |
-//! | [`DistinctId`], [`IntoDistinctId`] | `distinct_id.rs` |
+//! | [`DistinctId`], [`IntoDistinctId`] (public at the crate root) | `distinct_id.rs` |
 //! | [`IntoIpAddress`] | `ip_address.rs` |
 //! | [`TrackedUser`]: direct sends that keep one user's cache token | `visitor.rs` |
 
 mod builder;
-mod distinct_id;
+pub(crate) mod distinct_id;
 mod ip_address;
 pub(crate) mod payload;
 mod prepared;
@@ -19,12 +19,10 @@ mod visitor;
 pub use builder::{
     HitBuilder, HitKind, Identify, NewEvent, NewPageView, NewPerformance, NewRevenueEvent, kind,
 };
-pub use distinct_id::{DistinctId, IntoDistinctId};
+pub(crate) use distinct_id::{DistinctId, IntoDistinctId};
 pub use ip_address::IntoIpAddress;
 pub use prepared::{IntoPreparedHit, PreparedHit};
 pub use visitor::TrackedUser;
-#[expect(deprecated, reason = "the former name stays available at its old path")]
-pub use visitor::Visitor;
 
 #[cfg(feature = "tower")]
 pub(crate) use ip_address::IpText;

@@ -5,7 +5,7 @@ use std::time::SystemTime;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::api::MetricType;
+use crate::api::analytics::MetricType;
 use crate::client::Client;
 use crate::error::Error;
 

@@ -111,6 +111,7 @@ fn every_operation_is_covered_or_listed_out_of_scope() {
 fn builders_send_only_contract_query_names() {
     use std::time::{Duration, UNIX_EPOCH};
     use umami::api::*;
+    use umami::api::{admin::*, analytics::*, reports::*};
     let client = umami::Client::builder()
         .url_base("http://umami.test")
         .website_id("00000000-0000-4000-8000-00000000f1c5")

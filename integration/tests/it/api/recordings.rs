@@ -12,6 +12,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 use umami::api::*;
+use umami::api::{admin::*, analytics::*, reports::*};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn folder() -> PathBuf {

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use management_support::*;
 use serde_json::{Value, json};
 use umami::api::*;
+use umami::api::{admin::*, analytics::*, reports::*};
 use wiremock::matchers::{any, body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request as WireRequest, Respond, ResponseTemplate};
 

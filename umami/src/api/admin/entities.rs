@@ -11,7 +11,7 @@ use crate::api::request::endpoints;
 /// [`update_link`](crate::api::admin::Admin::update_link) (empty fields are not sent).
 ///
 /// ```
-/// let l = umami::api::LinkBody { name: "Docs".into(), url: "https://example.com/docs".into(), slug: "docs-link".into(), ..Default::default() };
+/// let l = umami::api::admin::LinkBody { name: "Docs".into(), url: "https://example.com/docs".into(), slug: "docs-link".into(), ..Default::default() };
 /// assert_eq!(serde_json::to_value(&l)?["slug"], "docs-link");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -36,7 +36,7 @@ pub struct LinkBody {
 /// [`update_pixel`](crate::api::admin::Admin::update_pixel) (empty fields are not sent).
 ///
 /// ```
-/// let p = umami::api::PixelBody { name: "Mail".into(), slug: "mail-pixel".into(), ..Default::default() };
+/// let p = umami::api::admin::PixelBody { name: "Mail".into(), slug: "mail-pixel".into(), ..Default::default() };
 /// assert_eq!(serde_json::to_value(&p)?, serde_json::json!({"name":"Mail","slug":"mail-pixel"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -59,7 +59,7 @@ pub struct PixelBody {
 /// `description` is missing, so it is always sent.
 ///
 /// ```
-/// let b = umami::api::BoardBody { kind: "website".into(), name: "KPIs".into(), ..Default::default() };
+/// let b = umami::api::admin::BoardBody { kind: "website".into(), name: "KPIs".into(), ..Default::default() };
 /// assert_eq!(serde_json::to_value(&b)?, serde_json::json!({"type":"website","name":"KPIs","description":""}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -85,7 +85,7 @@ pub struct BoardBody {
 /// The body of share creation and [`Admin::update_share`](crate::api::admin::Admin::update_share).
 ///
 /// ```
-/// let s = umami::api::ShareBody { name: "Public".into(), ..Default::default() };
+/// let s = umami::api::admin::ShareBody { name: "Public".into(), ..Default::default() };
 /// assert_eq!(serde_json::to_value(&s)?, serde_json::json!({"name":"Public"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -227,7 +227,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let body = umami::api::LinkBody { name: "Docs".into(), url: "https://example.com/docs".into(), slug: "docs-link".into(), ..Default::default() };
+    /// let body = umami::api::admin::LinkBody { name: "Docs".into(), url: "https://example.com/docs".into(), slug: "docs-link".into(), ..Default::default() };
     /// client.admin().create_link(&body).await?;
     /// # Ok(()) }
     /// ```
@@ -236,7 +236,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let body = umami::api::LinkBody { name: "Docs 2".into(), ..Default::default() };
+    /// let body = umami::api::admin::LinkBody { name: "Docs 2".into(), ..Default::default() };
     /// client.admin().update_link("7ab60679-cf32-4c74-b5aa-2180f0cd87f8", &body).await?;
     /// # Ok(()) }
     /// ```
@@ -253,7 +253,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.admin().create_link_share("7ab60679-cf32-4c74-b5aa-2180f0cd87f8", &umami::api::ShareBody { name: "pub".into(), ..Default::default() }).await?;
+    /// client.admin().create_link_share("7ab60679-cf32-4c74-b5aa-2180f0cd87f8", &umami::api::admin::ShareBody { name: "pub".into(), ..Default::default() }).await?;
     /// # Ok(()) }
     /// ```
     fn create_link_share(link_id) [body ShareBody] -> Share = CREATE_LINK_SHARE;
@@ -269,7 +269,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.admin().create_pixel(&umami::api::PixelBody { name: "Mail".into(), slug: "mail-pixel".into(), ..Default::default() }).await?;
+    /// client.admin().create_pixel(&umami::api::admin::PixelBody { name: "Mail".into(), slug: "mail-pixel".into(), ..Default::default() }).await?;
     /// # Ok(()) }
     /// ```
     fn create_pixel() [body PixelBody] -> Pixel = CREATE_PIXEL;
@@ -277,7 +277,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.admin().update_pixel("b8dc8010-a572-4c34-8988-4fae877ee635", &umami::api::PixelBody { name: "Mail 2".into(), ..Default::default() }).await?;
+    /// client.admin().update_pixel("b8dc8010-a572-4c34-8988-4fae877ee635", &umami::api::admin::PixelBody { name: "Mail 2".into(), ..Default::default() }).await?;
     /// # Ok(()) }
     /// ```
     fn update_pixel(pixel_id) [body PixelBody] -> Pixel = UPDATE_PIXEL;
@@ -293,7 +293,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.admin().create_pixel_share("b8dc8010-a572-4c34-8988-4fae877ee635", &umami::api::ShareBody { name: "pub".into(), ..Default::default() }).await?;
+    /// client.admin().create_pixel_share("b8dc8010-a572-4c34-8988-4fae877ee635", &umami::api::admin::ShareBody { name: "pub".into(), ..Default::default() }).await?;
     /// # Ok(()) }
     /// ```
     fn create_pixel_share(pixel_id) [body ShareBody] -> Share = CREATE_PIXEL_SHARE;
@@ -309,7 +309,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.admin().create_board(&umami::api::BoardBody { kind: "mixed".into(), name: "KPIs".into(), ..Default::default() }).await?;
+    /// client.admin().create_board(&umami::api::admin::BoardBody { kind: "mixed".into(), name: "KPIs".into(), ..Default::default() }).await?;
     /// # Ok(()) }
     /// ```
     fn create_board() [body BoardBody] -> Board = CREATE_BOARD;
@@ -317,7 +317,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.admin().update_board("91945dd2-d610-4cdf-a813-10459beb8b27", &umami::api::BoardBody { kind: "mixed".into(), name: "KPIs 2".into(), ..Default::default() }).await?;
+    /// client.admin().update_board("91945dd2-d610-4cdf-a813-10459beb8b27", &umami::api::admin::BoardBody { kind: "mixed".into(), name: "KPIs 2".into(), ..Default::default() }).await?;
     /// # Ok(()) }
     /// ```
     fn update_board(board_id) [body BoardBody] -> Board = UPDATE_BOARD;
@@ -333,7 +333,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.admin().clone_board("91945dd2-d610-4cdf-a813-10459beb8b27", &umami::api::BoardBody { kind: "mixed".into(), name: "Copy".into(), ..Default::default() }).await?;
+    /// client.admin().clone_board("91945dd2-d610-4cdf-a813-10459beb8b27", &umami::api::admin::BoardBody { kind: "mixed".into(), name: "Copy".into(), ..Default::default() }).await?;
     /// # Ok(()) }
     /// ```
     fn clone_board(board_id) [body BoardBody] -> Board = CLONE_BOARD;
@@ -341,7 +341,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.admin().create_board_share("91945dd2-d610-4cdf-a813-10459beb8b27", &umami::api::ShareBody { name: "pub".into(), ..Default::default() }).await?;
+    /// client.admin().create_board_share("91945dd2-d610-4cdf-a813-10459beb8b27", &umami::api::admin::ShareBody { name: "pub".into(), ..Default::default() }).await?;
     /// # Ok(()) }
     /// ```
     fn create_board_share(board_id) [body ShareBody] -> Share = CREATE_BOARD_SHARE;
@@ -349,7 +349,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.admin().create_website_share("00000000-0000-4000-8000-00000000f1c5", &umami::api::ShareBody { name: "pub".into(), ..Default::default() }).await?;
+    /// client.admin().create_website_share("00000000-0000-4000-8000-00000000f1c5", &umami::api::admin::ShareBody { name: "pub".into(), ..Default::default() }).await?;
     /// # Ok(()) }
     /// ```
     fn create_website_share(website_id) [body ShareBody] -> Share = CREATE_WEBSITE_SHARE;
@@ -357,7 +357,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let body = umami::api::ShareBody { entity_id: Some("00000000-0000-4000-8000-00000000f1c5".into()), share_type: Some(1), name: "pub".into(), ..Default::default() };
+    /// let body = umami::api::admin::ShareBody { entity_id: Some("00000000-0000-4000-8000-00000000f1c5".into()), share_type: Some(1), name: "pub".into(), ..Default::default() };
     /// client.admin().create_share(&body).await?;
     /// # Ok(()) }
     /// ```
@@ -374,7 +374,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.admin().update_share("de443b46-2982-44e7-9cb4-d4407839d0ab", &umami::api::ShareBody { name: "pub 2".into(), ..Default::default() }).await?;
+    /// client.admin().update_share("de443b46-2982-44e7-9cb4-d4407839d0ab", &umami::api::admin::ShareBody { name: "pub 2".into(), ..Default::default() }).await?;
     /// # Ok(()) }
     /// ```
     fn update_share(share_id) [body ShareBody] -> Share = UPDATE_SHARE;

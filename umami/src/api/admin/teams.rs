@@ -13,7 +13,7 @@ use crate::api::request::endpoints;
 /// The body of [`Admin::create_team`](crate::api::admin::Admin::create_team).
 ///
 /// ```
-/// let t = umami::api::NewTeam { name: "Ops".into() };
+/// let t = umami::api::admin::NewTeam { name: "Ops".into() };
 /// assert_eq!(serde_json::to_value(&t)?, serde_json::json!({"name":"Ops"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -26,7 +26,7 @@ pub struct NewTeam {
 /// The body of [`Admin::update_team`](crate::api::admin::Admin::update_team).
 ///
 /// ```
-/// let t = umami::api::TeamUpdate { name: Some("Ops 2".into()), ..Default::default() };
+/// let t = umami::api::admin::TeamUpdate { name: Some("Ops 2".into()), ..Default::default() };
 /// assert_eq!(serde_json::to_value(&t)?, serde_json::json!({"name":"Ops 2"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -44,7 +44,7 @@ pub struct TeamUpdate {
 /// The body of [`Admin::join_team`](crate::api::admin::Admin::join_team).
 ///
 /// ```
-/// let j = umami::api::JoinTeam { access_code: "team_x".into() };
+/// let j = umami::api::admin::JoinTeam { access_code: "team_x".into() };
 /// assert_eq!(serde_json::to_value(&j)?, serde_json::json!({"accessCode":"team_x"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -58,7 +58,7 @@ pub struct JoinTeam {
 /// The body of [`Admin::add_team_member`](crate::api::admin::Admin::add_team_member).
 ///
 /// ```
-/// let m = umami::api::NewTeamMember { user_id: "u1".into(), role: "team-member".into() };
+/// let m = umami::api::admin::NewTeamMember { user_id: "u1".into(), role: "team-member".into() };
 /// assert_eq!(serde_json::to_value(&m)?, serde_json::json!({"userId":"u1","role":"team-member"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -74,7 +74,7 @@ pub struct NewTeamMember {
 /// The body of [`Admin::update_team_member`](crate::api::admin::Admin::update_team_member).
 ///
 /// ```
-/// let r = umami::api::TeamRole { role: "team-manager".into() };
+/// let r = umami::api::admin::TeamRole { role: "team-manager".into() };
 /// assert_eq!(serde_json::to_value(&r)?, serde_json::json!({"role":"team-manager"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -88,7 +88,7 @@ pub struct TeamRole {
 /// password.
 ///
 /// ```
-/// let u = umami::api::NewUser { username: "ana".into(), password: "s3cret-pass".into(), role: "user".into() };
+/// let u = umami::api::admin::NewUser { username: "ana".into(), password: "s3cret-pass".into(), role: "user".into() };
 /// assert!(!format!("{u:?}").contains("s3cret"));
 /// ```
 #[derive(Clone, Default, PartialEq, Eq, Serialize)]
@@ -115,7 +115,7 @@ impl fmt::Debug for NewUser {
 /// password.
 ///
 /// ```
-/// let u = umami::api::UserUpdate { role: Some("view-only".into()), ..Default::default() };
+/// let u = umami::api::admin::UserUpdate { role: Some("view-only".into()), ..Default::default() };
 /// assert_eq!(serde_json::to_value(&u)?, serde_json::json!({"role":"view-only"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -146,7 +146,7 @@ impl fmt::Debug for UserUpdate {
 /// hides both passwords.
 ///
 /// ```
-/// let p = umami::api::PasswordChange { current_password: "old-pass".into(), new_password: "new-pass-1".into() };
+/// let p = umami::api::admin::PasswordChange { current_password: "old-pass".into(), new_password: "new-pass-1".into() };
 /// assert!(!format!("{p:?}").contains("pass-1"));
 /// ```
 #[derive(Clone, Default, PartialEq, Eq, Serialize)]
@@ -167,7 +167,7 @@ impl fmt::Debug for PasswordChange {
 /// The body of [`Admin::create_my_api_key`](crate::api::admin::Admin::create_my_api_key) (3.3+).
 ///
 /// ```
-/// let k = umami::api::NewApiKey { name: "reports".into() };
+/// let k = umami::api::admin::NewApiKey { name: "reports".into() };
 /// assert_eq!(serde_json::to_value(&k)?, serde_json::json!({"name":"reports"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -237,7 +237,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let created = client.admin().create_team(&umami::api::NewTeam { name: "Ops".into() }).await?;
+    /// let created = client.admin().create_team(&umami::api::admin::NewTeam { name: "Ops".into() }).await?;
     /// # Ok(()) }
     /// ```
     fn create_team() [body NewTeam] -> Value = CREATE_TEAM;
@@ -245,7 +245,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let body = umami::api::TeamUpdate { name: Some("Ops 2".into()), ..Default::default() };
+    /// let body = umami::api::admin::TeamUpdate { name: Some("Ops 2".into()), ..Default::default() };
     /// client.admin().update_team("226ee7b7-fb39-4acc-93bc-0efe2cbe8032", &body).await?;
     /// # Ok(()) }
     /// ```
@@ -262,7 +262,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.admin().join_team(&umami::api::JoinTeam { access_code: "team_PIzMMzwtdm3jGTcP".into() }).await?;
+    /// client.admin().join_team(&umami::api::admin::JoinTeam { access_code: "team_PIzMMzwtdm3jGTcP".into() }).await?;
     /// # Ok(()) }
     /// ```
     fn join_team() [body JoinTeam] -> Value = JOIN_TEAM;
@@ -278,7 +278,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let m = umami::api::NewTeamMember { user_id: "cd28a1fc-b974-4b8b-bc15-2f2c73c481f9".into(), role: "team-member".into() };
+    /// let m = umami::api::admin::NewTeamMember { user_id: "cd28a1fc-b974-4b8b-bc15-2f2c73c481f9".into(), role: "team-member".into() };
     /// client.admin().add_team_member("226ee7b7-fb39-4acc-93bc-0efe2cbe8032", &m).await?;
     /// # Ok(()) }
     /// ```
@@ -287,7 +287,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let r = umami::api::TeamRole { role: "team-manager".into() };
+    /// let r = umami::api::admin::TeamRole { role: "team-manager".into() };
     /// client.admin().update_team_member("226ee7b7-fb39-4acc-93bc-0efe2cbe8032", "cd28a1fc-b974-4b8b-bc15-2f2c73c481f9", &r).await?;
     /// # Ok(()) }
     /// ```
@@ -312,7 +312,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let u = umami::api::NewUser { username: "ana".into(), password: "long-password".into(), role: "user".into() };
+    /// let u = umami::api::admin::NewUser { username: "ana".into(), password: "long-password".into(), role: "user".into() };
     /// client.admin().create_user(&u).await?;
     /// # Ok(()) }
     /// ```
@@ -321,7 +321,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let body = umami::api::UserUpdate { role: Some("view-only".into()), ..Default::default() };
+    /// let body = umami::api::admin::UserUpdate { role: Some("view-only".into()), ..Default::default() };
     /// client.admin().update_user("cd28a1fc-b974-4b8b-bc15-2f2c73c481f9", &body).await?;
     /// # Ok(()) }
     /// ```
@@ -347,7 +347,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let p = umami::api::PasswordChange { current_password: "old-pass".into(), new_password: "new-pass-1".into() };
+    /// let p = umami::api::admin::PasswordChange { current_password: "old-pass".into(), new_password: "new-pass-1".into() };
     /// client.admin().change_my_password(&p).await?;
     /// # Ok(()) }
     /// ```
@@ -364,7 +364,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let key = client.admin().create_my_api_key(&umami::api::NewApiKey { name: "reports".into() }).await?;
+    /// let key = client.admin().create_my_api_key(&umami::api::admin::NewApiKey { name: "reports".into() }).await?;
     /// # Ok(()) }
     /// ```
     fn create_my_api_key() [body NewApiKey] -> Value = CREATE_MY_API_KEY;

@@ -14,7 +14,7 @@ use crate::api::request::{Request, endpoints};
 /// The body of segment, saved funnel and saved goal writes.
 ///
 /// ```
-/// let s = umami::api::SavedBody { kind: Some("segment".into()), name: "Chrome".into(),
+/// let s = umami::api::admin::SavedBody { kind: Some("segment".into()), name: "Chrome".into(),
 ///     parameters: serde_json::json!({"filters":[{"name":"browser","operator":"eq","value":"chrome"}]}), ..Default::default() };
 /// assert_eq!(serde_json::to_value(&s)?["type"], "segment");
 /// # Ok::<(), serde_json::Error>(())
@@ -36,7 +36,7 @@ pub struct SavedBody {
 /// The body of annotation writes (3.3+).
 ///
 /// ```
-/// let a = umami::api::AnnotationBody { date: "2026-11-24".into(), note: "launch".into(), all_day: Some(true) };
+/// let a = umami::api::admin::AnnotationBody { date: "2026-11-24".into(), note: "launch".into(), all_day: Some(true) };
 /// assert_eq!(serde_json::to_value(&a)?, serde_json::json!({"date":"2026-11-24","note":"launch","allDay":true}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -72,9 +72,9 @@ endpoints! {
     /// `GET /websites/{id}/goals` (3.3+): [`Admin::saved_goals`](crate::api::admin::Admin::saved_goals).
     GetWebsiteGoals => GET_WEBSITE_GOALS -> Page<Saved>, paged Saved: Searched;
     /// `GET /websites/{id}/funnels/{funnelId}/stats` (3.3+).
-    GetWebsiteSavedFunnelStats => GET_WEBSITE_SAVED_FUNNEL_STATS -> Vec<crate::api::FunnelStep>: Filtered, Zoned, Unitized;
+    GetWebsiteSavedFunnelStats => GET_WEBSITE_SAVED_FUNNEL_STATS -> Vec<crate::api::reports::FunnelStep>: Filtered, Zoned, Unitized;
     /// `GET /websites/{id}/goals/{goalId}/stats` (3.3+).
-    GetWebsiteSavedGoalStats => GET_WEBSITE_SAVED_GOAL_STATS -> crate::api::GoalResult: Filtered, Zoned, Unitized;
+    GetWebsiteSavedGoalStats => GET_WEBSITE_SAVED_GOAL_STATS -> crate::api::reports::GoalResult: Filtered, Zoned, Unitized;
 }
 
 impl Admin<'_> {
@@ -82,7 +82,7 @@ impl Admin<'_> {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let segs = client.admin().segments(umami::api::SegmentKind::Segment).send().await?;
+    /// let segs = client.admin().segments(umami::api::admin::SegmentKind::Segment).send().await?;
     /// # Ok(()) }
     /// ```
     pub fn segments(&self, kind: SegmentKind) -> Request<GetWebsiteSegments> {
@@ -183,7 +183,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let body = umami::api::SavedBody { kind: Some("segment".into()), name: "All".into(), parameters: serde_json::json!({"filters": []}), ..Default::default() };
+    /// let body = umami::api::admin::SavedBody { kind: Some("segment".into()), name: "All".into(), parameters: serde_json::json!({"filters": []}), ..Default::default() };
     /// client.admin().create_segment("00000000-0000-4000-8000-00000000f1c5", &body).await?;
     /// # Ok(()) }
     /// ```
@@ -192,7 +192,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let body = umami::api::SavedBody { kind: Some("segment".into()), name: "All 2".into(), parameters: serde_json::json!({"filters": []}), ..Default::default() };
+    /// let body = umami::api::admin::SavedBody { kind: Some("segment".into()), name: "All 2".into(), parameters: serde_json::json!({"filters": []}), ..Default::default() };
     /// client.admin().update_segment("00000000-0000-4000-8000-00000000f1c5", "dfd5a8ab-2f98-4865-ae2e-5f10c2c76d32", &body).await?;
     /// # Ok(()) }
     /// ```
@@ -217,7 +217,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let body = umami::api::AnnotationBody { date: "2026-11-24".into(), note: "launch".into(), all_day: None };
+    /// let body = umami::api::admin::AnnotationBody { date: "2026-11-24".into(), note: "launch".into(), all_day: None };
     /// client.admin().create_annotation("00000000-0000-4000-8000-00000000f1c5", &body).await?;
     /// # Ok(()) }
     /// ```
@@ -226,7 +226,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let body = umami::api::AnnotationBody { date: "2026-11-24".into(), note: "launch!".into(), all_day: None };
+    /// let body = umami::api::admin::AnnotationBody { date: "2026-11-24".into(), note: "launch!".into(), all_day: None };
     /// client.admin().update_annotation("00000000-0000-4000-8000-00000000f1c5", "a1", &body).await?;
     /// # Ok(()) }
     /// ```
@@ -251,7 +251,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let body = umami::api::SavedBody { name: "Checkout".into(), parameters: serde_json::json!({"window": 60, "steps": []}), ..Default::default() };
+    /// let body = umami::api::admin::SavedBody { name: "Checkout".into(), parameters: serde_json::json!({"window": 60, "steps": []}), ..Default::default() };
     /// client.admin().create_saved_funnel("00000000-0000-4000-8000-00000000f1c5", &body).await?;
     /// # Ok(()) }
     /// ```
@@ -260,7 +260,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let body = umami::api::SavedBody { name: "Checkout 2".into(), parameters: serde_json::json!({"window": 60, "steps": []}), ..Default::default() };
+    /// let body = umami::api::admin::SavedBody { name: "Checkout 2".into(), parameters: serde_json::json!({"window": 60, "steps": []}), ..Default::default() };
     /// client.admin().update_saved_funnel("00000000-0000-4000-8000-00000000f1c5", "f1", &body).await?;
     /// # Ok(()) }
     /// ```
@@ -285,7 +285,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let body = umami::api::SavedBody { name: "Signup".into(), parameters: serde_json::json!({"type": "event", "value": "signup"}), ..Default::default() };
+    /// let body = umami::api::admin::SavedBody { name: "Signup".into(), parameters: serde_json::json!({"type": "event", "value": "signup"}), ..Default::default() };
     /// client.admin().create_saved_goal("00000000-0000-4000-8000-00000000f1c5", &body).await?;
     /// # Ok(()) }
     /// ```
@@ -294,7 +294,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let body = umami::api::SavedBody { name: "Signup 2".into(), parameters: serde_json::json!({"type": "event", "value": "signup"}), ..Default::default() };
+    /// let body = umami::api::admin::SavedBody { name: "Signup 2".into(), parameters: serde_json::json!({"type": "event", "value": "signup"}), ..Default::default() };
     /// client.admin().update_saved_goal("00000000-0000-4000-8000-00000000f1c5", "g1", &body).await?;
     /// # Ok(()) }
     /// ```

@@ -11,7 +11,7 @@ use crate::api::request::endpoints;
 /// The body of [`Admin::create_website`](crate::api::admin::Admin::create_website).
 ///
 /// ```
-/// let body = umami::api::NewWebsite { name: "Blog".into(), domain: "blog.example.com".into(), ..Default::default() };
+/// let body = umami::api::admin::NewWebsite { name: "Blog".into(), domain: "blog.example.com".into(), ..Default::default() };
 /// assert_eq!(serde_json::to_value(&body)?, serde_json::json!({"name":"Blog","domain":"blog.example.com"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -36,7 +36,7 @@ pub struct NewWebsite {
 /// The body of [`Admin::update_website`](crate::api::admin::Admin::update_website): what to change.
 ///
 /// ```
-/// let body = umami::api::WebsiteUpdate { name: Some("Blog 2".into()), ..Default::default() };
+/// let body = umami::api::admin::WebsiteUpdate { name: Some("Blog 2".into()), ..Default::default() };
 /// assert_eq!(serde_json::to_value(&body)?, serde_json::json!({"name":"Blog 2"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -58,7 +58,7 @@ pub struct WebsiteUpdate {
 /// a user or a team.
 ///
 /// ```
-/// let to = umami::api::Transfer { team_id: Some("226ee7b7-fb39-4acc-93bc-0efe2cbe8032".into()), ..Default::default() };
+/// let to = umami::api::admin::Transfer { team_id: Some("226ee7b7-fb39-4acc-93bc-0efe2cbe8032".into()), ..Default::default() };
 /// assert_eq!(serde_json::to_value(&to)?, serde_json::json!({"teamId":"226ee7b7-fb39-4acc-93bc-0efe2cbe8032"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -136,7 +136,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// use umami::api::NewWebsite;
+    /// use umami::api::admin::NewWebsite;
     /// let site = client
     ///     .admin()
     ///     .create_website(&NewWebsite { name: "Blog".into(), domain: "blog.example.com".into(), ..Default::default() })
@@ -148,7 +148,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let body = umami::api::WebsiteUpdate { name: Some("Blog 2".into()), ..Default::default() };
+    /// let body = umami::api::admin::WebsiteUpdate { name: Some("Blog 2".into()), ..Default::default() };
     /// client.admin().update_website("978435e2-7ba1-4337-9860-ec31ece2db60", &body).await?;
     /// # Ok(()) }
     /// ```
@@ -173,7 +173,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let to = umami::api::Transfer { team_id: Some("226ee7b7-fb39-4acc-93bc-0efe2cbe8032".into()), ..Default::default() };
+    /// let to = umami::api::admin::Transfer { team_id: Some("226ee7b7-fb39-4acc-93bc-0efe2cbe8032".into()), ..Default::default() };
     /// client.admin().transfer_website("978435e2-7ba1-4337-9860-ec31ece2db60", &to).await?;
     /// # Ok(()) }
     /// ```

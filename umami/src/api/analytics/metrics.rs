@@ -72,7 +72,7 @@ impl MetricType {
     /// The wire name.
     ///
     /// ```
-    /// assert_eq!(umami::api::MetricType::UtmSource.as_str(), "utmSource");
+    /// assert_eq!(umami::api::analytics::MetricType::UtmSource.as_str(), "utmSource");
     /// ```
     pub fn as_str(self) -> &'static str {
         use MetricType::*;
@@ -157,7 +157,7 @@ impl Analytics<'_> {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// use std::time::{Duration, SystemTime};
-    /// use umami::api::MetricType;
+    /// use umami::api::analytics::MetricType;
     /// let end = SystemTime::now();
     /// let top = client
     ///     .analytics()
@@ -187,7 +187,7 @@ impl Analytics<'_> {
     /// let end = SystemTime::now();
     /// let rows = client
     ///     .analytics()
-    ///     .expanded_metrics(end - Duration::from_secs(86_400), end, umami::api::MetricType::Country)
+    ///     .expanded_metrics(end - Duration::from_secs(86_400), end, umami::api::analytics::MetricType::Country)
     ///     .send()
     ///     .await?;
     /// # Ok(()) }
@@ -212,7 +212,7 @@ impl Analytics<'_> {
     /// let end = SystemTime::now();
     /// let paths = client
     ///     .analytics()
-    ///     .field_values(end - Duration::from_secs(86_400), end, umami::api::MetricType::Path)
+    ///     .field_values(end - Duration::from_secs(86_400), end, umami::api::analytics::MetricType::Path)
     ///     .search("docs")
     ///     .send()
     ///     .await?;

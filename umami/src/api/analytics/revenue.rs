@@ -51,7 +51,7 @@ impl Vital {
     /// The wire name.
     ///
     /// ```
-    /// assert_eq!(umami::api::Vital::Lcp.as_str(), "lcp");
+    /// assert_eq!(umami::api::analytics::Vital::Lcp.as_str(), "lcp");
     /// ```
     pub fn as_str(self) -> &'static str {
         match self {
@@ -78,14 +78,14 @@ impl Request<GetWebsitePerformanceMetrics> {
     }
 
     /// What is ranked (`type`, e.g. `path`).
-    pub fn kind(self, kind: crate::api::MetricType) -> Self {
+    pub fn kind(self, kind: crate::api::analytics::MetricType) -> Self {
         self.set("type", kind.as_str())
     }
 }
 
 impl Request<GetWebsiteRevenueMetrics> {
     /// What revenue is broken down by (`type`, e.g. `country`).
-    pub fn kind(self, kind: crate::api::MetricType) -> Self {
+    pub fn kind(self, kind: crate::api::analytics::MetricType) -> Self {
         self.set("type", kind.as_str())
     }
 }
@@ -164,7 +164,7 @@ impl Analytics<'_> {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let v = client.analytics().performance_chart(end - Duration::from_secs(86_400), end).vital(umami::api::Vital::Lcp).send().await?;
+    /// let v = client.analytics().performance_chart(end - Duration::from_secs(86_400), end).vital(umami::api::analytics::Vital::Lcp).send().await?;
     /// # Ok(()) }
     /// ```
     pub fn performance_chart(

@@ -12,7 +12,7 @@ use crate::api::request::{Request, endpoints};
 /// One `(x, y)` point: a bucket label (or a name) and its value.
 ///
 /// ```
-/// let p: umami::api::Point = serde_json::from_str(r#"{"x":"2026-11-24 00:00:00","y":"6"}"#)?;
+/// let p: umami::api::analytics::Point = serde_json::from_str(r#"{"x":"2026-11-24 00:00:00","y":"6"}"#)?;
 /// assert_eq!(p.y, 6.0);
 /// # Ok::<(), serde_json::Error>(())
 /// ```

@@ -481,7 +481,7 @@ impl ReportRequest<AttributionReport> {
 
 impl ReportRequest<Performance> {
     /// The vital.
-    pub fn vital(self, vital: crate::api::Vital) -> Self {
+    pub fn vital(self, vital: crate::api::analytics::Vital) -> Self {
         self.param("metric", vital.as_str().into(), json!(vital.as_str()))
     }
 }
@@ -492,7 +492,7 @@ impl Reports<'_> {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// use std::time::{Duration, SystemTime};
-    /// use umami::api::FunnelStep;
+    /// use umami::api::reports::FunnelStep;
     /// let end = SystemTime::now();
     /// let funnel = client
     ///     .reports()
@@ -539,7 +539,7 @@ impl Reports<'_> {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let goal = client.reports().goal(end - Duration::from_secs(86_400), end, umami::api::FunnelStep::event("signup")).send().await?;
+    /// let goal = client.reports().goal(end - Duration::from_secs(86_400), end, umami::api::reports::FunnelStep::event("signup")).send().await?;
     /// println!("{} of {}", goal.num, goal.total);
     /// # Ok(()) }
     /// ```
@@ -598,7 +598,7 @@ impl Reports<'_> {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// use umami::api::{AttributionModel, FunnelStep};
+    /// use umami::api::reports::{AttributionModel, FunnelStep};
     /// let a = client
     ///     .reports()
     ///     .attribution(end - Duration::from_secs(86_400), end, AttributionModel::FirstClick, FunnelStep::event("purchase"))
@@ -632,7 +632,7 @@ impl Reports<'_> {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// use umami::api::MetricType;
+    /// use umami::api::analytics::MetricType;
     /// let rows = client.reports().breakdown(end - Duration::from_secs(86_400), end, &[MetricType::Browser, MetricType::Os]).send().await?;
     /// # Ok(()) }
     /// ```
@@ -640,7 +640,7 @@ impl Reports<'_> {
         &self,
         start: SystemTime,
         end: SystemTime,
-        fields: &[crate::api::MetricType],
+        fields: &[crate::api::analytics::MetricType],
     ) -> ReportRequest<Breakdown> {
         let mut r = ReportRequest::new(self.client, start, end);
         if fields.is_empty() {
@@ -655,7 +655,7 @@ impl Reports<'_> {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let sources = client.reports().utm(end - Duration::from_secs(86_400), end, umami::api::UtmField::Source).send().await?;
+    /// let sources = client.reports().utm(end - Duration::from_secs(86_400), end, umami::api::reports::UtmField::Source).send().await?;
     /// # Ok(()) }
     /// ```
     pub fn utm(&self, start: SystemTime, end: SystemTime, field: UtmField) -> ReportRequest<Utm> {
