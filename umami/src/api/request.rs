@@ -19,12 +19,41 @@ use super::de::Page;
 use crate::client::Client;
 use crate::error::{Error, ValidationError};
 
-/// An endpoint of the read API: its contract operation and what it answers.
-pub trait Endpoint {
-    /// The contract operation.
-    const OP: Operation;
+/// An endpoint of the read API: what its [`Request`] answers. Sealed: the endpoint types of
+/// [`analytics`](super::analytics) and [`admin`](super::admin) are all of them.
+///
+/// ```
+/// use umami::api::{Endpoint, Request};
+///
+/// // `.send().await` answers the endpoint's `Output`.
+/// fn reads_stats<E: Endpoint<Output = umami::WebsiteStats>>(_: &Request<E>) {}
+///
+/// let client = umami::Client::builder().url_base("https://umami.example.com").build()?;
+/// let now = std::time::SystemTime::now();
+/// reads_stats(&client.analytics().stats(now, now));
+/// # Ok::<(), umami::Error>(())
+/// ```
+///
+/// No other crate can add endpoints:
+///
+/// ```compile_fail,E0277
+/// struct Mine;
+/// impl umami::api::Endpoint for Mine {
+///     type Output = ();
+/// }
+/// ```
+pub trait Endpoint: sealed::Sealed {
     /// The answer.
     type Output: DeserializeOwned;
+}
+
+/// The part of [`Endpoint`] only this crate can implement: the contract operation.
+pub(crate) mod sealed {
+    /// An endpoint's operation in the contract table.
+    pub trait Sealed {
+        /// The contract operation.
+        const OP: super::Operation;
+    }
 }
 
 /// Endpoints that take the common filters ([`Filters`]).
@@ -616,8 +645,10 @@ macro_rules! endpoints {
         #[derive(Debug, Clone, Copy)]
         #[non_exhaustive]
         pub struct $name;
-        impl $crate::api::request::Endpoint for $name {
+        impl $crate::api::request::sealed::Sealed for $name {
             const OP: $crate::api::call::Operation = $crate::api::operations::$op;
+        }
+        impl $crate::api::request::Endpoint for $name {
             type Output = $out;
         }
         $(impl $crate::api::request::Paged for $name { type Item = $item; })?

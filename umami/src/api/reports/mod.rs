@@ -92,18 +92,53 @@ pub enum ReportApi {
     Legacy,
 }
 
-/// A kind of report: its 3.3 operation, 3.1 name, and answer.
-pub trait ReportKind {
-    /// The 3.3 operation, if the kind has one.
-    const OP: Option<Operation>;
-    /// The 3.1 `/api/reports/<name>`.
-    const LEGACY: &'static str;
+/// A kind of report: what its [`ReportRequest`] answers. Sealed: the kinds of this module
+/// ([`Funnel`], [`Goal`], [`Journeys`], [`Retention`], [`AttributionReport`], [`Breakdown`],
+/// [`Utm`], [`Revenue`], [`Performance`]) are all of them.
+///
+/// ```
+/// use umami::api::reports::{FunnelStep, ReportKind, ReportRequest};
+///
+/// // `.send().await` answers the kind's `Output`.
+/// fn reads_steps<K: ReportKind<Output = Vec<FunnelStep>>>(_: &ReportRequest<K>) {}
+///
+/// let client = umami::Client::builder().url_base("https://umami.example.com").build()?;
+/// let now = std::time::SystemTime::now();
+/// let steps = [FunnelStep::path("/pricing"), FunnelStep::path("/checkout")];
+/// reads_steps(&client.reports().funnel(now, now, &steps, 60));
+/// # Ok::<(), umami::Error>(())
+/// ```
+///
+/// No other crate can add kinds:
+///
+/// ```compile_fail,E0277
+/// struct Mine;
+/// impl umami::api::reports::ReportKind for Mine {
+///     type Output = ();
+/// }
+/// ```
+pub trait ReportKind: sealed::Sealed {
     /// The answer, as read.
     type Output: DeserializeOwned;
-    /// The 3.1 answer turned into [`Self::Output`], for kinds whose shapes differ; `asked`
-    /// holds the request's 3.3 query pairs.
-    fn from_legacy(value: Value, _asked: &Map<String, Value>) -> Result<Value, String> {
-        Ok(value)
+}
+
+/// The part of [`ReportKind`] only this crate can implement: the routes and the 3.1 answer.
+mod sealed {
+    use serde_json::{Map, Value};
+
+    use super::Operation;
+
+    /// A report kind's 3.3 operation and 3.1 name.
+    pub trait Sealed {
+        /// The 3.3 operation, if the kind has one.
+        const OP: Option<Operation>;
+        /// The 3.1 `/api/reports/<name>`.
+        const LEGACY: &'static str;
+        /// The 3.1 answer turned into the kind's output, for kinds whose shapes differ;
+        /// `asked` holds the request's 3.3 query pairs.
+        fn from_legacy(value: Value, _asked: &Map<String, Value>) -> Result<Value, String> {
+            Ok(value)
+        }
     }
 }
 
@@ -113,9 +148,11 @@ macro_rules! kinds {
         #[derive(Debug, Clone, Copy)]
         #[non_exhaustive]
         pub struct $name;
-        impl ReportKind for $name {
+        impl sealed::Sealed for $name {
             const OP: Option<Operation> = $op;
             const LEGACY: &'static str = $legacy;
+        }
+        impl ReportKind for $name {
             type Output = $out;
         }
     )*};
@@ -146,9 +183,12 @@ kinds! {
 pub struct Utm;
 
 impl ReportKind for Utm {
+    type Output = Vec<UtmRow>;
+}
+
+impl sealed::Sealed for Utm {
     const OP: Option<Operation> = Some(ops::GET_WEBSITE_UTM_METRICS);
     const LEGACY: &'static str = "utm";
-    type Output = Vec<UtmRow>;
     fn from_legacy(mut value: Value, asked: &Map<String, Value>) -> Result<Value, String> {
         // 3.1 answers every field at once, keyed `utm_source`…; keep the one asked for.
         let key = match asked.get("type").and_then(Value::as_str) {
@@ -243,7 +283,7 @@ impl<K: ReportKind> ReportRequest<K> {
         self
     }
 
-    /// A 3.3 query pair that 3.1's body does not take (it is kept for [`ReportKind::from_legacy`]).
+    /// A 3.3 query pair that 3.1's body does not take (it is kept for `from_legacy`).
     fn query_only(mut self, name: &'static str, text: String) -> Self {
         self.query.retain(|(k, _)| *k != name);
         self.query.push((name, text));
