@@ -32,7 +32,7 @@ fn event() -> PurchaseCourse {
     }
 }
 
-fn hand_written(client: &Client, e: &PurchaseCourse) -> umami::NewEvent {
+fn hand_written(client: &Client, e: &PurchaseCourse) -> umami::hit::NewEvent {
     client
         .new_event("Purchase-Course")
         .url("/checkout")

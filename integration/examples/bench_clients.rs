@@ -91,7 +91,7 @@ fn client(url: &str) -> Result<umami::Client, umami::Error> {
 }
 
 /// The benchmark event through the builder API, as a user writes it.
-fn builder_event(client: &umami::Client) -> umami::NewEvent {
+fn builder_event(client: &umami::Client) -> umami::hit::NewEvent {
     client
         .new_event(EVENT_NAME)
         .url(EVENT_URL)

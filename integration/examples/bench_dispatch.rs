@@ -71,7 +71,7 @@ struct Row {
     note: String,
 }
 
-fn hit(client: &Client, i: u64) -> umami::NewEvent {
+fn hit(client: &Client, i: u64) -> umami::hit::NewEvent {
     client
         .new_event("Purchase-Course")
         .url("/checkout")

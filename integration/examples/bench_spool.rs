@@ -24,7 +24,8 @@ use hyper_util::rt::TokioIo;
 use serde::de::IgnoredAny;
 use serde_json::json;
 use tokio::net::TcpListener;
-use umami::dispatch::{Durability, RetryPolicy, SpoolConfig};
+use umami::dispatch::RetryPolicy;
+use umami::dispatch::spool::{Durability, SpoolConfig};
 use umami::{Client, Dispatcher};
 
 const EVENTS: u64 = 200_000;

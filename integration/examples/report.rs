@@ -18,7 +18,8 @@
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
-use umami::api::{FunnelStep, MetricType};
+use umami::api::analytics::MetricType;
+use umami::api::reports::FunnelStep;
 use umami_test::Collector;
 
 /// The website of the embedded collector's run.
@@ -119,6 +120,7 @@ async fn report(client: &umami::Client) {
     }
     section("Top pages");
     match client
+        .analytics()
         .metrics(start, end, MetricType::Path)
         .limit(10)
         .send()
@@ -129,6 +131,7 @@ async fn report(client: &umami::Client) {
     }
     section("Top events");
     match client
+        .analytics()
         .metrics(start, end, MetricType::Event)
         .limit(10)
         .send()
@@ -139,7 +142,8 @@ async fn report(client: &umami::Client) {
     }
     section("Revenue (USD)");
     match client
-        .revenue_report(start, end, "USD")
+        .reports()
+        .revenue(start, end, "USD")
         .timezone("UTC")
         .send()
         .await
@@ -152,7 +156,7 @@ async fn report(client: &umami::Client) {
     }
     section("Funnel: /pricing -> /checkout (within 60 min)");
     let steps = [FunnelStep::path("/pricing"), FunnelStep::path("/checkout")];
-    match client.funnel_report(start, end, &steps, 60).send().await {
+    match client.reports().funnel(start, end, &steps, 60).send().await {
         Ok(steps) => steps.iter().for_each(|s| {
             println!(
                 "{:>6}  {} {} ({:.0}% remaining)",

@@ -75,7 +75,8 @@ e2e_cases! {
 #[ignore = "needs a real Umami: see README"]
 async fn the_read_api_reads_back_events_sessions_metrics_event_data_and_a_funnel() {
     use std::time::{Duration, SystemTime};
-    use umami::api::{FunnelStep, MetricType};
+    use umami::api::analytics::MetricType;
+    use umami::api::reports::FunnelStep;
 
     let [url, username, password, website_id] = VARIABLES.map(variable);
     let client = umami::Client::builder()
@@ -119,7 +120,13 @@ async fn the_read_api_reads_back_events_sessions_metrics_event_data_and_a_funnel
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     let events = loop {
         let end = SystemTime::now() + Duration::from_secs(60);
-        let found = client.events(start, end).search(&name).all().await.unwrap();
+        let found = client
+            .analytics()
+            .events(start, end)
+            .search(&name)
+            .all()
+            .await
+            .unwrap();
         if !found.is_empty() || tokio::time::Instant::now() >= deadline {
             break found;
         }
@@ -130,7 +137,12 @@ async fn the_read_api_reads_back_events_sessions_metrics_event_data_and_a_funnel
     assert_eq!(events[0].event_name.as_deref(), Some(name.as_str()));
     assert_eq!(events[0].url_path.as_deref(), Some(checkout.as_str()));
 
-    let data = client.event_data_of(&events[0].id).send().await.unwrap();
+    let data = client
+        .analytics()
+        .event_data_of(&events[0].id)
+        .send()
+        .await
+        .unwrap();
     let seats = data
         .iter()
         .find(|d| d.property.data_key == "seats")
@@ -138,6 +150,7 @@ async fn the_read_api_reads_back_events_sessions_metrics_event_data_and_a_funnel
     assert_eq!(seats.property.number_value, Some(3.0));
 
     let session = client
+        .analytics()
         .session(sent.session_id().expect("a session id"))
         .send()
         .await
@@ -145,6 +158,7 @@ async fn the_read_api_reads_back_events_sessions_metrics_event_data_and_a_funnel
     assert!(session.views >= 2, "{session:?}");
 
     let pages = client
+        .analytics()
         .metrics(start, end, MetricType::Path)
         .search(&tag)
         .send()
@@ -157,7 +171,8 @@ async fn the_read_api_reads_back_events_sessions_metrics_event_data_and_a_funnel
     );
 
     let funnel = client
-        .funnel_report(
+        .reports()
+        .funnel(
             start,
             end,
             &[FunnelStep::path(&pricing), FunnelStep::path(&checkout)],
@@ -187,7 +202,7 @@ async fn web_layer_session_data_ids_keep_a_logged_in_purchase_in_the_visitors_se
     use std::time::{Duration, SystemTime};
 
     use axum::routing::{get, post};
-    use umami::api::FunnelStep;
+    use umami::api::reports::FunnelStep;
     use umami::web::{ClientIpConfig, ContextConfig, DistinctIdMode, RequestVisitor, UmamiLayer};
 
     const CHROME: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 \
@@ -301,6 +316,7 @@ async fn web_layer_session_data_ids_keep_a_logged_in_purchase_in_the_visitors_se
         let rows = loop {
             let end = SystemTime::now() + Duration::from_secs(60);
             let rows = client
+                .analytics()
                 .events(start, end)
                 .search(tag.id())
                 .all()
@@ -319,7 +335,8 @@ async fn web_layer_session_data_ids_keep_a_logged_in_purchase_in_the_visitors_se
         assert_eq!(pricing_sessions.len(), 3, "{rows:#?}");
         let end = SystemTime::now() + Duration::from_secs(60);
         let funnel = client
-            .funnel_report(
+            .reports()
+            .funnel(
                 start,
                 end,
                 &[FunnelStep::path(&pricing), FunnelStep::event(&purchase)],
@@ -334,7 +351,12 @@ async fn web_layer_session_data_ids_keep_a_logged_in_purchase_in_the_visitors_se
             "{funnel:?}"
         );
         for session in pricing_sessions {
-            let properties = client.session_properties(session).send().await.unwrap();
+            let properties = client
+                .analytics()
+                .session_properties(session)
+                .send()
+                .await
+                .unwrap();
             let user_id = properties.iter().find(|p| p.data_key == "userId");
             if session_data {
                 let user_id = user_id.unwrap_or_else(|| panic!("userId in {properties:?}"));

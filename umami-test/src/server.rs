@@ -26,7 +26,7 @@ use super::records::{Headers, Hit, ReceivedRequest};
 use super::state::{Shared, State};
 use super::tokens::random_uuid;
 
-/// An Umami-compatible collector listening on `127.0.0.1`; see the [module docs](crate::testing).
+/// An Umami-compatible collector listening on `127.0.0.1`; see the [crate docs](crate).
 ///
 /// It serves on the tokio runtime that started it, and stops when dropped (or on
 /// [`shutdown`](Self::shutdown)). A `#[tokio::test]` (current-thread) runtime is enough for

@@ -205,7 +205,7 @@ impl Client {
         self.wrap(self.inner.new_performance(url))
     }
 
-    fn wrap<K>(&self, inner: crate::HitBuilder<K>) -> HitBuilder<K> {
+    fn wrap<K>(&self, inner: crate::hit::HitBuilder<K>) -> HitBuilder<K> {
         HitBuilder {
             inner,
             exec: self.exec.clone(),
@@ -401,12 +401,12 @@ impl ClientBuilder {
     }
 }
 
-/// A blocking hit builder: the async [`crate::HitBuilder`]'s setters, ending in a blocking
+/// A blocking hit builder: the async [`crate::hit::HitBuilder`]'s setters, ending in a blocking
 /// [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a hit builder does nothing until `.send()`"]
 pub struct HitBuilder<K> {
-    inner: crate::HitBuilder<K>,
+    inner: crate::hit::HitBuilder<K>,
     exec: Exec,
 }
 
@@ -423,39 +423,39 @@ pub type NewPerformance = HitBuilder<kind::Performance>;
 
 impl<K> HitBuilder<K> {
     forward! {
-        /// See [`crate::HitBuilder::website_id`].
+        /// See [`crate::hit::HitBuilder::website_id`].
         website_id(website_id: impl Into<String>);
-        /// See [`crate::HitBuilder::hostname`].
+        /// See [`crate::hit::HitBuilder::hostname`].
         hostname(hostname: impl Into<String>);
-        /// See [`crate::HitBuilder::url`].
+        /// See [`crate::hit::HitBuilder::url`].
         url(url: impl Into<String>);
-        /// See [`crate::HitBuilder::title`].
+        /// See [`crate::hit::HitBuilder::title`].
         title(title: impl Into<String>);
-        /// See [`crate::HitBuilder::referrer`].
+        /// See [`crate::hit::HitBuilder::referrer`].
         referrer(referrer: impl Into<String>);
-        /// See [`crate::HitBuilder::language`].
+        /// See [`crate::hit::HitBuilder::language`].
         language(language: impl Into<String>);
-        /// See [`crate::HitBuilder::screen`].
+        /// See [`crate::hit::HitBuilder::screen`].
         screen(screen: impl Into<String>);
-        /// See [`crate::HitBuilder::tag`].
+        /// See [`crate::hit::HitBuilder::tag`].
         tag(tag: impl Into<String>);
-        /// See [`crate::HitBuilder::distinct_id`].
+        /// See [`crate::hit::HitBuilder::distinct_id`].
         distinct_id(id: impl IntoDistinctId);
-        /// See [`crate::HitBuilder::ip_address`].
+        /// See [`crate::hit::HitBuilder::ip_address`].
         ip_address(ip: impl IntoIpAddress);
-        /// See [`crate::HitBuilder::user_agent`].
+        /// See [`crate::hit::HitBuilder::user_agent`].
         user_agent(user_agent: impl Into<String>);
-        /// See [`crate::HitBuilder::timestamp`].
+        /// See [`crate::hit::HitBuilder::timestamp`].
         timestamp(at: SystemTime);
-        /// See [`crate::HitBuilder::browser`].
+        /// See [`crate::hit::HitBuilder::browser`].
         browser(browser: impl Into<String>);
-        /// See [`crate::HitBuilder::os`].
+        /// See [`crate::hit::HitBuilder::os`].
         os(os: impl Into<String>);
-        /// See [`crate::HitBuilder::device`].
+        /// See [`crate::hit::HitBuilder::device`].
         device(device: impl Into<String>);
     }
 
-    /// See [`crate::HitBuilder::server_side`].
+    /// See [`crate::hit::HitBuilder::server_side`].
     pub fn server_side(self) -> Self {
         HitBuilder {
             inner: self.inner.server_side(),
@@ -465,10 +465,10 @@ impl<K> HitBuilder<K> {
 }
 
 impl<K: HitKind> HitBuilder<K> {
-    /// Validates the hit without sending it; see [`crate::HitBuilder::prepare`]. No I/O.
+    /// Validates the hit without sending it; see [`crate::hit::HitBuilder::prepare`]. No I/O.
     ///
     /// # Errors
-    /// As [`crate::HitBuilder::prepare`].
+    /// As [`crate::hit::HitBuilder::prepare`].
     pub fn prepare(self) -> Result<PreparedHit, Error> {
         self.inner.prepare()
     }
@@ -476,7 +476,7 @@ impl<K: HitKind> HitBuilder<K> {
     /// Validates the hit and sends it, blocking until Umami answers.
     ///
     /// # Errors
-    /// As [`crate::HitBuilder::send`]; [`Error::OperationNotAllowed`] inside a runtime.
+    /// As [`crate::hit::HitBuilder::send`]; [`Error::OperationNotAllowed`] inside a runtime.
     pub fn send(self) -> Result<SendResponse, Error> {
         self.exec.run(self.inner.send())
     }
@@ -484,7 +484,7 @@ impl<K: HitKind> HitBuilder<K> {
 
 impl NewEvent {
     forward! {
-        /// See [`crate::NewEvent::custom_data`](crate::HitBuilder#method.custom_data).
+        /// See [`crate::hit::NewEvent::custom_data`](crate::hit::HitBuilder#method.custom_data).
         custom_data(data: impl Serialize);
     }
 }
@@ -500,15 +500,15 @@ impl NewRevenueEvent {
 
 impl NewPerformance {
     forward! {
-        /// See [`crate::NewPerformance::lcp`](crate::HitBuilder#method.lcp).
+        /// See [`crate::hit::NewPerformance::lcp`](crate::hit::HitBuilder#method.lcp).
         lcp(ms: f64);
-        /// See [`crate::NewPerformance::inp`](crate::HitBuilder#method.inp).
+        /// See [`crate::hit::NewPerformance::inp`](crate::hit::HitBuilder#method.inp).
         inp(ms: f64);
-        /// See [`crate::NewPerformance::fcp`](crate::HitBuilder#method.fcp).
+        /// See [`crate::hit::NewPerformance::fcp`](crate::hit::HitBuilder#method.fcp).
         fcp(ms: f64);
-        /// See [`crate::NewPerformance::ttfb`](crate::HitBuilder#method.ttfb).
+        /// See [`crate::hit::NewPerformance::ttfb`](crate::hit::HitBuilder#method.ttfb).
         ttfb(ms: f64);
-        /// See [`crate::NewPerformance::cls`](crate::HitBuilder#method.cls).
+        /// See [`crate::hit::NewPerformance::cls`](crate::hit::HitBuilder#method.cls).
         cls(score: f64);
     }
 }
@@ -520,91 +520,91 @@ impl Identify {
     }
 }
 
-/// A blocking website listing; see [`crate::WebsitesQuery`].
+/// A blocking website listing; see [`crate::api::WebsitesQuery`].
 #[derive(Debug, Clone)]
 #[must_use = "a query does nothing until `.send()` or `.all()`"]
 pub struct WebsitesQuery {
-    inner: crate::WebsitesQuery,
+    inner: crate::api::WebsitesQuery,
     exec: Exec,
 }
 
 impl WebsitesQuery {
     forward! {
-        /// See [`crate::WebsitesQuery::search`].
+        /// See [`crate::api::WebsitesQuery::search`].
         search(text: impl Into<String>);
-        /// See [`crate::WebsitesQuery::page`].
+        /// See [`crate::api::WebsitesQuery::page`].
         page(page: u64);
-        /// See [`crate::WebsitesQuery::page_size`].
+        /// See [`crate::api::WebsitesQuery::page_size`].
         page_size(page_size: u64);
     }
 
-    /// Fetches the one page; see [`crate::WebsitesQuery::send`].
+    /// Fetches the one page; see [`crate::api::WebsitesQuery::send`].
     ///
     /// # Errors
-    /// As [`crate::WebsitesQuery::send`]; [`Error::OperationNotAllowed`] inside a runtime.
+    /// As [`crate::api::WebsitesQuery::send`]; [`Error::OperationNotAllowed`] inside a runtime.
     pub fn send(self) -> Result<WebsitesPage, Error> {
         self.exec.run(self.inner.send())
     }
 
-    /// Fetches every page; see [`crate::WebsitesQuery::all`].
+    /// Fetches every page; see [`crate::api::WebsitesQuery::all`].
     ///
     /// # Errors
-    /// As [`crate::WebsitesQuery::all`]; [`Error::OperationNotAllowed`] inside a runtime.
+    /// As [`crate::api::WebsitesQuery::all`]; [`Error::OperationNotAllowed`] inside a runtime.
     pub fn all(self) -> Result<Vec<Website>, Error> {
         self.exec.run(self.inner.all())
     }
 }
 
-/// A blocking stats request; see [`crate::WebsiteStatsRequest`] for the filters.
+/// A blocking stats request; see [`crate::api::WebsiteStatsRequest`] for the filters.
 #[derive(Debug, Clone)]
 #[must_use = "a stats request does nothing until `.send()`"]
 pub struct WebsiteStatsRequest {
-    inner: crate::WebsiteStatsRequest,
+    inner: crate::api::WebsiteStatsRequest,
     exec: Exec,
 }
 
 impl WebsiteStatsRequest {
     forward! {
-        /// See [`crate::WebsiteStatsRequest::website_id`].
+        /// See [`crate::api::WebsiteStatsRequest::website_id`].
         website_id(website_id: impl Into<String>);
-        /// See [`crate::WebsiteStatsRequest::server_generation`].
+        /// See [`crate::api::WebsiteStatsRequest::server_generation`].
         server_generation(generation: ServerGeneration);
-        /// See [`crate::WebsiteStatsRequest::path`].
+        /// See [`crate::api::WebsiteStatsRequest::path`].
         path(value: impl Into<String>);
-        /// See [`crate::WebsiteStatsRequest::referrer`].
+        /// See [`crate::api::WebsiteStatsRequest::referrer`].
         referrer(value: impl Into<String>);
-        /// See [`crate::WebsiteStatsRequest::title`].
+        /// See [`crate::api::WebsiteStatsRequest::title`].
         title(value: impl Into<String>);
-        /// See [`crate::WebsiteStatsRequest::query`].
+        /// See [`crate::api::WebsiteStatsRequest::query`].
         query(value: impl Into<String>);
-        /// See [`crate::WebsiteStatsRequest::os`].
+        /// See [`crate::api::WebsiteStatsRequest::os`].
         os(value: impl Into<String>);
-        /// See [`crate::WebsiteStatsRequest::browser`].
+        /// See [`crate::api::WebsiteStatsRequest::browser`].
         browser(value: impl Into<String>);
-        /// See [`crate::WebsiteStatsRequest::device`].
+        /// See [`crate::api::WebsiteStatsRequest::device`].
         device(value: impl Into<String>);
-        /// See [`crate::WebsiteStatsRequest::country`].
+        /// See [`crate::api::WebsiteStatsRequest::country`].
         country(value: impl Into<String>);
-        /// See [`crate::WebsiteStatsRequest::region`].
+        /// See [`crate::api::WebsiteStatsRequest::region`].
         region(value: impl Into<String>);
-        /// See [`crate::WebsiteStatsRequest::city`].
+        /// See [`crate::api::WebsiteStatsRequest::city`].
         city(value: impl Into<String>);
-        /// See [`crate::WebsiteStatsRequest::tag`].
+        /// See [`crate::api::WebsiteStatsRequest::tag`].
         tag(value: impl Into<String>);
-        /// See [`crate::WebsiteStatsRequest::hostname`].
+        /// See [`crate::api::WebsiteStatsRequest::hostname`].
         hostname(value: impl Into<String>);
-        /// See [`crate::WebsiteStatsRequest::distinct_id`].
+        /// See [`crate::api::WebsiteStatsRequest::distinct_id`].
         distinct_id(id: impl IntoDistinctId);
-        /// See [`crate::WebsiteStatsRequest::language`].
+        /// See [`crate::api::WebsiteStatsRequest::language`].
         language(value: impl Into<String>);
-        /// See [`crate::WebsiteStatsRequest::event`].
+        /// See [`crate::api::WebsiteStatsRequest::event`].
         event(value: impl Into<String>);
     }
 
-    /// Checks the inputs, then asks the server; see [`crate::WebsiteStatsRequest::send`].
+    /// Checks the inputs, then asks the server; see [`crate::api::WebsiteStatsRequest::send`].
     ///
     /// # Errors
-    /// As [`crate::WebsiteStatsRequest::send`]; [`Error::OperationNotAllowed`] inside a
+    /// As [`crate::api::WebsiteStatsRequest::send`]; [`Error::OperationNotAllowed`] inside a
     /// runtime.
     pub fn send(self) -> Result<WebsiteStats, Error> {
         self.exec.run(self.inner.send())

@@ -211,8 +211,8 @@ impl std::error::Error for ValidationError {}
 /// Why a spool could not be opened or written.
 ///
 /// ```
-/// # fn demo(err: umami::dispatch::SpoolError) {
-/// use umami::dispatch::SpoolError;
+/// # fn demo(err: umami::dispatch::spool::SpoolError) {
+/// use umami::dispatch::spool::SpoolError;
 /// if let SpoolError::Locked { dir, .. } = &err {
 ///     eprintln!("another dispatcher uses {dir}");
 /// }

@@ -13,11 +13,11 @@ pub mod blocking;
 #[cfg(feature = "bot-filter")]
 #[cfg_attr(docsrs, doc(cfg(feature = "bot-filter")))]
 pub mod bot;
-pub mod client;
+mod client;
 mod default_client;
 pub mod dispatch;
-pub mod error;
-pub mod global;
+mod error;
+mod global;
 pub mod hit;
 pub mod plan;
 mod response;
@@ -32,25 +32,20 @@ mod validate;
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub mod web;
 
-pub use api::{
-    ComparisonStats, ServerGeneration, User, Website, WebsiteOwner, WebsiteStats,
-    WebsiteStatsRequest, WebsitesPage, WebsitesQuery,
+pub use api::models::{User, Website, WebsiteStats};
+pub use client::{
+    CLOUD_API_BASE, CLOUD_SEND_BASE, Client, ClientBuilder, CloudRegion, DEFAULT_TIMEOUT,
+    DEFAULT_USER_AGENT,
 };
-pub use client::{Client, ClientBuilder, CloudRegion, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT};
-pub use dispatch::Dispatcher;
+pub use dispatch::dispatcher::Dispatcher;
 pub use error::{Error, ValidationError};
 pub use global::{
     active_users, clear_cloud_api_key, default_client, disable, enable, heartbeat, identify,
     is_enabled, is_logged_in, login, logout, new_event, new_page_view, new_performance,
-    new_revenue_event, send_event, set_cloud_api_key, set_hostname, set_url_base, set_website_id,
-    verify_token, website_stats, websites, websites_page, websites_query,
+    new_revenue_event, reset, send_event, set_cloud_api_key, set_hostname, set_url_base,
+    set_website_id, verify_token, website_stats, websites, websites_page, websites_query,
 };
-#[expect(deprecated, reason = "the former name stays available at its old path")]
-pub use hit::Visitor;
-pub use hit::{
-    DistinctId, HitBuilder, Identify, IntoDistinctId, IntoIpAddress, IntoPreparedHit, NewEvent,
-    NewPageView, NewPerformance, NewRevenueEvent, PreparedHit, TrackedUser,
-};
+pub use hit::distinct_id::{DistinctId, IntoDistinctId};
 pub use response::SendResponse;
 pub use time_range::TimeRange;
 pub use typed::UmamiEvent;

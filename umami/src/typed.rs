@@ -166,7 +166,7 @@ pub trait UmamiEvent {
     /// Sends the event with `client`: `self.new_event(client).send()`.
     ///
     /// # Errors
-    /// As [`HitBuilder::send`](crate::HitBuilder::send).
+    /// As [`HitBuilder::send`](crate::hit::HitBuilder::send).
     fn send(&self, client: &Client) -> impl Future<Output = Result<SendResponse, Error>> + Send {
         self.new_event(client).send()
     }
@@ -183,7 +183,7 @@ pub trait UmamiEvent {
     ///
     /// # Errors
     /// [`Error::OperationNotAllowed`] when neither was called; otherwise as
-    /// [`NewEvent::send`](crate::HitBuilder::send).
+    /// [`NewEvent::send`](crate::hit::HitBuilder::send).
     ///
     /// ```no_run
     /// # use umami::UmamiEvent;
@@ -256,7 +256,7 @@ impl Client {
     /// ```
     ///
     /// # Errors
-    /// As [`HitBuilder::send`](crate::HitBuilder::send).
+    /// As [`HitBuilder::send`](crate::hit::HitBuilder::send).
     pub async fn send_event<E: UmamiEvent + ?Sized>(
         &self,
         event: &E,

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use umami::Dispatcher;
-use umami::dispatch::{Durability, SpoolConfig};
+use umami::dispatch::spool::{Durability, SpoolConfig};
 
 fn var(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set"))

@@ -15,13 +15,13 @@ use wiremock::MockServer;
 fn serial<F: Future<Output = ()>>(test: impl FnOnce() -> F) {
     // A failed test poisons the lock; the next one resets the state anyway.
     let _guard = crate::turn();
-    umami::global::reset();
+    umami::reset();
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap()
         .block_on(test());
-    umami::global::reset();
+    umami::reset();
 }
 
 /// Points the global client at `server` with the seed's defaults.
@@ -452,7 +452,7 @@ fn reset_forgets_everything() {
     serial(|| async {
         umami::set_url_base("https://umami.example.com").unwrap();
         umami::disable();
-        umami::global::reset();
+        umami::reset();
         assert!(umami::default_client().is_none());
         assert!(umami::is_enabled());
     });
@@ -518,7 +518,7 @@ fn clearing_the_only_configuration_leaves_nothing_configured() {
 #[test]
 fn module_level_sends_from_many_threads() {
     let _guard = crate::turn();
-    umami::global::reset();
+    umami::reset();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -542,5 +542,5 @@ fn module_level_sends_from_many_threads() {
         ids.sort();
         assert_eq!(ids, ["0", "1", "2", "3", "4", "5", "6", "7"]);
     });
-    umami::global::reset();
+    umami::reset();
 }

@@ -23,7 +23,7 @@ fn runtime() -> tokio::runtime::Runtime {
 #[test]
 fn send_global_without_a_configured_server_is_operation_not_allowed() {
     let _turn = crate::turn();
-    umami::global::reset();
+    umami::reset();
     let err = runtime()
         .block_on(AppStarted { version: "1.0" }.send_global())
         .unwrap_err();
@@ -36,7 +36,7 @@ fn send_global_without_a_configured_server_is_operation_not_allowed() {
 #[test]
 fn send_global_sends_with_the_default_client() {
     let _turn = crate::turn();
-    umami::global::reset();
+    umami::reset();
     runtime().block_on(async {
         let server = umami(1).await;
         umami::set_url_base(&server.uri()).unwrap();
@@ -53,5 +53,5 @@ fn send_global_sends_with_the_default_client() {
             )
         );
     });
-    umami::global::reset();
+    umami::reset();
 }

@@ -16,7 +16,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 /// Takes this test's turn, resets the global state, and runs `test` on a fresh runtime.
 fn run<F: Future<Output = ()>>(test: impl FnOnce() -> F) {
     let _turn: MutexGuard<'_, ()> = crate::turn();
-    umami::global::reset();
+    umami::reset();
     umami::logout();
     tokio::runtime::Builder::new_current_thread()
         .enable_all()

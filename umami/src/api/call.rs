@@ -9,16 +9,9 @@ use super::Auth;
 use crate::client::Client;
 use crate::error::{Error, ValidationError};
 
-/// One operation of Umami's API contract: what [`operations`](super::__contract) lists.
-///
-/// ```
-/// let op = umami::api::__contract::GET_WEBSITE_PAGEVIEWS;
-/// assert_eq!(op.method, "GET");
-/// assert_eq!(op.path, "/api/websites/{websiteId}/pageviews");
-/// assert!(op.query.contains(&"timezone"));
-/// ```
+/// One operation of Umami's API contract, as `operations.rs` lists it (the contract test,
+/// `integration/tests/it/api/contract.rs`, compares that file with the fixture).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[doc(hidden)]
 pub struct Operation {
     /// The contract's `operationId`.
     pub id: &'static str,
@@ -34,11 +27,6 @@ impl Operation {
     /// Whether `name` is one of the operation's query parameters.
     pub fn accepts(&self, name: &str) -> bool {
         self.query.contains(&name)
-    }
-
-    /// The number of `{placeholders}` in the path.
-    pub fn path_params(&self) -> usize {
-        self.path.matches('{').count()
     }
 }
 
@@ -180,6 +168,15 @@ fn field_name(placeholder: &str) -> &'static str {
 mod tests {
     use super::*;
     use crate::api::operations;
+
+    #[test]
+    fn an_operation_has_the_contract_method_path_and_query_names() {
+        let op = operations::GET_WEBSITE_PAGEVIEWS;
+        assert_eq!(op.method, "GET");
+        assert_eq!(op.path, "/api/websites/{websiteId}/pageviews");
+        assert!(op.accepts("timezone"));
+        assert!(!op.accepts("website_id"));
+    }
 
     #[test]
     fn segments_fill_placeholders_in_order() {

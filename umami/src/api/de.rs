@@ -82,7 +82,7 @@ pub(crate) fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 /// reads as one page holding everything; missing numbers default from the data.
 ///
 /// ```
-/// let page: umami::api::Page<umami::api::Team> =
+/// let page: umami::api::Page<umami::api::admin::Team> =
 ///     serde_json::from_str(r#"{"data":[{"id":"t1","name":"Ops"}],"count":"3","page":1}"#)?;
 /// assert_eq!((page.data.len(), page.count, page.page_size), (1, 3, 1));
 /// # Ok::<(), serde_json::Error>(())

@@ -1,6 +1,7 @@
 //! The one builder behind every read of the API: [`Request`], typed by its endpoint `E`.
 //!
-//! Required parameters are arguments of the `Client` method that makes the request; the
+//! Required parameters are arguments of the handle method that makes the request
+//! ([`Analytics`](super::analytics::Analytics), [`Admin`](super::admin::Admin)); the
 //! optional ones are setters, present only on the endpoints whose contract accepts them
 //! (`timezone` only where the operation takes a `timezone`, paging only on paged lists…):
 //! the marker traits [`Filtered`], [`Zoned`], [`Unitized`], [`Compared`], [`Searched`],
@@ -18,12 +19,41 @@ use super::de::Page;
 use crate::client::Client;
 use crate::error::{Error, ValidationError};
 
-/// An endpoint of the read API: its contract operation and what it answers.
-pub trait Endpoint {
-    /// The contract operation.
-    const OP: Operation;
+/// An endpoint of the read API: what its [`Request`] answers. Sealed: the endpoint types of
+/// [`analytics`](super::analytics) and [`admin`](super::admin) are all of them.
+///
+/// ```
+/// use umami::api::{Endpoint, Request};
+///
+/// // `.send().await` answers the endpoint's `Output`.
+/// fn reads_stats<E: Endpoint<Output = umami::WebsiteStats>>(_: &Request<E>) {}
+///
+/// let client = umami::Client::builder().url_base("https://umami.example.com").build()?;
+/// let now = std::time::SystemTime::now();
+/// reads_stats(&client.analytics().stats(now, now));
+/// # Ok::<(), umami::Error>(())
+/// ```
+///
+/// No other crate can add endpoints:
+///
+/// ```compile_fail,E0277
+/// struct Mine;
+/// impl umami::api::Endpoint for Mine {
+///     type Output = ();
+/// }
+/// ```
+pub trait Endpoint: sealed::Sealed {
     /// The answer.
     type Output: DeserializeOwned;
+}
+
+/// The part of [`Endpoint`] only this crate can implement: the contract operation.
+pub(crate) mod sealed {
+    /// An endpoint's operation in the contract table.
+    pub trait Sealed {
+        /// The contract operation.
+        const OP: super::Operation;
+    }
 }
 
 /// Endpoints that take the common filters ([`Filters`]).
@@ -269,17 +299,19 @@ pub(crate) fn epoch_millis(field: &'static str, at: SystemTime) -> Result<u128, 
         .map_err(|_| ValidationError::new(field, "is before 1970-01-01 (Unix epoch)"))
 }
 
-/// A read request of endpoint `E`, made by a `Client` method; set options, then
+/// A read request of endpoint `E`, made by a method of [`Analytics`](super::analytics::Analytics)
+/// or [`Admin`](super::admin::Admin); set options, then
 /// `.send().await` (and, for [`Paged`] lists, `.all().await`).
 ///
 /// ```no_run
 /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
 /// use std::time::{Duration, SystemTime};
-/// use umami::api::{MetricType, Unit};
+/// use umami::api::Unit;
+/// use umami::api::analytics::MetricType;
 /// let end = SystemTime::now();
 /// let start = end - Duration::from_secs(7 * 86_400);
-/// let series = client.pageviews(start, end).unit(Unit::Day).timezone("UTC").send().await?;
-/// let pages = client.metrics(start, end, MetricType::Path).limit(10).send().await?;
+/// let series = client.analytics().pageviews(start, end).unit(Unit::Day).timezone("UTC").send().await?;
+/// let pages = client.analytics().metrics(start, end, MetricType::Path).limit(10).send().await?;
 /// println!("{} days, top page {:?}", series.pageviews.len(), pages.first().map(|m| &m.x));
 /// # Ok(()) }
 /// ```
@@ -613,8 +645,10 @@ macro_rules! endpoints {
         #[derive(Debug, Clone, Copy)]
         #[non_exhaustive]
         pub struct $name;
-        impl $crate::api::request::Endpoint for $name {
+        impl $crate::api::request::sealed::Sealed for $name {
             const OP: $crate::api::call::Operation = $crate::api::operations::$op;
+        }
+        impl $crate::api::request::Endpoint for $name {
             type Output = $out;
         }
         $(impl $crate::api::request::Paged for $name { type Item = $item; })?

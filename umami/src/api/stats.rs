@@ -141,7 +141,7 @@ impl WebsiteStatsRequest {
     }
 
     /// Only hits of this distinct id (`distinctId`): a string or an integer, as for
-    /// [`HitBuilder::distinct_id`](crate::HitBuilder::distinct_id).
+    /// [`HitBuilder::distinct_id`](crate::hit::HitBuilder::distinct_id).
     pub fn distinct_id(mut self, id: impl IntoDistinctId) -> Self {
         self.filters[12] = Some(id.into_distinct_id().as_str().to_owned());
         self

@@ -155,7 +155,7 @@ impl DispatcherBuilder {
         self
     }
 
-    /// Whether hits carrying their own User-Agent ([`user_agent`](crate::HitBuilder::user_agent), sent
+    /// Whether hits carrying their own User-Agent ([`user_agent`](crate::hit::HitBuilder::user_agent), sent
     /// as `userAgent`) may be batched; default `false`: they go to `/api/send` one by one.
     ///
     /// Umami's bot filter looks at each hit's `userAgent`. On `/api/send` a hit it drops is
@@ -208,7 +208,7 @@ impl DispatcherBuilder {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// use umami::dispatch::SpoolConfig;
+    /// use umami::dispatch::spool::SpoolConfig;
     /// let dispatcher = umami::Dispatcher::builder(client)
     ///     .spool(SpoolConfig::new("/var/lib/app/umami-spool"))
     ///     .build()?;

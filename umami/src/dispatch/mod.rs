@@ -48,7 +48,7 @@
 //! Umami drops hits whose User-Agent looks like a bot's and still answers 200. A single send
 //! learns it (`{"beep":"boop"}`, [`FailReason::BotFiltered`]); an `/api/batch` answer does
 //! not say. With feature `bot-filter` (default), hits carrying their own
-//! [`user_agent`](crate::HitBuilder::user_agent) are checked with Umami's own patterns
+//! [`user_agent`](crate::hit::HitBuilder::user_agent) are checked with Umami's own patterns
 //! before they are queued ([`bot_check`](DispatcherBuilder::bot_check)): those that pass go in
 //! batches like any other hit; a bot's page view is not sent (counted as
 //! [`FailReason::BotFiltered`]); a bot-like visitor's event follows the `BotPolicy` (default:
@@ -81,7 +81,7 @@
 //! User-Agent, or [`send_visitor_hits_singly`](DispatcherBuilder::send_visitor_hits_singly)),
 //! hits with a distinct id reuse that visitor's last token from a bounded LRU, never another
 //! visitor's; hits without one never carry a token. For direct sends that keep a visitor's
-//! token, see [`TrackedUser`] ([`Client::visitor`](crate::Client::visitor)).
+//! token, see [`TrackedUser`](crate::hit::TrackedUser) ([`Client::visitor`](crate::Client::visitor)).
 //!
 //! # Memory
 //! [`capacity`](DispatcherBuilder::capacity) bounds the events held, queued or in flight;
@@ -122,7 +122,7 @@
 mod batch;
 mod bots;
 mod builder;
-mod dispatcher;
+pub(crate) mod dispatcher;
 mod late;
 #[cfg(test)]
 mod outage_tests;
@@ -134,18 +134,17 @@ mod stats;
 mod tokens;
 mod worker;
 
-#[expect(deprecated, reason = "the former name stays available at its old path")]
-pub use crate::hit::Visitor;
-pub use crate::hit::{IntoPreparedHit, TrackedUser};
+#[cfg(test)]
+use crate::hit::TrackedUser;
 pub use crate::retry::{AttemptOutcome, RetryDecision, RetryPolicy, parse_retry_after};
 pub use batch::MAX_BATCH_ITEMS;
 #[cfg(feature = "bot-filter")]
 #[cfg_attr(docsrs, doc(cfg(feature = "bot-filter")))]
 pub use bots::BotPolicy;
 pub use builder::DispatcherBuilder;
-pub use dispatcher::{Dispatcher, ShutdownGuard, TrackError};
+pub(crate) use dispatcher::Dispatcher;
+pub use dispatcher::{ShutdownGuard, TrackError};
 pub use settings::OverflowPolicy;
-pub use spool::{Durability, SpoolConfig, SpoolError, SpoolStats};
 pub use stats::{DispatcherStats, FailReason, FailedStats, Failure, ShutdownReport};
 
 #[cfg(test)]

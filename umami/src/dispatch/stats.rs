@@ -31,7 +31,7 @@ pub enum FailReason {
     /// Umami does not know the event's website id ("Website not found."): a configuration
     /// error, reported once; later events for that website fail at once, without a request.
     UnknownWebsite,
-    /// Read back from the spool after its [`max_age`](super::SpoolConfig::max_age): not sent.
+    /// Read back from the spool after its [`max_age`](super::spool::SpoolConfig::max_age): not sent.
     Expired,
     /// Counted on the spool's disk but unreadable when read back (its file damaged or removed
     /// while the dispatcher ran).
@@ -201,7 +201,7 @@ pub struct DispatcherStats {
     pub recent_failures: Vec<Failure>,
     /// The spool's figures; `None` without a
     /// [`spool`](super::DispatcherBuilder::spool).
-    pub spool: Option<super::SpoolStats>,
+    pub spool: Option<super::spool::SpoolStats>,
 }
 
 /// What [`Dispatcher::shutdown`](super::Dispatcher::shutdown) reports.

@@ -57,7 +57,7 @@ pub fn new_performance(url: impl Into<String>) -> NewPerformance {
 /// # Errors
 /// [`Error::OperationNotAllowed`] before [`set_url_base`](crate::set_url_base) or
 /// [`set_cloud_api_key`](crate::set_cloud_api_key); otherwise as
-/// [`HitBuilder::send`](crate::HitBuilder::send).
+/// [`HitBuilder::send`](crate::hit::HitBuilder::send).
 pub async fn send_event<E: UmamiEvent + ?Sized>(event: &E) -> Result<SendResponse, Error> {
     event.send_global().await
 }

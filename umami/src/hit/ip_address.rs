@@ -2,13 +2,13 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 
-/// Values accepted by [`HitBuilder::ip_address`](crate::HitBuilder::ip_address): IP address
+/// Values accepted by [`HitBuilder::ip_address`](crate::hit::HitBuilder::ip_address): IP address
 /// types, socket addresses (their IP only: the port is not part of a visitor's identity) and
 /// text (checked as an IPv4 or IPv6 address when the hit is validated).
 ///
 /// ```
 /// use std::net::SocketAddr;
-/// use umami::IntoIpAddress;
+/// use umami::hit::IntoIpAddress;
 ///
 /// let peer: SocketAddr = "203.0.113.7:51234".parse().unwrap();
 /// assert_eq!(peer.into_ip_address(), "203.0.113.7");

@@ -3,11 +3,11 @@
 //! - [`HitBuilder`] and its kinds ([`NewEvent`], [`NewPageView`], [`NewRevenueEvent`],
 //!   [`Identify`], [`NewPerformance`]) collect a hit's fields and validate them before any I/O.
 //! - [`PreparedHit`] ([`IntoPreparedHit`]) is a validated hit, serialized once.
-//! - [`DistinctId`] ([`IntoDistinctId`]) and [`IntoIpAddress`] are the values a hit accepts.
+//! - [`DistinctId`](crate::DistinctId) ([`IntoDistinctId`](crate::IntoDistinctId), both at the crate root) and [`IntoIpAddress`] are the values a hit accepts.
 //! - [`TrackedUser`] sends the hits of one known user and keeps the user's cache token.
 
 mod builder;
-mod distinct_id;
+pub(crate) mod distinct_id;
 mod ip_address;
 pub(crate) mod payload;
 mod prepared;
@@ -16,12 +16,10 @@ mod visitor;
 pub use builder::{
     HitBuilder, HitKind, Identify, NewEvent, NewPageView, NewPerformance, NewRevenueEvent, kind,
 };
-pub use distinct_id::{DistinctId, IntoDistinctId};
+pub(crate) use distinct_id::{DistinctId, IntoDistinctId};
 pub use ip_address::IntoIpAddress;
 pub use prepared::{IntoPreparedHit, PreparedHit};
 pub use visitor::TrackedUser;
-#[expect(deprecated, reason = "the former name stays available at its old path")]
-pub use visitor::Visitor;
 
 #[cfg(feature = "tower")]
 pub(crate) use ip_address::IpText;

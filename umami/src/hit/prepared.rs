@@ -113,11 +113,11 @@ impl PreparedHit {
 }
 
 impl Client {
-    /// Sends a hit prepared earlier (see [`NewEvent::prepare`](crate::HitBuilder::prepare)).
+    /// Sends a hit prepared earlier (see [`NewEvent::prepare`](crate::hit::HitBuilder::prepare)).
     /// When tracking is disabled, nothing is sent.
     ///
     /// # Errors
-    /// As [`HitBuilder::send`](crate::HitBuilder::send).
+    /// As [`HitBuilder::send`](crate::hit::HitBuilder::send).
     pub async fn send_hit(&self, hit: &PreparedHit) -> Result<SendResponse, Error> {
         self.send_hit_with_cache(hit, None).await
     }
@@ -127,7 +127,7 @@ impl Client {
     /// visitor's token with another visitor's hit: it merges their sessions.
     ///
     /// # Errors
-    /// As [`HitBuilder::send`](crate::HitBuilder::send).
+    /// As [`HitBuilder::send`](crate::hit::HitBuilder::send).
     pub async fn send_hit_with_cache(
         &self,
         hit: &PreparedHit,
@@ -179,8 +179,8 @@ impl WireHit {
 }
 
 /// Anything [`Dispatcher::track`](crate::Dispatcher::track) and
-/// [`TrackedUser::send`](crate::TrackedUser::send) accept: every hit builder
-/// ([`NewEvent`](crate::NewEvent), [`NewPageView`](crate::NewPageView), ...; a typed event's
+/// [`TrackedUser::send`](crate::hit::TrackedUser::send) accept: every hit builder
+/// ([`NewEvent`](crate::hit::NewEvent), [`NewPageView`](crate::hit::NewPageView), ...; a typed event's
 /// `event.new_event(&client)`), and an already [`PreparedHit`].
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a hit builder or a prepared hit",
@@ -191,7 +191,7 @@ pub trait IntoPreparedHit {
     /// Validates (no I/O) and returns the hit ready to send.
     ///
     /// # Errors
-    /// As [`HitBuilder::prepare`](crate::HitBuilder::prepare).
+    /// As [`HitBuilder::prepare`](crate::hit::HitBuilder::prepare).
     fn into_prepared_hit(self) -> Result<PreparedHit, Error>;
 }
 

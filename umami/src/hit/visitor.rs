@@ -144,11 +144,3 @@ impl TrackedUser {
         }
     }
 }
-
-/// The former name of [`TrackedUser`]: it read as "the request's visitor" (see
-/// [`umami::web`](crate) for that), while it holds one user's distinct id and cache token.
-#[deprecated(
-    since = "0.2.0",
-    note = "renamed to `TrackedUser` (a user's distinct id and cache token); for the visitor of a web request see `umami::web`"
-)]
-pub type Visitor = TrackedUser;

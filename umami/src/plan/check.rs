@@ -5,7 +5,7 @@ use std::time::SystemTime;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::api::MetricType;
+use crate::api::analytics::MetricType;
 use crate::client::Client;
 use crate::error::Error;
 
@@ -43,8 +43,16 @@ impl Plan {
         start: SystemTime,
         end: SystemTime,
     ) -> Result<DriftReport, Error> {
-        let metrics = client.metrics(start, end, MetricType::Event).send().await?;
-        let properties = client.event_data_properties(start, end).send().await?;
+        let metrics = client
+            .analytics()
+            .metrics(start, end, MetricType::Event)
+            .send()
+            .await?;
+        let properties = client
+            .analytics()
+            .event_data_properties(start, end)
+            .send()
+            .await?;
         // Counts come back as numbers of the series type (`y: 3.0`); the event counts are
         // whole numbers, as Umami sends them.
         let metrics: Vec<Value> = metrics
@@ -55,7 +63,11 @@ impl Plan {
             .map_err(unreadable)?;
         let seen: Vec<String> = stored.events().map(|(name, _)| name.to_owned()).collect();
         for event in seen {
-            let rows = client.event_data_events(start, end, event).send().await?;
+            let rows = client
+                .analytics()
+                .event_data_events(start, end, event)
+                .send()
+                .await?;
             stored = stored
                 .with_event_data(&as_json(&rows)?)
                 .map_err(unreadable)?;

@@ -1,3 +1,4 @@
 mod contract;
+mod coverage;
 mod recordings;
 mod wire;

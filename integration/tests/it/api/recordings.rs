@@ -12,6 +12,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 use umami::api::*;
+use umami::api::{admin::*, analytics::*, reports::*};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn folder() -> PathBuf {
@@ -184,49 +185,54 @@ async fn replay(
             return Err("session replay: out of scope");
         }
         ("GET", ["share", _]) => return Err("share-token exchange: out of scope"),
-        ("GET", ["me"]) => ok(c.me().await),
+        ("GET", ["me"]) => ok(c.admin().me().await),
         ("GET", ["me", "websites"]) => {
-            let mut r = opts!(c.my_websites(), q, paging);
+            let mut r = opts!(c.admin().my_websites(), q, paging);
             if q.contains_key("includeTeams") {
                 r = r.include_teams()
             }
             ok(r.send().await)
         }
-        ("GET", ["me", "teams"]) => ok(opts!(c.my_teams(), q, paging).send().await),
-        ("GET", ["users", id]) => ok(c.user(id).await),
+        ("GET", ["me", "teams"]) => ok(opts!(c.admin().my_teams(), q, paging).send().await),
+        ("GET", ["users", id]) => ok(c.admin().user(id).await),
         ("GET", ["users", id, "websites"]) => {
-            let mut r = opts!(c.user_websites(id), q, paging, search);
+            let mut r = opts!(c.admin().user_websites(id), q, paging, search);
             if q.contains_key("includeTeams") {
                 r = r.include_teams()
             }
             ok(r.send().await)
         }
-        ("GET", ["users", id, "teams"]) => ok(opts!(c.user_teams(id), q, paging).send().await),
+        ("GET", ["users", id, "teams"]) => {
+            ok(opts!(c.admin().user_teams(id), q, paging).send().await)
+        }
         ("POST", ["users"]) => ok(c
+            .admin()
             .create_user(&NewUser {
                 username: body["username"].as_str().unwrap_or_default().into(),
                 password: body["password"].as_str().unwrap_or_default().into(),
                 role: body["role"].as_str().unwrap_or_default().into(),
             })
             .await),
-        ("GET", ["teams"]) => ok(opts!(c.teams(), q, paging).send().await),
-        ("GET", ["teams", id]) => ok(c.team(id).await),
-        ("GET", ["teams", id, "users"]) => {
-            ok(opts!(c.team_members(id), q, paging, search).send().await)
-        }
-        ("GET", ["teams", t, "users", u]) => ok(c.team_member(t, u).await),
+        ("GET", ["teams"]) => ok(opts!(c.admin().teams(), q, paging).send().await),
+        ("GET", ["teams", id]) => ok(c.admin().team(id).await),
+        ("GET", ["teams", id, "users"]) => ok(opts!(c.admin().team_members(id), q, paging, search)
+            .send()
+            .await),
+        ("GET", ["teams", t, "users", u]) => ok(c.admin().team_member(t, u).await),
         ("GET", ["teams", id, "websites"]) => {
-            ok(opts!(c.team_websites(id), q, paging, search).send().await)
+            ok(opts!(c.admin().team_websites(id), q, paging, search)
+                .send()
+                .await)
         }
-        ("GET", ["teams", id, "boards"]) => {
-            ok(opts!(c.team_boards(id), q, paging, search).send().await)
-        }
-        ("GET", ["teams", id, "links"]) => {
-            ok(opts!(c.team_links(id), q, paging, search).send().await)
-        }
-        ("GET", ["teams", id, "pixels"]) => {
-            ok(opts!(c.team_pixels(id), q, paging, search).send().await)
-        }
+        ("GET", ["teams", id, "boards"]) => ok(opts!(c.admin().team_boards(id), q, paging, search)
+            .send()
+            .await),
+        ("GET", ["teams", id, "links"]) => ok(opts!(c.admin().team_links(id), q, paging, search)
+            .send()
+            .await),
+        ("GET", ["teams", id, "pixels"]) => ok(opts!(c.admin().team_pixels(id), q, paging, search)
+            .send()
+            .await),
         ("GET", ["websites"]) => {
             if q.contains_key("includeTeams") {
                 return Err("includeTeams: not offered");
@@ -245,22 +251,36 @@ async fn replay(
             }
             ok(r.send().await)
         }
-        ("GET", ["boards"]) => ok(opts!(c.boards(), q, paging, search).send().await),
-        ("GET", ["boards", id]) => ok(c.board(id).await),
-        ("GET", ["boards", id, "shares"]) => ok(opts!(c.board_shares(id), q, paging).send().await),
-        ("GET", ["links"]) => ok(opts!(c.links(), q, paging, search).send().await),
-        ("GET", ["links", id]) => ok(c.link(id).await),
-        ("GET", ["links", id, "shares"]) => ok(opts!(c.link_shares(id), q, paging).send().await),
-        ("GET", ["pixels"]) => ok(opts!(c.pixels(), q, paging, search).send().await),
-        ("GET", ["pixels", id]) => ok(c.pixel(id).await),
-        ("GET", ["pixels", id, "shares"]) => ok(opts!(c.pixel_shares(id), q, paging).send().await),
-        ("GET", ["share", "id", id]) => ok(c.share(id).await),
-        ("GET", ["websites", id]) => ok(c.website(id).await),
+        ("GET", ["boards"]) => ok(opts!(c.admin().boards(), q, paging, search).send().await),
+        ("GET", ["boards", id]) => ok(c.admin().board(id).await),
+        ("GET", ["boards", id, "shares"]) => {
+            ok(opts!(c.admin().board_shares(id), q, paging).send().await)
+        }
+        ("GET", ["links"]) => ok(opts!(c.admin().links(), q, paging, search).send().await),
+        ("GET", ["links", id]) => ok(c.admin().link(id).await),
+        ("GET", ["links", id, "shares"]) => {
+            ok(opts!(c.admin().link_shares(id), q, paging).send().await)
+        }
+        ("GET", ["pixels"]) => ok(opts!(c.admin().pixels(), q, paging, search).send().await),
+        ("GET", ["pixels", id]) => ok(c.admin().pixel(id).await),
+        ("GET", ["pixels", id, "shares"]) => {
+            ok(opts!(c.admin().pixel_shares(id), q, paging).send().await)
+        }
+        ("GET", ["share", "id", id]) => ok(c.admin().share(id).await),
+        ("GET", ["websites", id]) => ok(c.admin().website(id).await),
         ("GET", ["websites", id, "active"]) => ok(c.active_users(Some(id)).await),
-        ("GET", ["websites", id, "daterange"]) => ok(c.date_range().website_id(*id).send().await),
-        ("GET", ["realtime", id]) => ok(opts!(c.realtime().website_id(*id), q, filters, tz, unit)
-            .send()
-            .await),
+        ("GET", ["websites", id, "daterange"]) => {
+            ok(c.analytics().date_range().website_id(*id).send().await)
+        }
+        ("GET", ["realtime", id]) => ok(opts!(
+            c.analytics().realtime().website_id(*id),
+            q,
+            filters,
+            tz,
+            unit
+        )
+        .send()
+        .await),
         ("GET", ["websites", id, "stats"]) => {
             let keys: Vec<&str> = q.keys().map(String::as_str).collect();
             let supported = [
@@ -287,7 +307,10 @@ async fn replay(
             }
             if keys.iter().any(|k| !supported.contains(k)) {
                 // The options `website_stats` does not have: through `stats`.
-                let r = c.stats(ms(q, "startAt"), ms(q, "endAt")).website_id(*id);
+                let r = c
+                    .analytics()
+                    .stats(ms(q, "startAt"), ms(q, "endAt"))
+                    .website_id(*id);
                 return Ok(ok(opts!(r, q, filters, unit, tz, compare).send().await));
             }
             let mut r = c
@@ -308,7 +331,8 @@ async fn replay(
             ok(r.send().await)
         }
         ("GET", ["websites", id, "pageviews"]) => ok(opts!(
-            c.pageviews(ms(q, "startAt"), ms(q, "endAt"))
+            c.analytics()
+                .pageviews(ms(q, "startAt"), ms(q, "endAt"))
                 .website_id(*id),
             q,
             filters,
@@ -319,7 +343,8 @@ async fn replay(
         .send()
         .await),
         ("GET", ["websites", id, "metrics"]) => ok(opts!(
-            c.metrics(ms(q, "startAt"), ms(q, "endAt"), metric(&q["type"]))
+            c.analytics()
+                .metrics(ms(q, "startAt"), ms(q, "endAt"), metric(&q["type"]))
                 .website_id(*id),
             q,
             filters,
@@ -332,7 +357,8 @@ async fn replay(
         .send()
         .await),
         ("GET", ["websites", id, "metrics", "expanded"]) => ok(opts!(
-            c.expanded_metrics(ms(q, "startAt"), ms(q, "endAt"), metric(&q["type"]))
+            c.analytics()
+                .expanded_metrics(ms(q, "startAt"), ms(q, "endAt"), metric(&q["type"]))
                 .website_id(*id),
             q,
             filters,
@@ -345,7 +371,8 @@ async fn replay(
         .send()
         .await),
         ("GET", ["websites", id, "values"]) => ok(opts!(
-            c.field_values(ms(q, "startAt"), ms(q, "endAt"), metric(&q["type"]))
+            c.analytics()
+                .field_values(ms(q, "startAt"), ms(q, "endAt"), metric(&q["type"]))
                 .website_id(*id),
             q,
             search
@@ -353,7 +380,9 @@ async fn replay(
         .send()
         .await),
         ("GET", ["websites", id, "events"]) => ok(opts!(
-            c.events(ms(q, "startAt"), ms(q, "endAt")).website_id(*id),
+            c.analytics()
+                .events(ms(q, "startAt"), ms(q, "endAt"))
+                .website_id(*id),
             q,
             filters,
             search,
@@ -362,7 +391,8 @@ async fn replay(
         .send()
         .await),
         ("GET", ["websites", id, "events", "series"]) => ok(opts!(
-            c.event_series(ms(q, "startAt"), ms(q, "endAt"), &q["timezone"])
+            c.analytics()
+                .event_series(ms(q, "startAt"), ms(q, "endAt"), &q["timezone"])
                 .website_id(*id),
             q,
             filters,
@@ -371,7 +401,8 @@ async fn replay(
         .send()
         .await),
         ("GET", ["websites", id, "events", "stats"]) => ok(opts!(
-            c.event_stats(ms(q, "startAt"), ms(q, "endAt"))
+            c.analytics()
+                .event_stats(ms(q, "startAt"), ms(q, "endAt"))
                 .website_id(*id),
             q,
             filters,
@@ -380,7 +411,8 @@ async fn replay(
         .send()
         .await),
         ("GET", ["websites", id, "event-data"]) => ok(opts!(
-            c.event_data(ms(q, "startAt"), ms(q, "endAt"))
+            c.analytics()
+                .event_data(ms(q, "startAt"), ms(q, "endAt"))
                 .website_id(*id),
             q,
             filters,
@@ -389,12 +421,14 @@ async fn replay(
         .send()
         .await),
         ("GET", ["websites", id, "event-data", "events"]) => ok(c
+            .analytics()
             .event_data_events(ms(q, "startAt"), ms(q, "endAt"), &q["event"])
             .website_id(*id)
             .send()
             .await),
         ("GET", ["websites", id, "event-data", "fields"]) => ok(opts!(
-            c.event_data_fields(ms(q, "startAt"), ms(q, "endAt"))
+            c.analytics()
+                .event_data_fields(ms(q, "startAt"), ms(q, "endAt"))
                 .website_id(*id),
             q,
             filters
@@ -402,7 +436,8 @@ async fn replay(
         .send()
         .await),
         ("GET", ["websites", id, "event-data", "properties"]) => ok(opts!(
-            c.event_data_properties(ms(q, "startAt"), ms(q, "endAt"))
+            c.analytics()
+                .event_data_properties(ms(q, "startAt"), ms(q, "endAt"))
                 .website_id(*id),
             q,
             filters
@@ -410,7 +445,8 @@ async fn replay(
         .send()
         .await),
         ("GET", ["websites", id, "event-data", "stats"]) => ok(opts!(
-            c.event_data_stats(ms(q, "startAt"), ms(q, "endAt"))
+            c.analytics()
+                .event_data_stats(ms(q, "startAt"), ms(q, "endAt"))
                 .website_id(*id),
             q,
             filters
@@ -418,6 +454,7 @@ async fn replay(
         .send()
         .await),
         ("GET", ["websites", id, "event-data", "values"]) => ok(c
+            .analytics()
             .event_data_values(
                 ms(q, "startAt"),
                 ms(q, "endAt"),
@@ -427,11 +464,15 @@ async fn replay(
             .website_id(*id)
             .send()
             .await),
-        ("GET", ["websites", id, "event-data", ev]) => {
-            ok(c.event_data_of(*ev).website_id(*id).send().await)
-        }
+        ("GET", ["websites", id, "event-data", ev]) => ok(c
+            .analytics()
+            .event_data_of(*ev)
+            .website_id(*id)
+            .send()
+            .await),
         ("GET", ["websites", id, "session-data", "properties"]) => ok(opts!(
-            c.session_data_properties(ms(q, "startAt"), ms(q, "endAt"))
+            c.analytics()
+                .session_data_properties(ms(q, "startAt"), ms(q, "endAt"))
                 .website_id(*id),
             q,
             filters
@@ -442,12 +483,15 @@ async fn replay(
             return Err("session-data values without a property: the crate requires one");
         }
         ("GET", ["websites", id, "session-data", "values"]) => ok(c
+            .analytics()
             .session_data_values(ms(q, "startAt"), ms(q, "endAt"), &q["propertyName"])
             .website_id(*id)
             .send()
             .await),
         ("GET", ["websites", id, "sessions"]) => ok(opts!(
-            c.sessions(ms(q, "startAt"), ms(q, "endAt")).website_id(*id),
+            c.analytics()
+                .sessions(ms(q, "startAt"), ms(q, "endAt"))
+                .website_id(*id),
             q,
             filters,
             search,
@@ -456,7 +500,8 @@ async fn replay(
         .send()
         .await),
         ("GET", ["websites", id, "sessions", "stats"]) => ok(opts!(
-            c.session_stats(ms(q, "startAt"), ms(q, "endAt"))
+            c.analytics()
+                .session_stats(ms(q, "startAt"), ms(q, "endAt"))
                 .website_id(*id),
             q,
             filters
@@ -464,21 +509,29 @@ async fn replay(
         .send()
         .await),
         ("GET", ["websites", id, "sessions", "weekly"]) => ok(c
+            .analytics()
             .sessions_weekly(ms(q, "startAt"), ms(q, "endAt"), &q["timezone"])
             .website_id(*id)
             .send()
             .await),
-        ("GET", ["websites", id, "sessions", s]) => ok(c.session(*s).website_id(*id).send().await),
+        ("GET", ["websites", id, "sessions", s]) => {
+            ok(c.analytics().session(*s).website_id(*id).send().await)
+        }
         ("GET", ["websites", id, "sessions", s, "activity"]) => ok(c
+            .analytics()
             .session_activity(*s, ms(q, "startAt"), ms(q, "endAt"))
             .website_id(*id)
             .send()
             .await),
-        ("GET", ["websites", id, "sessions", s, "properties"]) => {
-            ok(c.session_properties(*s).website_id(*id).send().await)
-        }
+        ("GET", ["websites", id, "sessions", s, "properties"]) => ok(c
+            .analytics()
+            .session_properties(*s)
+            .website_id(*id)
+            .send()
+            .await),
         ("GET", ["websites", id, "revenue", "sessions"]) => ok(opts!(
-            c.revenue_sessions(ms(q, "startAt"), ms(q, "endAt"), &q["currency"])
+            c.analytics()
+                .revenue_sessions(ms(q, "startAt"), ms(q, "endAt"), &q["currency"])
                 .website_id(*id),
             q,
             filters,
@@ -493,21 +546,23 @@ async fn replay(
             } else {
                 SegmentKind::Segment
             };
-            ok(opts!(c.segments(kind).website_id(*id), q, search)
+            ok(opts!(c.admin().segments(kind).website_id(*id), q, search)
                 .send()
                 .await)
         }
-        ("GET", ["websites", id, "segments", s]) => ok(c.segment(id, s).await),
+        ("GET", ["websites", id, "segments", s]) => ok(c.admin().segment(id, s).await),
         ("GET", ["websites", id, "shares"]) => {
-            ok(opts!(c.website_shares(id), q, paging).send().await)
+            ok(opts!(c.admin().website_shares(id), q, paging).send().await)
         }
         ("GET", ["websites", id, "export"]) => ok(c
+            .analytics()
             .export(ms(q, "startAt"), ms(q, "endAt"))
             .website_id(*id)
             .send()
             .await),
         ("POST", ["reports", kind]) => return Ok(report(c, kind, body).await),
         ("POST", ["websites"]) => ok(c
+            .admin()
             .create_website(&NewWebsite {
                 name: body["name"].as_str().unwrap_or_default().into(),
                 domain: body["domain"].as_str().unwrap_or_default().into(),
@@ -516,17 +571,18 @@ async fn replay(
                 id: body.get("id").and_then(Value::as_str).map(Into::into),
             })
             .await),
-        ("POST", ["websites", id, "reset"]) => ok(c.reset_website(id).await),
-        ("DELETE", ["websites", id]) => ok(c.delete_website(id).await),
-        ("DELETE", ["teams", id]) => ok(c.delete_team(id).await),
-        ("DELETE", ["users", id]) => ok(c.delete_user(id).await),
-        ("DELETE", ["links", id]) => ok(c.delete_link(id).await),
-        ("DELETE", ["pixels", id]) => ok(c.delete_pixel(id).await),
-        ("DELETE", ["boards", id]) => ok(c.delete_board(id).await),
-        ("DELETE", ["share", "id", id]) => ok(c.delete_share(id).await),
-        ("DELETE", ["teams", t, "users", u]) => ok(c.remove_team_member(t, u).await),
-        ("DELETE", ["websites", w, "segments", s]) => ok(c.delete_segment(w, s).await),
+        ("POST", ["websites", id, "reset"]) => ok(c.admin().reset_website(id).await),
+        ("DELETE", ["websites", id]) => ok(c.admin().delete_website(id).await),
+        ("DELETE", ["teams", id]) => ok(c.admin().delete_team(id).await),
+        ("DELETE", ["users", id]) => ok(c.admin().delete_user(id).await),
+        ("DELETE", ["links", id]) => ok(c.admin().delete_link(id).await),
+        ("DELETE", ["pixels", id]) => ok(c.admin().delete_pixel(id).await),
+        ("DELETE", ["boards", id]) => ok(c.admin().delete_board(id).await),
+        ("DELETE", ["share", "id", id]) => ok(c.admin().delete_share(id).await),
+        ("DELETE", ["teams", t, "users", u]) => ok(c.admin().remove_team_member(t, u).await),
+        ("DELETE", ["websites", w, "segments", s]) => ok(c.admin().delete_segment(w, s).await),
         ("POST", ["websites", id]) if body.get("replayEnabled").is_none() => ok(c
+            .admin()
             .update_website(
                 id,
                 &WebsiteUpdate {
@@ -537,6 +593,7 @@ async fn replay(
             )
             .await),
         ("POST", ["websites", id, "transfer"]) => ok(c
+            .admin()
             .transfer_website(
                 id,
                 &Transfer {
@@ -546,11 +603,13 @@ async fn replay(
             )
             .await),
         ("POST", ["teams"]) => ok(c
+            .admin()
             .create_team(&NewTeam {
                 name: s(body, "name"),
             })
             .await),
         ("POST", ["teams", id]) => ok(c
+            .admin()
             .update_team(
                 id,
                 &TeamUpdate {
@@ -560,6 +619,7 @@ async fn replay(
             )
             .await),
         ("POST", ["teams", id, "users"]) => ok(c
+            .admin()
             .add_team_member(
                 id,
                 &NewTeamMember {
@@ -569,6 +629,7 @@ async fn replay(
             )
             .await),
         ("POST", ["teams", t, "users", u]) => ok(c
+            .admin()
             .update_team_member(
                 t,
                 u,
@@ -578,6 +639,7 @@ async fn replay(
             )
             .await),
         ("POST", ["users", id]) => ok(c
+            .admin()
             .update_user(
                 id,
                 &UserUpdate {
@@ -588,6 +650,7 @@ async fn replay(
             )
             .await),
         ("POST", ["links"]) => ok(c
+            .admin()
             .create_link(&LinkBody {
                 name: s(body, "name"),
                 url: s(body, "url"),
@@ -596,6 +659,7 @@ async fn replay(
             })
             .await),
         ("POST", ["links", id]) => ok(c
+            .admin()
             .update_link(
                 id,
                 &LinkBody {
@@ -607,6 +671,7 @@ async fn replay(
             )
             .await),
         ("POST", ["pixels"]) => ok(c
+            .admin()
             .create_pixel(&PixelBody {
                 name: s(body, "name"),
                 slug: s(body, "slug"),
@@ -614,6 +679,7 @@ async fn replay(
             })
             .await),
         ("POST", ["pixels", id]) => ok(c
+            .admin()
             .update_pixel(
                 id,
                 &PixelBody {
@@ -632,8 +698,8 @@ async fn replay(
                 team_id: o(body, "teamId"),
             };
             match segs {
-                ["boards", id] => ok(c.update_board(id, &b).await),
-                _ => ok(c.create_board(&b).await),
+                ["boards", id] => ok(c.admin().update_board(id, &b).await),
+                _ => ok(c.admin().create_board(&b).await),
             }
         }
         ("POST", [kind, id, "shares"]) => {
@@ -643,13 +709,14 @@ async fn replay(
                 ..Default::default()
             };
             match *kind {
-                "boards" => ok(c.create_board_share(id, &b).await),
-                "links" => ok(c.create_link_share(id, &b).await),
-                "pixels" => ok(c.create_pixel_share(id, &b).await),
-                _ => ok(c.create_website_share(id, &b).await),
+                "boards" => ok(c.admin().create_board_share(id, &b).await),
+                "links" => ok(c.admin().create_link_share(id, &b).await),
+                "pixels" => ok(c.admin().create_pixel_share(id, &b).await),
+                _ => ok(c.admin().create_website_share(id, &b).await),
             }
         }
         ("POST", ["share"]) => ok(c
+            .admin()
             .create_share(&ShareBody {
                 entity_id: o(body, "entityId"),
                 share_type: body["shareType"].as_u64().map(|n| n as u8),
@@ -659,6 +726,7 @@ async fn replay(
             })
             .await),
         ("POST", ["share", "id", id]) => ok(c
+            .admin()
             .update_share(
                 id,
                 &ShareBody {
@@ -677,8 +745,8 @@ async fn replay(
                 parameters: body["parameters"].clone(),
             };
             match segs {
-                ["websites", _, "segments", id] => ok(c.update_segment(w, id, &b).await),
-                _ => ok(c.create_segment(w, &b).await),
+                ["websites", _, "segments", id] => ok(c.admin().update_segment(w, id, &b).await),
+                _ => ok(c.admin().create_segment(w, &b).await),
             }
         }
         ("POST", _) => {
@@ -727,11 +795,15 @@ async fn report(c: &umami::Client, kind: &str, body: &Value) -> Result<(), Strin
                 .iter()
                 .map(|s| step(&s["type"], &s["value"]))
                 .collect();
-            go!(c.funnel_report(start, end, &steps, p["window"].as_u64().unwrap() as u32))
+            go!(c
+                .reports()
+                .funnel(start, end, &steps, p["window"].as_u64().unwrap() as u32))
         }
-        "goal" => go!(c.goal_report(start, end, step(&p["type"], &p["value"]))),
+        "goal" => go!(c.reports().goal(start, end, step(&p["type"], &p["value"]))),
         "journey" => {
-            let mut r = c.journey_report(start, end, p["steps"].as_u64().unwrap() as u8);
+            let mut r = c
+                .reports()
+                .journey(start, end, p["steps"].as_u64().unwrap() as u8);
             if let Some(s) = p.get("startStep").and_then(Value::as_str) {
                 r = r.start_step(s)
             }
@@ -743,15 +815,17 @@ async fn report(c: &umami::Client, kind: &str, body: &Value) -> Result<(), Strin
             }
             go!(r)
         }
-        "retention" => go!(c.retention_report(start, end)),
-        "utm" => go!(c.utm_report(start, end, UtmField::Source)),
+        "retention" => go!(c.reports().retention(start, end)),
+        "utm" => go!(c.reports().utm(start, end, UtmField::Source)),
         "attribution" => {
             let model = if p["model"] == "first-click" {
                 AttributionModel::FirstClick
             } else {
                 AttributionModel::LastClick
             };
-            let mut r = c.attribution_report(start, end, model, step(&p["type"], &p["step"]));
+            let mut r = c
+                .reports()
+                .attribution(start, end, model, step(&p["type"], &p["step"]));
             if let Some(cur) = p.get("currency").and_then(Value::as_str) {
                 r = r.currency(cur)
             }
@@ -764,11 +838,13 @@ async fn report(c: &umami::Client, kind: &str, body: &Value) -> Result<(), Strin
                 .iter()
                 .map(|f| metric(f.as_str().unwrap()))
                 .collect();
-            go!(c.breakdown_report(start, end, &fields))
+            go!(c.reports().breakdown(start, end, &fields))
         }
-        "revenue" => go!(c.revenue_report(start, end, p["currency"].as_str().unwrap())),
+        "revenue" => go!(c
+            .reports()
+            .revenue(start, end, p["currency"].as_str().unwrap())),
         "performance" => {
-            let mut r = c.performance_report(start, end);
+            let mut r = c.reports().performance(start, end);
             if p.get("metric").is_some() {
                 r = r.vital(Vital::Lcp)
             }

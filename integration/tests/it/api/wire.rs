@@ -10,6 +10,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use management_support::*;
 use serde_json::{Value, json};
 use umami::api::*;
+use umami::api::{admin::*, analytics::*, reports::*};
 use wiremock::matchers::{any, body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request as WireRequest, Respond, ResponseTemplate};
 
@@ -46,6 +47,7 @@ async fn all_pages_are_read_with_the_same_query_until_count() {
             .await;
     }
     let all = keyed(&server)
+        .analytics()
         .sessions(at(1000), at(2000))
         .browser("chrome")
         .page_size(2)
@@ -73,6 +75,7 @@ async fn one_page_reads_the_page_numbers() {
         .mount(&server)
         .await;
     let page = keyed(&server)
+        .analytics()
         .events(at(1000), at(2000))
         .search("signup")
         .page(3)
@@ -103,6 +106,7 @@ async fn filters_and_options_go_on_the_query_in_order() {
         .mount(&server)
         .await;
     let rows = keyed(&server)
+        .analytics()
         .metrics(at(1000), at(2000), MetricType::UtmSource)
         .limit(5)
         .offset(5)
@@ -127,6 +131,7 @@ async fn bad_input_is_refused_before_any_request() {
     expect_no_request(&server).await;
     let client = keyed(&server);
     let err = client
+        .analytics()
         .metrics(at(2000), at(1000), MetricType::Path)
         .send()
         .await
@@ -136,6 +141,7 @@ async fn bad_input_is_refused_before_any_request() {
         "{err}"
     );
     let err = client
+        .analytics()
         .pageviews(at(1), at(2))
         .browser(" ")
         .send()
@@ -146,6 +152,7 @@ async fn bad_input_is_refused_before_any_request() {
         "{err}"
     );
     let err = client
+        .analytics()
         .sessions(at(1), at(2))
         .page(0)
         .send()
@@ -155,12 +162,13 @@ async fn bad_input_is_refused_before_any_request() {
         matches!(&err, umami::Error::Validation(v) if v.field() == "page"),
         "{err}"
     );
-    let err = client.session("a/b").send().await.unwrap_err();
+    let err = client.analytics().session("a/b").send().await.unwrap_err();
     assert!(
         matches!(&err, umami::Error::Validation(v) if v.field() == "session_id"),
         "{err}"
     );
     let err = client
+        .analytics()
         .sessions_weekly(at(1), at(2), "")
         .send()
         .await
@@ -170,7 +178,8 @@ async fn bad_input_is_refused_before_any_request() {
         "{err}"
     );
     let err = client
-        .funnel_report(at(1), at(2), &[FunnelStep::path("/a")], 60)
+        .reports()
+        .funnel(at(1), at(2), &[FunnelStep::path("/a")], 60)
         .send()
         .await
         .unwrap_err();
@@ -178,7 +187,7 @@ async fn bad_input_is_refused_before_any_request() {
         matches!(&err, umami::Error::Validation(v) if v.field() == "steps"),
         "{err}"
     );
-    let err = client.team("").await.unwrap_err();
+    let err = client.admin().team("").await.unwrap_err();
     assert!(
         matches!(&err, umami::Error::Validation(v) if v.field() == "team_id"),
         "{err}"
@@ -214,6 +223,7 @@ async fn error_bodies_become_status_errors_with_the_servers_text() {
         .await;
     let client = keyed(&server);
     let err = client
+        .analytics()
         .event_series(at(1), at(2), "Mars/Olympus")
         .send()
         .await
@@ -221,14 +231,20 @@ async fn error_bodies_become_status_errors_with_the_servers_text() {
     assert_eq!(err.status(), Some(400));
     assert!(err.to_string().contains("Bad request"), "{err}");
     let err = client
+        .admin()
         .team_member("226ee7b7-fb39-4acc-93bc-0efe2cbe8032", "u1")
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(401));
     assert!(err.to_string().contains("owner/manager"), "{err}");
-    let err = client.delete_website("w1").await.unwrap_err();
+    let err = client.admin().delete_website("w1").await.unwrap_err();
     assert_eq!(err.status(), Some(500));
-    let err = client.pageviews(at(1), at(2)).send().await.unwrap_err();
+    let err = client
+        .analytics()
+        .pageviews(at(1), at(2))
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(
         err.status(),
         Some(404),
@@ -248,12 +264,18 @@ async fn unreadable_2xx_answers_are_unexpected_responses() {
         .mount(&server)
         .await;
     let client = keyed(&server);
-    let err = client.session_stats(at(1), at(2)).send().await.unwrap_err();
+    let err = client
+        .analytics()
+        .session_stats(at(1), at(2))
+        .send()
+        .await
+        .unwrap_err();
     assert!(
         matches!(err, umami::Error::UnexpectedResponse(ref m) if m.contains("<html>proxy")),
         "{err}"
     );
     let err = client
+        .analytics()
         .metrics(at(1), at(2), MetricType::Path)
         .send()
         .await
@@ -303,7 +325,8 @@ async fn the_cloud_limiter_keeps_every_window_under_the_limit() {
         let c = client.clone();
         tokio::spawn(async move {
             if i % 2 == 0 {
-                c.pageviews(at(1), at(2))
+                c.analytics()
+                    .pageviews(at(1), at(2))
                     .send()
                     .await
                     .map(|p| p.pageviews.len() as u64)
@@ -356,7 +379,12 @@ async fn a_429_is_waited_out_after_retry_after() {
         .respond_with(ThrottleOnce(count.clone()))
         .mount(&server)
         .await;
-    let range = keyed(&server).date_range().send().await.unwrap();
+    let range = keyed(&server)
+        .analytics()
+        .date_range()
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         range.start_date.as_deref(),
         Some("2026-11-24T10:10:00.000Z")
@@ -373,7 +401,12 @@ async fn persistent_429s_are_returned_with_their_retry_after() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = keyed(&server).date_range().send().await.unwrap_err();
+    let err = keyed(&server)
+        .analytics()
+        .date_range()
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.status(), Some(429));
     assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
 }
@@ -420,10 +453,20 @@ async fn an_expired_login_token_is_renewed_once() {
     let client = hosted(&server);
     client.login("admin", PASSWORD).await.unwrap();
     let clone = client.clone();
-    let s = clone.session_stats(at(1), at(2)).send().await.unwrap();
+    let s = clone
+        .analytics()
+        .session_stats(at(1), at(2))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(s.visitors.value, 17);
     // The clone's renewal is the client's too.
-    client.session_stats(at(1), at(2)).send().await.unwrap();
+    client
+        .analytics()
+        .session_stats(at(1), at(2))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(*logins.lock().unwrap(), 2);
 }
 
@@ -442,7 +485,7 @@ async fn api_keys_are_sent_as_bearer_and_never_renewed() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = keyed(&server).me().await.unwrap_err();
+    let err = keyed(&server).admin().me().await.unwrap_err();
     assert_eq!(err.status(), Some(401));
     assert!(!err.to_string().contains("umami_k3y"), "{err}");
 }
@@ -474,7 +517,8 @@ async fn reports_fall_back_to_umami_3_1_and_remember_it() {
     let steps = [FunnelStep::path("/pricing"), FunnelStep::event("signup")];
     for _ in 0..2 {
         let funnel = client
-            .funnel_report(at(1_795_506_660_000), at(1_796_111_460_000), &steps, 60)
+            .reports()
+            .funnel(at(1_795_506_660_000), at(1_796_111_460_000), &steps, 60)
             .filters(Filters::new().browser("chrome"))
             .send()
             .await
@@ -500,7 +544,8 @@ async fn reports_use_the_3_3_route_when_it_answers() {
         .mount(&server)
         .await;
     let funnel = keyed(&server)
-        .funnel_report(
+        .reports()
+        .funnel(
             at(1),
             at(2),
             &[FunnelStep::path("/a"), FunnelStep::path("/b")],
@@ -543,6 +588,7 @@ async fn admin_writes_send_exact_json_bodies() {
         .await;
     let client = keyed(&server);
     let site = client
+        .admin()
         .create_website(&NewWebsite {
             name: "Blog".into(),
             domain: "blog.example.com".into(),
@@ -553,6 +599,7 @@ async fn admin_writes_send_exact_json_bodies() {
         .unwrap();
     assert_eq!(site.name, "Site 7");
     let member = client
+        .admin()
         .add_team_member(
             "t1",
             &NewTeamMember {
@@ -563,7 +610,7 @@ async fn admin_writes_send_exact_json_bodies() {
         .await
         .unwrap();
     assert_eq!(member.role, "team-view-only");
-    assert!(client.delete_segment("w9", "s9").await.unwrap().ok);
+    assert!(client.admin().delete_segment("w9", "s9").await.unwrap().ok);
 }
 
 #[tokio::test]
@@ -577,7 +624,13 @@ async fn a_server_that_ignores_page_does_not_loop_or_repeat() {
         .expect(2)
         .mount(&server)
         .await;
-    let teams = keyed(&server).teams().page_size(2).all().await.unwrap();
+    let teams = keyed(&server)
+        .admin()
+        .teams()
+        .page_size(2)
+        .all()
+        .await
+        .unwrap();
     let ids: Vec<&str> = teams.iter().map(|t| t.id.as_str()).collect();
     assert_eq!(ids, ["t1", "t2"]);
 }

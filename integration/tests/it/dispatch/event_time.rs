@@ -6,7 +6,8 @@
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use umami::dispatch::{RetryPolicy, SpoolConfig};
+use umami::dispatch::RetryPolicy;
+use umami::dispatch::spool::SpoolConfig;
 use umami::{Client, Dispatcher};
 use umami_integration::WEBSITE_ID;
 use umami_test::Collector;

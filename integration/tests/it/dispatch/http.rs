@@ -323,7 +323,7 @@ fn quick_retries() -> RetryPolicy {
         .max_retry_after(Duration::from_secs(1))
 }
 
-fn event(client: &Client, seq: u64) -> umami::NewEvent {
+fn event(client: &Client, seq: u64) -> umami::hit::NewEvent {
     client
         .new_event("Purchase-Course")
         .custom_data(json!({ "seq": seq }))

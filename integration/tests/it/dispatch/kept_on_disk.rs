@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use serde_json::json;
-use umami::dispatch::{RetryPolicy, SpoolConfig};
+use umami::dispatch::RetryPolicy;
+use umami::dispatch::spool::SpoolConfig;
 use umami::{Client, Dispatcher};
 use umami_integration::WEBSITE_ID;
 use umami_test::Collector;

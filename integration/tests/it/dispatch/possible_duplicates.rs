@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use umami::dispatch::{RetryPolicy, SpoolConfig};
+use umami::dispatch::RetryPolicy;
+use umami::dispatch::spool::SpoolConfig;
 use umami::{Client, Dispatcher};
 use umami_integration::WEBSITE_ID;
 use umami_test::Collector;

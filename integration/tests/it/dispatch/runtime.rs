@@ -21,7 +21,7 @@ fn client(collector: &Collector) -> Client {
         .unwrap()
 }
 
-fn event(client: &Client, seq: u64) -> umami::NewEvent {
+fn event(client: &Client, seq: u64) -> umami::hit::NewEvent {
     client
         .new_event("Purchase-Course")
         .custom_data(json!({ "seq": seq }))

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::json;
-use umami::dispatch::{Durability, RetryPolicy, SpoolConfig, SpoolError, TrackError};
+use umami::dispatch::spool::{Durability, SpoolConfig, SpoolError};
+use umami::dispatch::{RetryPolicy, TrackError};
 use umami::{Client, Dispatcher, Error};
 use umami_integration::WEBSITE_ID;
 use umami_test::Collector;

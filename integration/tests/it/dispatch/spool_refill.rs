@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use serde_json::json;
-use umami::dispatch::SpoolConfig;
+use umami::dispatch::spool::SpoolConfig;
 use umami::{Client, Dispatcher};
 use umami_integration::WEBSITE_ID;
 use umami_test::Collector;

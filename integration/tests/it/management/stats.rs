@@ -6,7 +6,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use management_support::*;
 use serde_json::json;
-use umami::{Error, ServerGeneration};
+use umami::Error;
+use umami::api::ServerGeneration;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

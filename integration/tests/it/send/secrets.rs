@@ -180,11 +180,11 @@ fn client_is_clone_send_sync() {
 #[test]
 fn builders_responses_and_errors_are_send_sync() {
     assert_send_sync::<umami::ClientBuilder>();
-    assert_send_sync::<umami::NewEvent>();
-    assert_send_sync::<umami::NewPageView>();
-    assert_send_sync::<umami::NewRevenueEvent>();
-    assert_send_sync::<umami::Identify>();
-    assert_send_sync::<umami::PreparedHit>();
+    assert_send_sync::<umami::hit::NewEvent>();
+    assert_send_sync::<umami::hit::NewPageView>();
+    assert_send_sync::<umami::hit::NewRevenueEvent>();
+    assert_send_sync::<umami::hit::Identify>();
+    assert_send_sync::<umami::hit::PreparedHit>();
     assert_send_sync::<umami::SendResponse>();
     assert_send_sync::<umami::Error>();
     assert_send_sync::<umami::ValidationError>();

@@ -230,6 +230,7 @@ async fn with_payload_ids_a_logged_in_purchase_leaves_the_visitors_session() {
         assert_eq!(bought.payload().get("id"), Some(&json!(user)));
         assert_ne!(bought.session_id(), pricing.session_id());
         let session = reader
+            .analytics()
             .session(bought.session_id())
             .send()
             .await
@@ -278,6 +279,7 @@ async fn with_session_data_the_purchase_stays_in_the_visitors_session() {
             })
         );
         let properties = reader
+            .analytics()
             .session_properties(session)
             .send()
             .await
@@ -288,7 +290,12 @@ async fn with_session_data_the_purchase_stays_in_the_visitors_session() {
             .unwrap_or_else(|| panic!("userId in {properties:#?}"));
         assert_eq!(user_id.string_value.as_deref(), Some(*user));
         assert_eq!(user_id.data_type, 1);
-        let stored = reader.session(session).send().await.expect("session");
+        let stored = reader
+            .analytics()
+            .session(session)
+            .send()
+            .await
+            .expect("session");
         assert_eq!(stored.distinct_id, None, "{stored:#?}");
     }
     assert_eq!(of(&hits, 1, "Purchase").len(), 2);

@@ -15,6 +15,6 @@ fn main() {
     assert_send(&future);
     let global = event.send_global();
     assert_send(&global);
-    let builder: umami::NewEvent = event.new_event(&client).ip_address("203.0.113.7");
+    let builder: umami::hit::NewEvent = event.new_event(&client).ip_address("203.0.113.7");
     drop(builder);
 }

@@ -7,11 +7,11 @@ use super::{Board, Done, Link, Pixel, Share, admin_calls, admin_lists};
 use crate::api::de::Page;
 use crate::api::request::endpoints;
 
-/// The body of [`Client::create_link`](crate::Client::create_link) and
-/// [`update_link`](crate::Client::update_link) (empty fields are not sent).
+/// The body of [`Admin::create_link`](crate::api::admin::Admin::create_link) and
+/// [`update_link`](crate::api::admin::Admin::update_link) (empty fields are not sent).
 ///
 /// ```
-/// let l = umami::api::LinkBody { name: "Docs".into(), url: "https://example.com/docs".into(), slug: "docs-link".into(), ..Default::default() };
+/// let l = umami::api::admin::LinkBody { name: "Docs".into(), url: "https://example.com/docs".into(), slug: "docs-link".into(), ..Default::default() };
 /// assert_eq!(serde_json::to_value(&l)?["slug"], "docs-link");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -32,11 +32,11 @@ pub struct LinkBody {
     pub team_id: Option<String>,
 }
 
-/// The body of [`Client::create_pixel`](crate::Client::create_pixel) and
-/// [`update_pixel`](crate::Client::update_pixel) (empty fields are not sent).
+/// The body of [`Admin::create_pixel`](crate::api::admin::Admin::create_pixel) and
+/// [`update_pixel`](crate::api::admin::Admin::update_pixel) (empty fields are not sent).
 ///
 /// ```
-/// let p = umami::api::PixelBody { name: "Mail".into(), slug: "mail-pixel".into(), ..Default::default() };
+/// let p = umami::api::admin::PixelBody { name: "Mail".into(), slug: "mail-pixel".into(), ..Default::default() };
 /// assert_eq!(serde_json::to_value(&p)?, serde_json::json!({"name":"Mail","slug":"mail-pixel"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -54,12 +54,12 @@ pub struct PixelBody {
     pub team_id: Option<String>,
 }
 
-/// The body of [`Client::create_board`](crate::Client::create_board) and
-/// [`update_board`](crate::Client::update_board). Umami 3.1 answers 500 when
+/// The body of [`Admin::create_board`](crate::api::admin::Admin::create_board) and
+/// [`update_board`](crate::api::admin::Admin::update_board). Umami 3.1 answers 500 when
 /// `description` is missing, so it is always sent.
 ///
 /// ```
-/// let b = umami::api::BoardBody { kind: "website".into(), name: "KPIs".into(), ..Default::default() };
+/// let b = umami::api::admin::BoardBody { kind: "website".into(), name: "KPIs".into(), ..Default::default() };
 /// assert_eq!(serde_json::to_value(&b)?, serde_json::json!({"type":"website","name":"KPIs","description":""}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -82,17 +82,17 @@ pub struct BoardBody {
     pub team_id: Option<String>,
 }
 
-/// The body of share creation and [`Client::update_share`](crate::Client::update_share).
+/// The body of share creation and [`Admin::update_share`](crate::api::admin::Admin::update_share).
 ///
 /// ```
-/// let s = umami::api::ShareBody { name: "Public".into(), ..Default::default() };
+/// let s = umami::api::admin::ShareBody { name: "Public".into(), ..Default::default() };
 /// assert_eq!(serde_json::to_value(&s)?, serde_json::json!({"name":"Public"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ShareBody {
-    /// What to share (only for [`Client::create_share`](crate::Client::create_share)).
+    /// What to share (only for [`Admin::create_share`](crate::api::admin::Admin::create_share)).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// `1` website, `2` link, `3` pixel, `4` board (only for `create_share`).
@@ -132,11 +132,11 @@ endpoints! {
 }
 
 admin_lists! {
-    /// Links, paged. `client.links().all().await?`
+    /// Links, paged. `client.admin().links().all().await?`
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let links = client.links().all().await?;
+    /// let links = client.admin().links().all().await?;
     /// # Ok(()) }
     /// ```
     fn links() -> GetLinks;
@@ -144,7 +144,7 @@ admin_lists! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let links = client.team_links("226ee7b7-fb39-4acc-93bc-0efe2cbe8032").all().await?;
+    /// let links = client.admin().team_links("226ee7b7-fb39-4acc-93bc-0efe2cbe8032").all().await?;
     /// # Ok(()) }
     /// ```
     fn team_links(team_id) -> GetTeamLinks;
@@ -152,7 +152,7 @@ admin_lists! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let shares = client.link_shares("7ab60679-cf32-4c74-b5aa-2180f0cd87f8").all().await?;
+    /// let shares = client.admin().link_shares("7ab60679-cf32-4c74-b5aa-2180f0cd87f8").all().await?;
     /// # Ok(()) }
     /// ```
     fn link_shares(link_id) -> GetLinkShares;
@@ -160,7 +160,7 @@ admin_lists! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let pixels = client.pixels().all().await?;
+    /// let pixels = client.admin().pixels().all().await?;
     /// # Ok(()) }
     /// ```
     fn pixels() -> GetPixels;
@@ -168,7 +168,7 @@ admin_lists! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let pixels = client.team_pixels("226ee7b7-fb39-4acc-93bc-0efe2cbe8032").all().await?;
+    /// let pixels = client.admin().team_pixels("226ee7b7-fb39-4acc-93bc-0efe2cbe8032").all().await?;
     /// # Ok(()) }
     /// ```
     fn team_pixels(team_id) -> GetTeamPixels;
@@ -176,7 +176,7 @@ admin_lists! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let shares = client.pixel_shares("b8dc8010-a572-4c34-8988-4fae877ee635").all().await?;
+    /// let shares = client.admin().pixel_shares("b8dc8010-a572-4c34-8988-4fae877ee635").all().await?;
     /// # Ok(()) }
     /// ```
     fn pixel_shares(pixel_id) -> GetPixelShares;
@@ -184,7 +184,7 @@ admin_lists! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let boards = client.boards().all().await?;
+    /// let boards = client.admin().boards().all().await?;
     /// # Ok(()) }
     /// ```
     fn boards() -> GetBoards;
@@ -192,7 +192,7 @@ admin_lists! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let boards = client.team_boards("226ee7b7-fb39-4acc-93bc-0efe2cbe8032").all().await?;
+    /// let boards = client.admin().team_boards("226ee7b7-fb39-4acc-93bc-0efe2cbe8032").all().await?;
     /// # Ok(()) }
     /// ```
     fn team_boards(team_id) -> GetTeamBoards;
@@ -200,7 +200,7 @@ admin_lists! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let shares = client.board_shares("91945dd2-d610-4cdf-a813-10459beb8b27").all().await?;
+    /// let shares = client.admin().board_shares("91945dd2-d610-4cdf-a813-10459beb8b27").all().await?;
     /// # Ok(()) }
     /// ```
     fn board_shares(board_id) -> GetBoardShares;
@@ -208,7 +208,7 @@ admin_lists! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let shares = client.website_shares("00000000-0000-4000-8000-00000000f1c5").all().await?;
+    /// let shares = client.admin().website_shares("00000000-0000-4000-8000-00000000f1c5").all().await?;
     /// # Ok(()) }
     /// ```
     fn website_shares(website_id) -> GetWebsiteShares;
@@ -219,7 +219,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let link = client.link("7ab60679-cf32-4c74-b5aa-2180f0cd87f8").await?;
+    /// let link = client.admin().link("7ab60679-cf32-4c74-b5aa-2180f0cd87f8").await?;
     /// # Ok(()) }
     /// ```
     fn link(link_id) -> Option<Link> = GET_LINK;
@@ -227,8 +227,8 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let body = umami::api::LinkBody { name: "Docs".into(), url: "https://example.com/docs".into(), slug: "docs-link".into(), ..Default::default() };
-    /// client.create_link(&body).await?;
+    /// let body = umami::api::admin::LinkBody { name: "Docs".into(), url: "https://example.com/docs".into(), slug: "docs-link".into(), ..Default::default() };
+    /// client.admin().create_link(&body).await?;
     /// # Ok(()) }
     /// ```
     fn create_link() [body LinkBody] -> Link = CREATE_LINK;
@@ -236,8 +236,8 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let body = umami::api::LinkBody { name: "Docs 2".into(), ..Default::default() };
-    /// client.update_link("7ab60679-cf32-4c74-b5aa-2180f0cd87f8", &body).await?;
+    /// let body = umami::api::admin::LinkBody { name: "Docs 2".into(), ..Default::default() };
+    /// client.admin().update_link("7ab60679-cf32-4c74-b5aa-2180f0cd87f8", &body).await?;
     /// # Ok(()) }
     /// ```
     fn update_link(link_id) [body LinkBody] -> Link = UPDATE_LINK;
@@ -245,7 +245,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.delete_link("7ab60679-cf32-4c74-b5aa-2180f0cd87f8").await?;
+    /// client.admin().delete_link("7ab60679-cf32-4c74-b5aa-2180f0cd87f8").await?;
     /// # Ok(()) }
     /// ```
     fn delete_link(link_id) -> Done = DELETE_LINK;
@@ -253,7 +253,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.create_link_share("7ab60679-cf32-4c74-b5aa-2180f0cd87f8", &umami::api::ShareBody { name: "pub".into(), ..Default::default() }).await?;
+    /// client.admin().create_link_share("7ab60679-cf32-4c74-b5aa-2180f0cd87f8", &umami::api::admin::ShareBody { name: "pub".into(), ..Default::default() }).await?;
     /// # Ok(()) }
     /// ```
     fn create_link_share(link_id) [body ShareBody] -> Share = CREATE_LINK_SHARE;
@@ -261,7 +261,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let pixel = client.pixel("b8dc8010-a572-4c34-8988-4fae877ee635").await?;
+    /// let pixel = client.admin().pixel("b8dc8010-a572-4c34-8988-4fae877ee635").await?;
     /// # Ok(()) }
     /// ```
     fn pixel(pixel_id) -> Option<Pixel> = GET_PIXEL;
@@ -269,7 +269,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.create_pixel(&umami::api::PixelBody { name: "Mail".into(), slug: "mail-pixel".into(), ..Default::default() }).await?;
+    /// client.admin().create_pixel(&umami::api::admin::PixelBody { name: "Mail".into(), slug: "mail-pixel".into(), ..Default::default() }).await?;
     /// # Ok(()) }
     /// ```
     fn create_pixel() [body PixelBody] -> Pixel = CREATE_PIXEL;
@@ -277,7 +277,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.update_pixel("b8dc8010-a572-4c34-8988-4fae877ee635", &umami::api::PixelBody { name: "Mail 2".into(), ..Default::default() }).await?;
+    /// client.admin().update_pixel("b8dc8010-a572-4c34-8988-4fae877ee635", &umami::api::admin::PixelBody { name: "Mail 2".into(), ..Default::default() }).await?;
     /// # Ok(()) }
     /// ```
     fn update_pixel(pixel_id) [body PixelBody] -> Pixel = UPDATE_PIXEL;
@@ -285,7 +285,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.delete_pixel("b8dc8010-a572-4c34-8988-4fae877ee635").await?;
+    /// client.admin().delete_pixel("b8dc8010-a572-4c34-8988-4fae877ee635").await?;
     /// # Ok(()) }
     /// ```
     fn delete_pixel(pixel_id) -> Done = DELETE_PIXEL;
@@ -293,7 +293,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.create_pixel_share("b8dc8010-a572-4c34-8988-4fae877ee635", &umami::api::ShareBody { name: "pub".into(), ..Default::default() }).await?;
+    /// client.admin().create_pixel_share("b8dc8010-a572-4c34-8988-4fae877ee635", &umami::api::admin::ShareBody { name: "pub".into(), ..Default::default() }).await?;
     /// # Ok(()) }
     /// ```
     fn create_pixel_share(pixel_id) [body ShareBody] -> Share = CREATE_PIXEL_SHARE;
@@ -301,7 +301,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let board = client.board("91945dd2-d610-4cdf-a813-10459beb8b27").await?;
+    /// let board = client.admin().board("91945dd2-d610-4cdf-a813-10459beb8b27").await?;
     /// # Ok(()) }
     /// ```
     fn board(board_id) -> Option<Board> = GET_BOARD;
@@ -309,7 +309,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.create_board(&umami::api::BoardBody { kind: "mixed".into(), name: "KPIs".into(), ..Default::default() }).await?;
+    /// client.admin().create_board(&umami::api::admin::BoardBody { kind: "mixed".into(), name: "KPIs".into(), ..Default::default() }).await?;
     /// # Ok(()) }
     /// ```
     fn create_board() [body BoardBody] -> Board = CREATE_BOARD;
@@ -317,7 +317,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.update_board("91945dd2-d610-4cdf-a813-10459beb8b27", &umami::api::BoardBody { kind: "mixed".into(), name: "KPIs 2".into(), ..Default::default() }).await?;
+    /// client.admin().update_board("91945dd2-d610-4cdf-a813-10459beb8b27", &umami::api::admin::BoardBody { kind: "mixed".into(), name: "KPIs 2".into(), ..Default::default() }).await?;
     /// # Ok(()) }
     /// ```
     fn update_board(board_id) [body BoardBody] -> Board = UPDATE_BOARD;
@@ -325,7 +325,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.delete_board("91945dd2-d610-4cdf-a813-10459beb8b27").await?;
+    /// client.admin().delete_board("91945dd2-d610-4cdf-a813-10459beb8b27").await?;
     /// # Ok(()) }
     /// ```
     fn delete_board(board_id) -> Done = DELETE_BOARD;
@@ -333,7 +333,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.clone_board("91945dd2-d610-4cdf-a813-10459beb8b27", &umami::api::BoardBody { kind: "mixed".into(), name: "Copy".into(), ..Default::default() }).await?;
+    /// client.admin().clone_board("91945dd2-d610-4cdf-a813-10459beb8b27", &umami::api::admin::BoardBody { kind: "mixed".into(), name: "Copy".into(), ..Default::default() }).await?;
     /// # Ok(()) }
     /// ```
     fn clone_board(board_id) [body BoardBody] -> Board = CLONE_BOARD;
@@ -341,7 +341,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.create_board_share("91945dd2-d610-4cdf-a813-10459beb8b27", &umami::api::ShareBody { name: "pub".into(), ..Default::default() }).await?;
+    /// client.admin().create_board_share("91945dd2-d610-4cdf-a813-10459beb8b27", &umami::api::admin::ShareBody { name: "pub".into(), ..Default::default() }).await?;
     /// # Ok(()) }
     /// ```
     fn create_board_share(board_id) [body ShareBody] -> Share = CREATE_BOARD_SHARE;
@@ -349,7 +349,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.create_website_share("00000000-0000-4000-8000-00000000f1c5", &umami::api::ShareBody { name: "pub".into(), ..Default::default() }).await?;
+    /// client.admin().create_website_share("00000000-0000-4000-8000-00000000f1c5", &umami::api::admin::ShareBody { name: "pub".into(), ..Default::default() }).await?;
     /// # Ok(()) }
     /// ```
     fn create_website_share(website_id) [body ShareBody] -> Share = CREATE_WEBSITE_SHARE;
@@ -357,8 +357,8 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let body = umami::api::ShareBody { entity_id: Some("00000000-0000-4000-8000-00000000f1c5".into()), share_type: Some(1), name: "pub".into(), ..Default::default() };
-    /// client.create_share(&body).await?;
+    /// let body = umami::api::admin::ShareBody { entity_id: Some("00000000-0000-4000-8000-00000000f1c5".into()), share_type: Some(1), name: "pub".into(), ..Default::default() };
+    /// client.admin().create_share(&body).await?;
     /// # Ok(()) }
     /// ```
     fn create_share() [body ShareBody] -> Share = CREATE_SHARE;
@@ -366,7 +366,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let share = client.share("de443b46-2982-44e7-9cb4-d4407839d0ab").await?;
+    /// let share = client.admin().share("de443b46-2982-44e7-9cb4-d4407839d0ab").await?;
     /// # Ok(()) }
     /// ```
     fn share(share_id) -> Option<Share> = GET_SHARE;
@@ -374,7 +374,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.update_share("de443b46-2982-44e7-9cb4-d4407839d0ab", &umami::api::ShareBody { name: "pub 2".into(), ..Default::default() }).await?;
+    /// client.admin().update_share("de443b46-2982-44e7-9cb4-d4407839d0ab", &umami::api::admin::ShareBody { name: "pub 2".into(), ..Default::default() }).await?;
     /// # Ok(()) }
     /// ```
     fn update_share(share_id) [body ShareBody] -> Share = UPDATE_SHARE;
@@ -382,7 +382,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.delete_share("de443b46-2982-44e7-9cb4-d4407839d0ab").await?;
+    /// client.admin().delete_share("de443b46-2982-44e7-9cb4-d4407839d0ab").await?;
     /// # Ok(()) }
     /// ```
     fn delete_share(share_id) -> Done = DELETE_SHARE;

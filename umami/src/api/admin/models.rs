@@ -17,7 +17,7 @@ pub struct Done {
 /// A team.
 ///
 /// ```
-/// let t: umami::api::Team = serde_json::from_str(r#"{"id":"t1","name":"Ops","accessCode":null}"#)?;
+/// let t: umami::api::admin::Team = serde_json::from_str(r#"{"id":"t1","name":"Ops","accessCode":null}"#)?;
 /// assert_eq!(t.name, "Ops");
 /// # Ok::<(), serde_json::Error>(())
 /// ```

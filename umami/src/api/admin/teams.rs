@@ -10,10 +10,10 @@ use super::{Done, Me, Team, TeamMember, UserAccount, admin_calls, admin_lists};
 use crate::api::de::Page;
 use crate::api::request::endpoints;
 
-/// The body of [`Client::create_team`](crate::Client::create_team).
+/// The body of [`Admin::create_team`](crate::api::admin::Admin::create_team).
 ///
 /// ```
-/// let t = umami::api::NewTeam { name: "Ops".into() };
+/// let t = umami::api::admin::NewTeam { name: "Ops".into() };
 /// assert_eq!(serde_json::to_value(&t)?, serde_json::json!({"name":"Ops"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -23,10 +23,10 @@ pub struct NewTeam {
     pub name: String,
 }
 
-/// The body of [`Client::update_team`](crate::Client::update_team).
+/// The body of [`Admin::update_team`](crate::api::admin::Admin::update_team).
 ///
 /// ```
-/// let t = umami::api::TeamUpdate { name: Some("Ops 2".into()), ..Default::default() };
+/// let t = umami::api::admin::TeamUpdate { name: Some("Ops 2".into()), ..Default::default() };
 /// assert_eq!(serde_json::to_value(&t)?, serde_json::json!({"name":"Ops 2"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -41,10 +41,10 @@ pub struct TeamUpdate {
     pub access_code: Option<String>,
 }
 
-/// The body of [`Client::join_team`](crate::Client::join_team).
+/// The body of [`Admin::join_team`](crate::api::admin::Admin::join_team).
 ///
 /// ```
-/// let j = umami::api::JoinTeam { access_code: "team_x".into() };
+/// let j = umami::api::admin::JoinTeam { access_code: "team_x".into() };
 /// assert_eq!(serde_json::to_value(&j)?, serde_json::json!({"accessCode":"team_x"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -55,10 +55,10 @@ pub struct JoinTeam {
     pub access_code: String,
 }
 
-/// The body of [`Client::add_team_member`](crate::Client::add_team_member).
+/// The body of [`Admin::add_team_member`](crate::api::admin::Admin::add_team_member).
 ///
 /// ```
-/// let m = umami::api::NewTeamMember { user_id: "u1".into(), role: "team-member".into() };
+/// let m = umami::api::admin::NewTeamMember { user_id: "u1".into(), role: "team-member".into() };
 /// assert_eq!(serde_json::to_value(&m)?, serde_json::json!({"userId":"u1","role":"team-member"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -71,10 +71,10 @@ pub struct NewTeamMember {
     pub role: String,
 }
 
-/// The body of [`Client::update_team_member`](crate::Client::update_team_member).
+/// The body of [`Admin::update_team_member`](crate::api::admin::Admin::update_team_member).
 ///
 /// ```
-/// let r = umami::api::TeamRole { role: "team-manager".into() };
+/// let r = umami::api::admin::TeamRole { role: "team-manager".into() };
 /// assert_eq!(serde_json::to_value(&r)?, serde_json::json!({"role":"team-manager"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -84,11 +84,11 @@ pub struct TeamRole {
     pub role: String,
 }
 
-/// The body of [`Client::create_user`](crate::Client::create_user). `Debug` hides the
+/// The body of [`Admin::create_user`](crate::api::admin::Admin::create_user). `Debug` hides the
 /// password.
 ///
 /// ```
-/// let u = umami::api::NewUser { username: "ana".into(), password: "s3cret-pass".into(), role: "user".into() };
+/// let u = umami::api::admin::NewUser { username: "ana".into(), password: "s3cret-pass".into(), role: "user".into() };
 /// assert!(!format!("{u:?}").contains("s3cret"));
 /// ```
 #[derive(Clone, Default, PartialEq, Eq, Serialize)]
@@ -111,11 +111,11 @@ impl fmt::Debug for NewUser {
     }
 }
 
-/// The body of [`Client::update_user`](crate::Client::update_user). `Debug` hides the
+/// The body of [`Admin::update_user`](crate::api::admin::Admin::update_user). `Debug` hides the
 /// password.
 ///
 /// ```
-/// let u = umami::api::UserUpdate { role: Some("view-only".into()), ..Default::default() };
+/// let u = umami::api::admin::UserUpdate { role: Some("view-only".into()), ..Default::default() };
 /// assert_eq!(serde_json::to_value(&u)?, serde_json::json!({"role":"view-only"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -142,11 +142,11 @@ impl fmt::Debug for UserUpdate {
     }
 }
 
-/// The body of [`Client::change_my_password`](crate::Client::change_my_password). `Debug`
+/// The body of [`Admin::change_my_password`](crate::api::admin::Admin::change_my_password). `Debug`
 /// hides both passwords.
 ///
 /// ```
-/// let p = umami::api::PasswordChange { current_password: "old-pass".into(), new_password: "new-pass-1".into() };
+/// let p = umami::api::admin::PasswordChange { current_password: "old-pass".into(), new_password: "new-pass-1".into() };
 /// assert!(!format!("{p:?}").contains("pass-1"));
 /// ```
 #[derive(Clone, Default, PartialEq, Eq, Serialize)]
@@ -164,10 +164,10 @@ impl fmt::Debug for PasswordChange {
     }
 }
 
-/// The body of [`Client::create_my_api_key`](crate::Client::create_my_api_key) (3.3+).
+/// The body of [`Admin::create_my_api_key`](crate::api::admin::Admin::create_my_api_key) (3.3+).
 ///
 /// ```
-/// let k = umami::api::NewApiKey { name: "reports".into() };
+/// let k = umami::api::admin::NewApiKey { name: "reports".into() };
 /// assert_eq!(serde_json::to_value(&k)?, serde_json::json!({"name":"reports"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -178,13 +178,13 @@ pub struct NewApiKey {
 }
 
 endpoints! {
-    /// `GET /teams`: [`Client::teams`](crate::Client::teams).
+    /// `GET /teams`: [`Admin::teams`](crate::api::admin::Admin::teams).
     GetTeams => GET_TEAMS -> Page<Team>, paged Team;
-    /// `GET /me/teams`: [`Client::my_teams`](crate::Client::my_teams).
+    /// `GET /me/teams`: [`Admin::my_teams`](crate::api::admin::Admin::my_teams).
     GetMyTeams => GET_MY_TEAMS -> Page<Team>, paged Team;
-    /// `GET /users/{userId}/teams`: [`Client::user_teams`](crate::Client::user_teams).
+    /// `GET /users/{userId}/teams`: [`Admin::user_teams`](crate::api::admin::Admin::user_teams).
     GetUserTeams => GET_USER_TEAMS -> Page<Team>, paged Team;
-    /// `GET /teams/{teamId}/users`: [`Client::team_members`](crate::Client::team_members).
+    /// `GET /teams/{teamId}/users`: [`Admin::team_members`](crate::api::admin::Admin::team_members).
     GetTeamUsers => GET_TEAM_USERS -> Page<TeamMember>, paged TeamMember: Searched;
 }
 
@@ -193,7 +193,7 @@ admin_lists! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let teams = client.teams().all().await?;
+    /// let teams = client.admin().teams().all().await?;
     /// # Ok(()) }
     /// ```
     fn teams() -> GetTeams;
@@ -201,7 +201,7 @@ admin_lists! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let teams = client.my_teams().all().await?;
+    /// let teams = client.admin().my_teams().all().await?;
     /// # Ok(()) }
     /// ```
     fn my_teams() -> GetMyTeams;
@@ -209,7 +209,7 @@ admin_lists! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let teams = client.user_teams("41e2b680-648e-4b09-bcd7-3e2b10c06264").all().await?;
+    /// let teams = client.admin().user_teams("41e2b680-648e-4b09-bcd7-3e2b10c06264").all().await?;
     /// # Ok(()) }
     /// ```
     fn user_teams(user_id) -> GetUserTeams;
@@ -217,7 +217,7 @@ admin_lists! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let members = client.team_members("226ee7b7-fb39-4acc-93bc-0efe2cbe8032").all().await?;
+    /// let members = client.admin().team_members("226ee7b7-fb39-4acc-93bc-0efe2cbe8032").all().await?;
     /// # Ok(()) }
     /// ```
     fn team_members(team_id) -> GetTeamUsers;
@@ -228,7 +228,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let team = client.team("226ee7b7-fb39-4acc-93bc-0efe2cbe8032").await?;
+    /// let team = client.admin().team("226ee7b7-fb39-4acc-93bc-0efe2cbe8032").await?;
     /// # Ok(()) }
     /// ```
     fn team(team_id) -> Team = GET_TEAM;
@@ -237,7 +237,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let created = client.create_team(&umami::api::NewTeam { name: "Ops".into() }).await?;
+    /// let created = client.admin().create_team(&umami::api::admin::NewTeam { name: "Ops".into() }).await?;
     /// # Ok(()) }
     /// ```
     fn create_team() [body NewTeam] -> Value = CREATE_TEAM;
@@ -245,8 +245,8 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let body = umami::api::TeamUpdate { name: Some("Ops 2".into()), ..Default::default() };
-    /// client.update_team("226ee7b7-fb39-4acc-93bc-0efe2cbe8032", &body).await?;
+    /// let body = umami::api::admin::TeamUpdate { name: Some("Ops 2".into()), ..Default::default() };
+    /// client.admin().update_team("226ee7b7-fb39-4acc-93bc-0efe2cbe8032", &body).await?;
     /// # Ok(()) }
     /// ```
     fn update_team(team_id) [body TeamUpdate] -> Team = UPDATE_TEAM;
@@ -254,7 +254,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.delete_team("226ee7b7-fb39-4acc-93bc-0efe2cbe8032").await?;
+    /// client.admin().delete_team("226ee7b7-fb39-4acc-93bc-0efe2cbe8032").await?;
     /// # Ok(()) }
     /// ```
     fn delete_team(team_id) -> Done = DELETE_TEAM;
@@ -262,7 +262,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.join_team(&umami::api::JoinTeam { access_code: "team_PIzMMzwtdm3jGTcP".into() }).await?;
+    /// client.admin().join_team(&umami::api::admin::JoinTeam { access_code: "team_PIzMMzwtdm3jGTcP".into() }).await?;
     /// # Ok(()) }
     /// ```
     fn join_team() [body JoinTeam] -> Value = JOIN_TEAM;
@@ -270,7 +270,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let m = client.team_member("226ee7b7-fb39-4acc-93bc-0efe2cbe8032", "41e2b680-648e-4b09-bcd7-3e2b10c06264").await?;
+    /// let m = client.admin().team_member("226ee7b7-fb39-4acc-93bc-0efe2cbe8032", "41e2b680-648e-4b09-bcd7-3e2b10c06264").await?;
     /// # Ok(()) }
     /// ```
     fn team_member(team_id, user_id) -> Option<TeamMember> = GET_TEAM_USER;
@@ -278,8 +278,8 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let m = umami::api::NewTeamMember { user_id: "cd28a1fc-b974-4b8b-bc15-2f2c73c481f9".into(), role: "team-member".into() };
-    /// client.add_team_member("226ee7b7-fb39-4acc-93bc-0efe2cbe8032", &m).await?;
+    /// let m = umami::api::admin::NewTeamMember { user_id: "cd28a1fc-b974-4b8b-bc15-2f2c73c481f9".into(), role: "team-member".into() };
+    /// client.admin().add_team_member("226ee7b7-fb39-4acc-93bc-0efe2cbe8032", &m).await?;
     /// # Ok(()) }
     /// ```
     fn add_team_member(team_id) [body NewTeamMember] -> TeamMember = CREATE_TEAM_USER;
@@ -287,8 +287,8 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let r = umami::api::TeamRole { role: "team-manager".into() };
-    /// client.update_team_member("226ee7b7-fb39-4acc-93bc-0efe2cbe8032", "cd28a1fc-b974-4b8b-bc15-2f2c73c481f9", &r).await?;
+    /// let r = umami::api::admin::TeamRole { role: "team-manager".into() };
+    /// client.admin().update_team_member("226ee7b7-fb39-4acc-93bc-0efe2cbe8032", "cd28a1fc-b974-4b8b-bc15-2f2c73c481f9", &r).await?;
     /// # Ok(()) }
     /// ```
     fn update_team_member(team_id, user_id) [body TeamRole] -> TeamMember = UPDATE_TEAM_USER;
@@ -296,7 +296,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.remove_team_member("226ee7b7-fb39-4acc-93bc-0efe2cbe8032", "cd28a1fc-b974-4b8b-bc15-2f2c73c481f9").await?;
+    /// client.admin().remove_team_member("226ee7b7-fb39-4acc-93bc-0efe2cbe8032", "cd28a1fc-b974-4b8b-bc15-2f2c73c481f9").await?;
     /// # Ok(()) }
     /// ```
     fn remove_team_member(team_id, user_id) -> Done = DELETE_TEAM_USER;
@@ -304,7 +304,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let u = client.user("41e2b680-648e-4b09-bcd7-3e2b10c06264").await?;
+    /// let u = client.admin().user("41e2b680-648e-4b09-bcd7-3e2b10c06264").await?;
     /// # Ok(()) }
     /// ```
     fn user(user_id) -> Option<UserAccount> = GET_USER;
@@ -312,8 +312,8 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let u = umami::api::NewUser { username: "ana".into(), password: "long-password".into(), role: "user".into() };
-    /// client.create_user(&u).await?;
+    /// let u = umami::api::admin::NewUser { username: "ana".into(), password: "long-password".into(), role: "user".into() };
+    /// client.admin().create_user(&u).await?;
     /// # Ok(()) }
     /// ```
     fn create_user() [body NewUser] -> UserAccount = CREATE_USER;
@@ -321,8 +321,8 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let body = umami::api::UserUpdate { role: Some("view-only".into()), ..Default::default() };
-    /// client.update_user("cd28a1fc-b974-4b8b-bc15-2f2c73c481f9", &body).await?;
+    /// let body = umami::api::admin::UserUpdate { role: Some("view-only".into()), ..Default::default() };
+    /// client.admin().update_user("cd28a1fc-b974-4b8b-bc15-2f2c73c481f9", &body).await?;
     /// # Ok(()) }
     /// ```
     fn update_user(user_id) [body UserUpdate] -> UserAccount = UPDATE_USER;
@@ -330,7 +330,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.delete_user("cd28a1fc-b974-4b8b-bc15-2f2c73c481f9").await?;
+    /// client.admin().delete_user("cd28a1fc-b974-4b8b-bc15-2f2c73c481f9").await?;
     /// # Ok(()) }
     /// ```
     fn delete_user(user_id) -> Done = DELETE_USER;
@@ -338,7 +338,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let me = client.me().await?;
+    /// let me = client.admin().me().await?;
     /// println!("{}", me.user.username);
     /// # Ok(()) }
     /// ```
@@ -347,8 +347,8 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let p = umami::api::PasswordChange { current_password: "old-pass".into(), new_password: "new-pass-1".into() };
-    /// client.change_my_password(&p).await?;
+    /// let p = umami::api::admin::PasswordChange { current_password: "old-pass".into(), new_password: "new-pass-1".into() };
+    /// client.admin().change_my_password(&p).await?;
     /// # Ok(()) }
     /// ```
     fn change_my_password() [body PasswordChange] -> Value = UPDATE_MY_PASSWORD;
@@ -356,7 +356,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let keys = client.my_api_keys().await?;
+    /// let keys = client.admin().my_api_keys().await?;
     /// # Ok(()) }
     /// ```
     fn my_api_keys() -> Value = GET_MY_API_KEYS;
@@ -364,7 +364,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let key = client.create_my_api_key(&umami::api::NewApiKey { name: "reports".into() }).await?;
+    /// let key = client.admin().create_my_api_key(&umami::api::admin::NewApiKey { name: "reports".into() }).await?;
     /// # Ok(()) }
     /// ```
     fn create_my_api_key() [body NewApiKey] -> Value = CREATE_MY_API_KEY;
@@ -372,7 +372,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.delete_my_api_key("k1").await?;
+    /// client.admin().delete_my_api_key("k1").await?;
     /// # Ok(()) }
     /// ```
     fn delete_my_api_key(key_id) -> Value = DELETE_MY_API_KEY;

@@ -6,15 +6,15 @@ use std::time::SystemTime;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::Admin;
 use super::{Annotation, Done, Saved, admin_calls};
 use crate::api::de::Page;
 use crate::api::request::{Request, endpoints};
-use crate::client::Client;
 
 /// The body of segment, saved funnel and saved goal writes.
 ///
 /// ```
-/// let s = umami::api::SavedBody { kind: Some("segment".into()), name: "Chrome".into(),
+/// let s = umami::api::admin::SavedBody { kind: Some("segment".into()), name: "Chrome".into(),
 ///     parameters: serde_json::json!({"filters":[{"name":"browser","operator":"eq","value":"chrome"}]}), ..Default::default() };
 /// assert_eq!(serde_json::to_value(&s)?["type"], "segment");
 /// # Ok::<(), serde_json::Error>(())
@@ -36,7 +36,7 @@ pub struct SavedBody {
 /// The body of annotation writes (3.3+).
 ///
 /// ```
-/// let a = umami::api::AnnotationBody { date: "2026-11-24".into(), note: "launch".into(), all_day: Some(true) };
+/// let a = umami::api::admin::AnnotationBody { date: "2026-11-24".into(), note: "launch".into(), all_day: Some(true) };
 /// assert_eq!(serde_json::to_value(&a)?, serde_json::json!({"date":"2026-11-24","note":"launch","allDay":true}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -52,7 +52,7 @@ pub struct AnnotationBody {
     pub all_day: Option<bool>,
 }
 
-/// Which saved filters: `type` of [`Client::segments`].
+/// Which saved filters: `type` of [`Admin::segments`](crate::api::admin::Admin::segments).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SegmentKind {
@@ -63,26 +63,26 @@ pub enum SegmentKind {
 }
 
 endpoints! {
-    /// `GET /websites/{id}/segments`: [`Client::segments`].
+    /// `GET /websites/{id}/segments`: [`Admin::segments`](crate::api::admin::Admin::segments).
     GetWebsiteSegments => GET_WEBSITE_SEGMENTS -> Page<Saved>: Searched;
-    /// `GET /websites/{id}/annotations` (3.3+): [`Client::annotations`].
+    /// `GET /websites/{id}/annotations` (3.3+): [`Admin::annotations`](crate::api::admin::Admin::annotations).
     GetWebsiteAnnotations => GET_WEBSITE_ANNOTATIONS -> Page<Annotation>, paged Annotation: Searched;
-    /// `GET /websites/{id}/funnels` (3.3+): [`Client::saved_funnels`].
+    /// `GET /websites/{id}/funnels` (3.3+): [`Admin::saved_funnels`](crate::api::admin::Admin::saved_funnels).
     GetWebsiteFunnels => GET_WEBSITE_FUNNELS -> Page<Saved>, paged Saved: Searched;
-    /// `GET /websites/{id}/goals` (3.3+): [`Client::saved_goals`].
+    /// `GET /websites/{id}/goals` (3.3+): [`Admin::saved_goals`](crate::api::admin::Admin::saved_goals).
     GetWebsiteGoals => GET_WEBSITE_GOALS -> Page<Saved>, paged Saved: Searched;
     /// `GET /websites/{id}/funnels/{funnelId}/stats` (3.3+).
-    GetWebsiteSavedFunnelStats => GET_WEBSITE_SAVED_FUNNEL_STATS -> Vec<crate::api::FunnelStep>: Filtered, Zoned, Unitized;
+    GetWebsiteSavedFunnelStats => GET_WEBSITE_SAVED_FUNNEL_STATS -> Vec<crate::api::reports::FunnelStep>: Filtered, Zoned, Unitized;
     /// `GET /websites/{id}/goals/{goalId}/stats` (3.3+).
-    GetWebsiteSavedGoalStats => GET_WEBSITE_SAVED_GOAL_STATS -> crate::api::GoalResult: Filtered, Zoned, Unitized;
+    GetWebsiteSavedGoalStats => GET_WEBSITE_SAVED_GOAL_STATS -> crate::api::reports::GoalResult: Filtered, Zoned, Unitized;
 }
 
-impl Client {
+impl Admin<'_> {
     /// A website's segments or cohorts.
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let segs = client.segments(umami::api::SegmentKind::Segment).send().await?;
+    /// let segs = client.admin().segments(umami::api::admin::SegmentKind::Segment).send().await?;
     /// # Ok(()) }
     /// ```
     pub fn segments(&self, kind: SegmentKind) -> Request<GetWebsiteSegments> {
@@ -90,7 +90,7 @@ impl Client {
             SegmentKind::Segment => "segment",
             SegmentKind::Cohort => "cohort",
         };
-        Request::for_website(self).set("type", kind)
+        Request::for_website(self.client).set("type", kind)
     }
 
     /// A website's annotations between `start` and `end`, paged (3.3+).
@@ -98,7 +98,7 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let notes = client.annotations(end - Duration::from_secs(86_400), end).all().await?;
+    /// let notes = client.admin().annotations(end - Duration::from_secs(86_400), end).all().await?;
     /// # Ok(()) }
     /// ```
     pub fn annotations(
@@ -106,29 +106,29 @@ impl Client {
         start: SystemTime,
         end: SystemTime,
     ) -> Request<GetWebsiteAnnotations> {
-        Request::for_website(self).range(start, end)
+        Request::for_website(self.client).range(start, end)
     }
 
     /// A website's saved funnels, paged (3.3+).
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let funnels = client.saved_funnels().all().await?;
+    /// let funnels = client.admin().saved_funnels().all().await?;
     /// # Ok(()) }
     /// ```
     pub fn saved_funnels(&self) -> Request<GetWebsiteFunnels> {
-        Request::for_website(self)
+        Request::for_website(self.client)
     }
 
     /// A website's saved goals, paged (3.3+).
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let goals = client.saved_goals().all().await?;
+    /// let goals = client.admin().saved_goals().all().await?;
     /// # Ok(()) }
     /// ```
     pub fn saved_goals(&self) -> Request<GetWebsiteGoals> {
-        Request::for_website(self)
+        Request::for_website(self.client)
     }
 
     /// The stats of a saved funnel (3.3+).
@@ -136,7 +136,7 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let steps = client.saved_funnel_stats("795edb97-c288-424b-b12f-c1323738740c", end - Duration::from_secs(86_400), end).send().await?;
+    /// let steps = client.admin().saved_funnel_stats("795edb97-c288-424b-b12f-c1323738740c", end - Duration::from_secs(86_400), end).send().await?;
     /// # Ok(()) }
     /// ```
     pub fn saved_funnel_stats(
@@ -145,7 +145,9 @@ impl Client {
         start: SystemTime,
         end: SystemTime,
     ) -> Request<GetWebsiteSavedFunnelStats> {
-        Request::for_website(self).arg(funnel_id).range(start, end)
+        Request::for_website(self.client)
+            .arg(funnel_id)
+            .range(start, end)
     }
 
     /// The stats of a saved goal (3.3+).
@@ -153,7 +155,7 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let goal = client.saved_goal_stats("g1", end - Duration::from_secs(86_400), end).send().await?;
+    /// let goal = client.admin().saved_goal_stats("g1", end - Duration::from_secs(86_400), end).send().await?;
     /// # Ok(()) }
     /// ```
     pub fn saved_goal_stats(
@@ -162,7 +164,9 @@ impl Client {
         start: SystemTime,
         end: SystemTime,
     ) -> Request<GetWebsiteSavedGoalStats> {
-        Request::for_website(self).arg(goal_id).range(start, end)
+        Request::for_website(self.client)
+            .arg(goal_id)
+            .range(start, end)
     }
 }
 
@@ -171,7 +175,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let s = client.segment("00000000-0000-4000-8000-00000000f1c5", "dfd5a8ab-2f98-4865-ae2e-5f10c2c76d32").await?;
+    /// let s = client.admin().segment("00000000-0000-4000-8000-00000000f1c5", "dfd5a8ab-2f98-4865-ae2e-5f10c2c76d32").await?;
     /// # Ok(()) }
     /// ```
     fn segment(website_id, segment_id) -> Saved = GET_WEBSITE_SEGMENT;
@@ -179,8 +183,8 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let body = umami::api::SavedBody { kind: Some("segment".into()), name: "All".into(), parameters: serde_json::json!({"filters": []}), ..Default::default() };
-    /// client.create_segment("00000000-0000-4000-8000-00000000f1c5", &body).await?;
+    /// let body = umami::api::admin::SavedBody { kind: Some("segment".into()), name: "All".into(), parameters: serde_json::json!({"filters": []}), ..Default::default() };
+    /// client.admin().create_segment("00000000-0000-4000-8000-00000000f1c5", &body).await?;
     /// # Ok(()) }
     /// ```
     fn create_segment(website_id) [body SavedBody] -> Saved = CREATE_WEBSITE_SEGMENT;
@@ -188,8 +192,8 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let body = umami::api::SavedBody { kind: Some("segment".into()), name: "All 2".into(), parameters: serde_json::json!({"filters": []}), ..Default::default() };
-    /// client.update_segment("00000000-0000-4000-8000-00000000f1c5", "dfd5a8ab-2f98-4865-ae2e-5f10c2c76d32", &body).await?;
+    /// let body = umami::api::admin::SavedBody { kind: Some("segment".into()), name: "All 2".into(), parameters: serde_json::json!({"filters": []}), ..Default::default() };
+    /// client.admin().update_segment("00000000-0000-4000-8000-00000000f1c5", "dfd5a8ab-2f98-4865-ae2e-5f10c2c76d32", &body).await?;
     /// # Ok(()) }
     /// ```
     fn update_segment(website_id, segment_id) [body SavedBody] -> Saved = UPDATE_WEBSITE_SEGMENT;
@@ -197,7 +201,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.delete_segment("00000000-0000-4000-8000-00000000f1c5", "dfd5a8ab-2f98-4865-ae2e-5f10c2c76d32").await?;
+    /// client.admin().delete_segment("00000000-0000-4000-8000-00000000f1c5", "dfd5a8ab-2f98-4865-ae2e-5f10c2c76d32").await?;
     /// # Ok(()) }
     /// ```
     fn delete_segment(website_id, segment_id) -> Done = DELETE_WEBSITE_SEGMENT;
@@ -205,7 +209,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let a = client.annotation("00000000-0000-4000-8000-00000000f1c5", "a1").await?;
+    /// let a = client.admin().annotation("00000000-0000-4000-8000-00000000f1c5", "a1").await?;
     /// # Ok(()) }
     /// ```
     fn annotation(website_id, annotation_id) -> Annotation = GET_WEBSITE_ANNOTATION;
@@ -213,8 +217,8 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let body = umami::api::AnnotationBody { date: "2026-11-24".into(), note: "launch".into(), all_day: None };
-    /// client.create_annotation("00000000-0000-4000-8000-00000000f1c5", &body).await?;
+    /// let body = umami::api::admin::AnnotationBody { date: "2026-11-24".into(), note: "launch".into(), all_day: None };
+    /// client.admin().create_annotation("00000000-0000-4000-8000-00000000f1c5", &body).await?;
     /// # Ok(()) }
     /// ```
     fn create_annotation(website_id) [body AnnotationBody] -> Annotation = CREATE_WEBSITE_ANNOTATION;
@@ -222,8 +226,8 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let body = umami::api::AnnotationBody { date: "2026-11-24".into(), note: "launch!".into(), all_day: None };
-    /// client.update_annotation("00000000-0000-4000-8000-00000000f1c5", "a1", &body).await?;
+    /// let body = umami::api::admin::AnnotationBody { date: "2026-11-24".into(), note: "launch!".into(), all_day: None };
+    /// client.admin().update_annotation("00000000-0000-4000-8000-00000000f1c5", "a1", &body).await?;
     /// # Ok(()) }
     /// ```
     fn update_annotation(website_id, annotation_id) [body AnnotationBody] -> Annotation = UPDATE_WEBSITE_ANNOTATION;
@@ -231,7 +235,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.delete_annotation("00000000-0000-4000-8000-00000000f1c5", "a1").await?;
+    /// client.admin().delete_annotation("00000000-0000-4000-8000-00000000f1c5", "a1").await?;
     /// # Ok(()) }
     /// ```
     fn delete_annotation(website_id, annotation_id) -> Value = DELETE_WEBSITE_ANNOTATION;
@@ -239,7 +243,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let f = client.saved_funnel("00000000-0000-4000-8000-00000000f1c5", "f1").await?;
+    /// let f = client.admin().saved_funnel("00000000-0000-4000-8000-00000000f1c5", "f1").await?;
     /// # Ok(()) }
     /// ```
     fn saved_funnel(website_id, funnel_id) -> Saved = GET_WEBSITE_FUNNEL;
@@ -247,8 +251,8 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let body = umami::api::SavedBody { name: "Checkout".into(), parameters: serde_json::json!({"window": 60, "steps": []}), ..Default::default() };
-    /// client.create_saved_funnel("00000000-0000-4000-8000-00000000f1c5", &body).await?;
+    /// let body = umami::api::admin::SavedBody { name: "Checkout".into(), parameters: serde_json::json!({"window": 60, "steps": []}), ..Default::default() };
+    /// client.admin().create_saved_funnel("00000000-0000-4000-8000-00000000f1c5", &body).await?;
     /// # Ok(()) }
     /// ```
     fn create_saved_funnel(website_id) [body SavedBody] -> Saved = CREATE_WEBSITE_FUNNEL;
@@ -256,8 +260,8 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let body = umami::api::SavedBody { name: "Checkout 2".into(), parameters: serde_json::json!({"window": 60, "steps": []}), ..Default::default() };
-    /// client.update_saved_funnel("00000000-0000-4000-8000-00000000f1c5", "f1", &body).await?;
+    /// let body = umami::api::admin::SavedBody { name: "Checkout 2".into(), parameters: serde_json::json!({"window": 60, "steps": []}), ..Default::default() };
+    /// client.admin().update_saved_funnel("00000000-0000-4000-8000-00000000f1c5", "f1", &body).await?;
     /// # Ok(()) }
     /// ```
     fn update_saved_funnel(website_id, funnel_id) [body SavedBody] -> Saved = UPDATE_WEBSITE_FUNNEL;
@@ -265,7 +269,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.delete_saved_funnel("00000000-0000-4000-8000-00000000f1c5", "f1").await?;
+    /// client.admin().delete_saved_funnel("00000000-0000-4000-8000-00000000f1c5", "f1").await?;
     /// # Ok(()) }
     /// ```
     fn delete_saved_funnel(website_id, funnel_id) -> Value = DELETE_WEBSITE_FUNNEL;
@@ -273,7 +277,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let g = client.saved_goal("00000000-0000-4000-8000-00000000f1c5", "g1").await?;
+    /// let g = client.admin().saved_goal("00000000-0000-4000-8000-00000000f1c5", "g1").await?;
     /// # Ok(()) }
     /// ```
     fn saved_goal(website_id, goal_id) -> Saved = GET_WEBSITE_GOAL;
@@ -281,8 +285,8 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let body = umami::api::SavedBody { name: "Signup".into(), parameters: serde_json::json!({"type": "event", "value": "signup"}), ..Default::default() };
-    /// client.create_saved_goal("00000000-0000-4000-8000-00000000f1c5", &body).await?;
+    /// let body = umami::api::admin::SavedBody { name: "Signup".into(), parameters: serde_json::json!({"type": "event", "value": "signup"}), ..Default::default() };
+    /// client.admin().create_saved_goal("00000000-0000-4000-8000-00000000f1c5", &body).await?;
     /// # Ok(()) }
     /// ```
     fn create_saved_goal(website_id) [body SavedBody] -> Saved = CREATE_WEBSITE_GOAL;
@@ -290,8 +294,8 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let body = umami::api::SavedBody { name: "Signup 2".into(), parameters: serde_json::json!({"type": "event", "value": "signup"}), ..Default::default() };
-    /// client.update_saved_goal("00000000-0000-4000-8000-00000000f1c5", "g1", &body).await?;
+    /// let body = umami::api::admin::SavedBody { name: "Signup 2".into(), parameters: serde_json::json!({"type": "event", "value": "signup"}), ..Default::default() };
+    /// client.admin().update_saved_goal("00000000-0000-4000-8000-00000000f1c5", "g1", &body).await?;
     /// # Ok(()) }
     /// ```
     fn update_saved_goal(website_id, goal_id) [body SavedBody] -> Saved = UPDATE_WEBSITE_GOAL;
@@ -299,7 +303,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.delete_saved_goal("00000000-0000-4000-8000-00000000f1c5", "g1").await?;
+    /// client.admin().delete_saved_goal("00000000-0000-4000-8000-00000000f1c5", "g1").await?;
     /// # Ok(()) }
     /// ```
     fn delete_saved_goal(website_id, goal_id) -> Value = DELETE_WEBSITE_GOAL;

@@ -8,10 +8,10 @@ use crate::api::Website;
 use crate::api::de::Page;
 use crate::api::request::endpoints;
 
-/// The body of [`Client::create_website`](crate::Client::create_website).
+/// The body of [`Admin::create_website`](crate::api::admin::Admin::create_website).
 ///
 /// ```
-/// let body = umami::api::NewWebsite { name: "Blog".into(), domain: "blog.example.com".into(), ..Default::default() };
+/// let body = umami::api::admin::NewWebsite { name: "Blog".into(), domain: "blog.example.com".into(), ..Default::default() };
 /// assert_eq!(serde_json::to_value(&body)?, serde_json::json!({"name":"Blog","domain":"blog.example.com"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -33,10 +33,10 @@ pub struct NewWebsite {
     pub id: Option<String>,
 }
 
-/// The body of [`Client::update_website`](crate::Client::update_website): what to change.
+/// The body of [`Admin::update_website`](crate::api::admin::Admin::update_website): what to change.
 ///
 /// ```
-/// let body = umami::api::WebsiteUpdate { name: Some("Blog 2".into()), ..Default::default() };
+/// let body = umami::api::admin::WebsiteUpdate { name: Some("Blog 2".into()), ..Default::default() };
 /// assert_eq!(serde_json::to_value(&body)?, serde_json::json!({"name":"Blog 2"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -54,11 +54,11 @@ pub struct WebsiteUpdate {
     pub share_id: Option<String>,
 }
 
-/// The body of [`Client::transfer_website`](crate::Client::transfer_website): the new owner,
+/// The body of [`Admin::transfer_website`](crate::api::admin::Admin::transfer_website): the new owner,
 /// a user or a team.
 ///
 /// ```
-/// let to = umami::api::Transfer { team_id: Some("226ee7b7-fb39-4acc-93bc-0efe2cbe8032".into()), ..Default::default() };
+/// let to = umami::api::admin::Transfer { team_id: Some("226ee7b7-fb39-4acc-93bc-0efe2cbe8032".into()), ..Default::default() };
 /// assert_eq!(serde_json::to_value(&to)?, serde_json::json!({"teamId":"226ee7b7-fb39-4acc-93bc-0efe2cbe8032"}));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -74,11 +74,11 @@ pub struct Transfer {
 }
 
 endpoints! {
-    /// `GET /me/websites`: [`Client::my_websites`](crate::Client::my_websites).
+    /// `GET /me/websites`: [`Admin::my_websites`](crate::api::admin::Admin::my_websites).
     GetMyWebsites => GET_MY_WEBSITES -> Page<Website>, paged Website;
-    /// `GET /users/{userId}/websites`: [`Client::user_websites`](crate::Client::user_websites).
+    /// `GET /users/{userId}/websites`: [`Admin::user_websites`](crate::api::admin::Admin::user_websites).
     GetUserWebsites => GET_USER_WEBSITES -> Page<Website>, paged Website: Searched;
-    /// `GET /teams/{teamId}/websites`: [`Client::team_websites`](crate::Client::team_websites).
+    /// `GET /teams/{teamId}/websites`: [`Admin::team_websites`](crate::api::admin::Admin::team_websites).
     GetTeamWebsites => GET_TEAM_WEBSITES -> Page<Website>, paged Website: Searched;
 }
 
@@ -101,7 +101,7 @@ admin_lists! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let mine = client.my_websites().all().await?;
+    /// let mine = client.admin().my_websites().all().await?;
     /// # Ok(()) }
     /// ```
     fn my_websites() -> GetMyWebsites;
@@ -109,7 +109,7 @@ admin_lists! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let theirs = client.user_websites("41e2b680-648e-4b09-bcd7-3e2b10c06264").all().await?;
+    /// let theirs = client.admin().user_websites("41e2b680-648e-4b09-bcd7-3e2b10c06264").all().await?;
     /// # Ok(()) }
     /// ```
     fn user_websites(user_id) -> GetUserWebsites;
@@ -117,7 +117,7 @@ admin_lists! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let sites = client.team_websites("226ee7b7-fb39-4acc-93bc-0efe2cbe8032").all().await?;
+    /// let sites = client.admin().team_websites("226ee7b7-fb39-4acc-93bc-0efe2cbe8032").all().await?;
     /// # Ok(()) }
     /// ```
     fn team_websites(team_id) -> GetTeamWebsites;
@@ -128,7 +128,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let site = client.website("978435e2-7ba1-4337-9860-ec31ece2db60").await?;
+    /// let site = client.admin().website("978435e2-7ba1-4337-9860-ec31ece2db60").await?;
     /// # Ok(()) }
     /// ```
     fn website(website_id) -> Option<Website> = GET_WEBSITE;
@@ -136,8 +136,9 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// use umami::api::NewWebsite;
+    /// use umami::api::admin::NewWebsite;
     /// let site = client
+    ///     .admin()
     ///     .create_website(&NewWebsite { name: "Blog".into(), domain: "blog.example.com".into(), ..Default::default() })
     ///     .await?;
     /// # Ok(()) }
@@ -147,8 +148,8 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let body = umami::api::WebsiteUpdate { name: Some("Blog 2".into()), ..Default::default() };
-    /// client.update_website("978435e2-7ba1-4337-9860-ec31ece2db60", &body).await?;
+    /// let body = umami::api::admin::WebsiteUpdate { name: Some("Blog 2".into()), ..Default::default() };
+    /// client.admin().update_website("978435e2-7ba1-4337-9860-ec31ece2db60", &body).await?;
     /// # Ok(()) }
     /// ```
     fn update_website(website_id) [body WebsiteUpdate] -> Website = UPDATE_WEBSITE;
@@ -156,7 +157,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.delete_website("978435e2-7ba1-4337-9860-ec31ece2db60").await?;
+    /// client.admin().delete_website("978435e2-7ba1-4337-9860-ec31ece2db60").await?;
     /// # Ok(()) }
     /// ```
     fn delete_website(website_id) -> Done = DELETE_WEBSITE;
@@ -164,7 +165,7 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.reset_website("978435e2-7ba1-4337-9860-ec31ece2db60").await?;
+    /// client.admin().reset_website("978435e2-7ba1-4337-9860-ec31ece2db60").await?;
     /// # Ok(()) }
     /// ```
     fn reset_website(website_id) -> Done = RESET_WEBSITE;
@@ -172,8 +173,8 @@ admin_calls! {
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let to = umami::api::Transfer { team_id: Some("226ee7b7-fb39-4acc-93bc-0efe2cbe8032".into()), ..Default::default() };
-    /// client.transfer_website("978435e2-7ba1-4337-9860-ec31ece2db60", &to).await?;
+    /// let to = umami::api::admin::Transfer { team_id: Some("226ee7b7-fb39-4acc-93bc-0efe2cbe8032".into()), ..Default::default() };
+    /// client.admin().transfer_website("978435e2-7ba1-4337-9860-ec31ece2db60", &to).await?;
     /// # Ok(()) }
     /// ```
     fn transfer_website(website_id) [body Transfer] -> Website = TRANSFER_WEBSITE;

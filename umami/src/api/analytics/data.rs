@@ -11,10 +11,10 @@ use std::time::SystemTime;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::Analytics;
 use super::DataProperty;
 use crate::api::de::{self, Page};
 use crate::api::request::{Request, endpoints};
-use crate::client::Client;
 
 /// One event with its data (`/event-data` rows).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -136,21 +136,21 @@ pub struct EventDataStats {
 }
 
 endpoints! {
-    /// `GET /websites/{id}/event-data`: [`Client::event_data`].
+    /// `GET /websites/{id}/event-data`: [`Analytics::event_data`](crate::api::analytics::Analytics::event_data).
     GetEventData => GET_EVENT_DATA -> Page<EventDataRow>, paged EventDataRow: Filtered;
-    /// `GET /websites/{id}/event-data/{eventId}`: [`Client::event_data_of`].
+    /// `GET /websites/{id}/event-data/{eventId}`: [`Analytics::event_data_of`](crate::api::analytics::Analytics::event_data_of).
     GetEventDataById => GET_EVENT_DATA_BY_ID -> Vec<EventDataItem>;
-    /// `GET /websites/{id}/event-data/events`: [`Client::event_data_events`].
+    /// `GET /websites/{id}/event-data/events`: [`Analytics::event_data_events`](crate::api::analytics::Analytics::event_data_events).
     GetEventDataEvents => GET_EVENT_DATA_EVENTS -> Vec<EventDataEventRow>: Filtered;
-    /// `GET /websites/{id}/event-data/fields`: [`Client::event_data_fields`].
+    /// `GET /websites/{id}/event-data/fields`: [`Analytics::event_data_fields`](crate::api::analytics::Analytics::event_data_fields).
     GetEventDataFields => GET_EVENT_DATA_FIELDS -> Vec<DataField>: Filtered;
-    /// `GET /websites/{id}/event-data/properties`: [`Client::event_data_properties`].
+    /// `GET /websites/{id}/event-data/properties`: [`Analytics::event_data_properties`](crate::api::analytics::Analytics::event_data_properties).
     GetEventDataProperties => GET_EVENT_DATA_PROPERTIES -> Vec<DataPropertyCount>: Filtered;
-    /// `GET /websites/{id}/event-data/stats`: [`Client::event_data_stats`].
+    /// `GET /websites/{id}/event-data/stats`: [`Analytics::event_data_stats`](crate::api::analytics::Analytics::event_data_stats).
     GetEventDataStats => GET_EVENT_DATA_STATS -> EventDataStats: Filtered;
-    /// `GET /websites/{id}/event-data/values`: [`Client::event_data_values`].
+    /// `GET /websites/{id}/event-data/values`: [`Analytics::event_data_values`](crate::api::analytics::Analytics::event_data_values).
     GetEventDataValues => GET_EVENT_DATA_VALUES -> Vec<DataValue>: Filtered;
-    /// `GET /websites/{id}/event-data-pivot` (3.3+): [`Client::event_data_pivot`].
+    /// `GET /websites/{id}/event-data-pivot` (3.3+): [`Analytics::event_data_pivot`](crate::api::analytics::Analytics::event_data_pivot).
     GetEventDataPivot => GET_EVENT_DATA_PIVOT -> Page<Value>, paged Value: Filtered, Zoned, Unitized;
     /// `GET /websites/{id}/event-data-pivot/array-series` (3.3+).
     GetEventDataArraySeries => GET_EVENT_DATA_ARRAY_SERIES -> Value: Filtered, Zoned, Unitized;
@@ -162,9 +162,9 @@ endpoints! {
     GetEventDataNumericStats => GET_EVENT_DATA_NUMERIC_STATS -> Value: Filtered;
     /// `GET /websites/{id}/event-data-pivot/property-series` (3.3+).
     GetEventDataPropertySeries => GET_EVENT_DATA_PROPERTY_SERIES -> Value: Filtered, Zoned, Unitized;
-    /// `GET /websites/{id}/session-data/properties`: [`Client::session_data_properties`].
+    /// `GET /websites/{id}/session-data/properties`: [`Analytics::session_data_properties`](crate::api::analytics::Analytics::session_data_properties).
     GetSessionDataProperties => GET_SESSION_DATA_PROPERTIES -> Vec<DataPropertyCount>: Filtered;
-    /// `GET /websites/{id}/session-data/values`: [`Client::session_data_values`].
+    /// `GET /websites/{id}/session-data/values`: [`Analytics::session_data_values`](crate::api::analytics::Analytics::session_data_values).
     GetSessionDataValues => GET_SESSION_DATA_VALUES -> Vec<DataValue>: Filtered;
     /// `GET /websites/{id}/session-data/stats` (3.3+).
     GetSessionDataStats => GET_SESSION_DATA_STATS -> Value: Filtered, Zoned, Unitized;
@@ -255,7 +255,7 @@ impl Request<GetSessionDataNumericSeries> {
 /// A 3.3 event-data series: `(start, end, event name, property)`.
 macro_rules! event_series {
     ($($(#[$doc:meta])* $fn:ident -> $ep:ident;)*) => {
-        impl Client {$(
+        impl Analytics<'_> {$(
             $(#[$doc])*
             pub fn $fn(
                 &self,
@@ -264,7 +264,7 @@ macro_rules! event_series {
                 event_name: impl Into<String>,
                 property: impl Into<String>,
             ) -> Request<$ep> {
-                Request::for_website(self)
+                Request::for_website(self.client)
                     .range(start, end)
                     .required("event_name", "eventName", event_name.into())
                     .required("property", "propertyName", property.into())
@@ -276,7 +276,7 @@ macro_rules! event_series {
 /// A 3.3 session-data series: `(start, end, property)`.
 macro_rules! session_series {
     ($($(#[$doc:meta])* $fn:ident -> $ep:ident;)*) => {
-        impl Client {$(
+        impl Analytics<'_> {$(
             $(#[$doc])*
             pub fn $fn(
                 &self,
@@ -284,7 +284,7 @@ macro_rules! session_series {
                 end: SystemTime,
                 property: impl Into<String>,
             ) -> Request<$ep> {
-                Request::for_website(self)
+                Request::for_website(self.client)
                     .range(start, end)
                     .required("property", "propertyName", property.into())
             }
@@ -298,7 +298,7 @@ event_series! {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let v = client.event_data_array_series(end - Duration::from_secs(86_400), end, "download", "tags").send().await?;
+    /// let v = client.analytics().event_data_array_series(end - Duration::from_secs(86_400), end, "download", "tags").send().await?;
     /// # Ok(()) }
     /// ```
     event_data_array_series -> GetEventDataArraySeries;
@@ -307,7 +307,7 @@ event_series! {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let v = client.event_data_date_series(end - Duration::from_secs(86_400), end, "signup", "signedUpAt").send().await?;
+    /// let v = client.analytics().event_data_date_series(end - Duration::from_secs(86_400), end, "signup", "signedUpAt").send().await?;
     /// # Ok(()) }
     /// ```
     event_data_date_series -> GetEventDataDateSeries;
@@ -316,7 +316,7 @@ event_series! {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let v = client.event_data_numeric_series(end - Duration::from_secs(86_400), end, "signup", "seats").send().await?;
+    /// let v = client.analytics().event_data_numeric_series(end - Duration::from_secs(86_400), end, "signup", "seats").send().await?;
     /// # Ok(()) }
     /// ```
     event_data_numeric_series -> GetEventDataNumericSeries;
@@ -325,7 +325,7 @@ event_series! {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let v = client.event_data_numeric_stats(end - Duration::from_secs(86_400), end, "signup", "seats").send().await?;
+    /// let v = client.analytics().event_data_numeric_stats(end - Duration::from_secs(86_400), end, "signup", "seats").send().await?;
     /// # Ok(()) }
     /// ```
     event_data_numeric_stats -> GetEventDataNumericStats;
@@ -334,7 +334,7 @@ event_series! {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let v = client.event_data_property_series(end - Duration::from_secs(86_400), end, "signup", "plan").send().await?;
+    /// let v = client.analytics().event_data_property_series(end - Duration::from_secs(86_400), end, "signup", "plan").send().await?;
     /// # Ok(()) }
     /// ```
     event_data_property_series -> GetEventDataPropertySeries;
@@ -346,7 +346,7 @@ session_series! {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let v = client.session_data_stats(end - Duration::from_secs(86_400), end, "plan").send().await?;
+    /// let v = client.analytics().session_data_stats(end - Duration::from_secs(86_400), end, "plan").send().await?;
     /// # Ok(()) }
     /// ```
     session_data_stats -> GetSessionDataStats;
@@ -355,7 +355,7 @@ session_series! {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let v = client.session_data_pivot(end - Duration::from_secs(86_400), end, "plan").send().await?;
+    /// let v = client.analytics().session_data_pivot(end - Duration::from_secs(86_400), end, "plan").send().await?;
     /// # Ok(()) }
     /// ```
     session_data_pivot -> GetSessionDataPivot;
@@ -364,7 +364,7 @@ session_series! {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let v = client.session_data_array_series(end - Duration::from_secs(86_400), end, "tags").send().await?;
+    /// let v = client.analytics().session_data_array_series(end - Duration::from_secs(86_400), end, "tags").send().await?;
     /// # Ok(()) }
     /// ```
     session_data_array_series -> GetSessionDataArraySeries;
@@ -373,7 +373,7 @@ session_series! {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let v = client.session_data_date_series(end - Duration::from_secs(86_400), end, "signupDate").send().await?;
+    /// let v = client.analytics().session_data_date_series(end - Duration::from_secs(86_400), end, "signupDate").send().await?;
     /// # Ok(()) }
     /// ```
     session_data_date_series -> GetSessionDataDateSeries;
@@ -382,7 +382,7 @@ session_series! {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let v = client.session_data_numeric_series(end - Duration::from_secs(86_400), end, "age").send().await?;
+    /// let v = client.analytics().session_data_numeric_series(end - Duration::from_secs(86_400), end, "age").send().await?;
     /// # Ok(()) }
     /// ```
     session_data_numeric_series -> GetSessionDataNumericSeries;
@@ -391,7 +391,7 @@ session_series! {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let v = client.session_data_numeric_stats(end - Duration::from_secs(86_400), end, "age").send().await?;
+    /// let v = client.analytics().session_data_numeric_stats(end - Duration::from_secs(86_400), end, "age").send().await?;
     /// # Ok(()) }
     /// ```
     session_data_numeric_stats -> GetSessionDataNumericStats;
@@ -400,7 +400,7 @@ session_series! {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let v = client.session_data_property_series(end - Duration::from_secs(86_400), end, "plan").send().await?;
+    /// let v = client.analytics().session_data_property_series(end - Duration::from_secs(86_400), end, "plan").send().await?;
     /// # Ok(()) }
     /// ```
     session_data_property_series -> GetSessionDataPropertySeries;
@@ -409,34 +409,34 @@ session_series! {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let plans = client.session_data_values(end - Duration::from_secs(86_400), end, "plan").send().await?;
+    /// let plans = client.analytics().session_data_values(end - Duration::from_secs(86_400), end, "plan").send().await?;
     /// # Ok(()) }
     /// ```
     session_data_values -> GetSessionDataValues;
 }
 
-impl Client {
+impl Analytics<'_> {
     /// Events with their data between `start` and `end`, paged.
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let rows = client.event_data(end - Duration::from_secs(86_400), end).event("purchase").all().await?;
+    /// let rows = client.analytics().event_data(end - Duration::from_secs(86_400), end).event("purchase").all().await?;
     /// # Ok(()) }
     /// ```
     pub fn event_data(&self, start: SystemTime, end: SystemTime) -> Request<GetEventData> {
-        Request::for_website(self).range(start, end)
+        Request::for_website(self.client).range(start, end)
     }
 
     /// The data of one event (an unknown event gives an empty list).
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let props = client.event_data_of("b6050892-bd59-4ab1-9bde-8a949026777c").send().await?;
+    /// let props = client.analytics().event_data_of("b6050892-bd59-4ab1-9bde-8a949026777c").send().await?;
     /// # Ok(()) }
     /// ```
     pub fn event_data_of(&self, event_id: impl Into<String>) -> Request<GetEventDataById> {
-        Request::for_website(self).arg(event_id)
+        Request::for_website(self.client).arg(event_id)
     }
 
     /// The property values of one event name with their counts (Umami 3.1 answers 500
@@ -445,7 +445,7 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let rows = client.event_data_events(end - Duration::from_secs(86_400), end, "signup").send().await?;
+    /// let rows = client.analytics().event_data_events(end - Duration::from_secs(86_400), end, "signup").send().await?;
     /// # Ok(()) }
     /// ```
     pub fn event_data_events(
@@ -454,7 +454,7 @@ impl Client {
         end: SystemTime,
         event: impl Into<String>,
     ) -> Request<GetEventDataEvents> {
-        Request::for_website(self)
+        Request::for_website(self.client)
             .range(start, end)
             .required("event", "event", event.into())
     }
@@ -464,7 +464,7 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let fields = client.event_data_fields(end - Duration::from_secs(86_400), end).send().await?;
+    /// let fields = client.analytics().event_data_fields(end - Duration::from_secs(86_400), end).send().await?;
     /// # Ok(()) }
     /// ```
     pub fn event_data_fields(
@@ -472,7 +472,7 @@ impl Client {
         start: SystemTime,
         end: SystemTime,
     ) -> Request<GetEventDataFields> {
-        Request::for_website(self).range(start, end)
+        Request::for_website(self.client).range(start, end)
     }
 
     /// The property names per event name, with counts.
@@ -480,7 +480,7 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let props = client.event_data_properties(end - Duration::from_secs(86_400), end).send().await?;
+    /// let props = client.analytics().event_data_properties(end - Duration::from_secs(86_400), end).send().await?;
     /// # Ok(()) }
     /// ```
     pub fn event_data_properties(
@@ -488,7 +488,7 @@ impl Client {
         start: SystemTime,
         end: SystemTime,
     ) -> Request<GetEventDataProperties> {
-        Request::for_website(self).range(start, end)
+        Request::for_website(self.client).range(start, end)
     }
 
     /// Event data totals.
@@ -496,7 +496,7 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let stats = client.event_data_stats(end - Duration::from_secs(86_400), end).send().await?;
+    /// let stats = client.analytics().event_data_stats(end - Duration::from_secs(86_400), end).send().await?;
     /// # Ok(()) }
     /// ```
     pub fn event_data_stats(
@@ -504,7 +504,7 @@ impl Client {
         start: SystemTime,
         end: SystemTime,
     ) -> Request<GetEventDataStats> {
-        Request::for_website(self).range(start, end)
+        Request::for_website(self.client).range(start, end)
     }
 
     /// The values of one property of one event name, with counts.
@@ -513,6 +513,7 @@ impl Client {
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
     /// let plans = client
+    ///     .analytics()
     ///     .event_data_values(end - Duration::from_secs(86_400), end, "signup", "plan")
     ///     .send()
     ///     .await?;
@@ -525,7 +526,7 @@ impl Client {
         event: impl Into<String>,
         property: impl Into<String>,
     ) -> Request<GetEventDataValues> {
-        Request::for_website(self)
+        Request::for_website(self.client)
             .range(start, end)
             .required("event", "event", event.into())
             .required("property", "propertyName", property.into())
@@ -536,7 +537,7 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let rows = client.event_data_pivot(end - Duration::from_secs(86_400), end, "signup").send().await?;
+    /// let rows = client.analytics().event_data_pivot(end - Duration::from_secs(86_400), end, "signup").send().await?;
     /// # Ok(()) }
     /// ```
     pub fn event_data_pivot(
@@ -545,11 +546,9 @@ impl Client {
         end: SystemTime,
         event_name: impl Into<String>,
     ) -> Request<GetEventDataPivot> {
-        Request::for_website(self).range(start, end).required(
-            "event_name",
-            "eventName",
-            event_name.into(),
-        )
+        Request::for_website(self.client)
+            .range(start, end)
+            .required("event_name", "eventName", event_name.into())
     }
 
     /// The session property names, with counts.
@@ -557,7 +556,7 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let props = client.session_data_properties(end - Duration::from_secs(86_400), end).send().await?;
+    /// let props = client.analytics().session_data_properties(end - Duration::from_secs(86_400), end).send().await?;
     /// # Ok(()) }
     /// ```
     pub fn session_data_properties(
@@ -565,6 +564,6 @@ impl Client {
         start: SystemTime,
         end: SystemTime,
     ) -> Request<GetSessionDataProperties> {
-        Request::for_website(self).range(start, end)
+        Request::for_website(self.client).range(start, end)
     }
 }

@@ -4,9 +4,9 @@ use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
+use super::Analytics;
 use crate::api::de::{self, Page};
 use crate::api::request::{Request, endpoints};
-use crate::client::Client;
 
 /// One stored hit (page view, custom event, performance hit) of `/events`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -85,7 +85,7 @@ pub struct EventTotals {
     pub unique_events: u64,
 }
 
-/// Custom event totals and the previous period's: what [`Client::event_stats`] returns
+/// Custom event totals and the previous period's: what [`Analytics::event_stats`](crate::api::analytics::Analytics::event_stats) returns
 /// (the server wraps them in `data`; both shapes are read).
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
@@ -114,13 +114,13 @@ impl<'a> Deserialize<'a> for EventStats {
 }
 
 endpoints! {
-    /// `GET /websites/{id}/events`: [`Client::events`].
+    /// `GET /websites/{id}/events`: [`Analytics::events`](crate::api::analytics::Analytics::events).
     GetWebsiteEvents => GET_WEBSITE_EVENTS -> Page<WebsiteEvent>, paged WebsiteEvent: Filtered, Zoned, Unitized, Compared, Searched;
-    /// `GET /websites/{id}/events/stats`: [`Client::event_stats`].
+    /// `GET /websites/{id}/events/stats`: [`Analytics::event_stats`](crate::api::analytics::Analytics::event_stats).
     GetWebsiteEventStats => GET_WEBSITE_EVENT_STATS -> EventStats: Filtered, Zoned, Unitized, Compared;
 }
 
-impl Client {
+impl Analytics<'_> {
     /// The hits between `start` and `end`, newest first, paged (`.send()` one page,
     /// `.all()` every page). `search` is an exact, case-insensitive event name or path.
     ///
@@ -129,6 +129,7 @@ impl Client {
     /// use std::time::{Duration, SystemTime};
     /// let end = SystemTime::now();
     /// let purchases = client
+    ///     .analytics()
     ///     .events(end - Duration::from_secs(86_400), end)
     ///     .event("purchase")
     ///     .all()
@@ -136,7 +137,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn events(&self, start: SystemTime, end: SystemTime) -> Request<GetWebsiteEvents> {
-        Request::for_website(self).range(start, end)
+        Request::for_website(self.client).range(start, end)
     }
 
     /// Custom event totals between `start` and `end`.
@@ -145,11 +146,11 @@ impl Client {
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// use std::time::{Duration, SystemTime};
     /// let end = SystemTime::now();
-    /// let stats = client.event_stats(end - Duration::from_secs(86_400), end).send().await?;
+    /// let stats = client.analytics().event_stats(end - Duration::from_secs(86_400), end).send().await?;
     /// println!("{} events", stats.totals.events);
     /// # Ok(()) }
     /// ```
     pub fn event_stats(&self, start: SystemTime, end: SystemTime) -> Request<GetWebsiteEventStats> {
-        Request::for_website(self).range(start, end)
+        Request::for_website(self.client).range(start, end)
     }
 }

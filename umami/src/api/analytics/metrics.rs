@@ -5,9 +5,9 @@ use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
+use super::Analytics;
 use crate::api::de;
 use crate::api::request::{Request, endpoints};
-use crate::client::Client;
 
 use super::Point;
 
@@ -72,7 +72,7 @@ impl MetricType {
     /// The wire name.
     ///
     /// ```
-    /// assert_eq!(umami::api::MetricType::UtmSource.as_str(), "utmSource");
+    /// assert_eq!(umami::api::analytics::MetricType::UtmSource.as_str(), "utmSource");
     /// ```
     pub fn as_str(self) -> &'static str {
         use MetricType::*;
@@ -143,23 +143,24 @@ pub struct FieldValue {
 }
 
 endpoints! {
-    /// `GET /websites/{id}/metrics`: [`Client::metrics`].
+    /// `GET /websites/{id}/metrics`: [`Analytics::metrics`](crate::api::analytics::Analytics::metrics).
     GetWebsiteMetrics => GET_WEBSITE_METRICS -> Vec<Point>: Filtered, Zoned, Unitized, Compared, Searched, Limited, Offset;
-    /// `GET /websites/{id}/metrics/expanded`: [`Client::expanded_metrics`].
+    /// `GET /websites/{id}/metrics/expanded`: [`Analytics::expanded_metrics`](crate::api::analytics::Analytics::expanded_metrics).
     GetWebsiteExpandedMetrics => GET_WEBSITE_EXPANDED_METRICS -> Vec<ExpandedMetric>: Filtered, Zoned, Unitized, Compared, Searched, Limited, Offset;
-    /// `GET /websites/{id}/values`: [`Client::field_values`].
+    /// `GET /websites/{id}/values`: [`Analytics::field_values`](crate::api::analytics::Analytics::field_values).
     GetWebsiteValues => GET_WEBSITE_VALUES -> Vec<FieldValue>: Zoned, Unitized, Compared, Searched;
 }
 
-impl Client {
+impl Analytics<'_> {
     /// The top values of `kind` (pages, referrers, browsers…) with their counts, highest first.
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// use std::time::{Duration, SystemTime};
-    /// use umami::api::MetricType;
+    /// use umami::api::analytics::MetricType;
     /// let end = SystemTime::now();
     /// let top = client
+    ///     .analytics()
     ///     .metrics(end - Duration::from_secs(86_400), end, MetricType::Path)
     ///     .browser("chrome")
     ///     .limit(10)
@@ -173,7 +174,7 @@ impl Client {
         end: SystemTime,
         kind: MetricType,
     ) -> Request<GetWebsiteMetrics> {
-        Request::for_website(self)
+        Request::for_website(self.client)
             .range(start, end)
             .set("type", kind.as_str())
     }
@@ -185,7 +186,8 @@ impl Client {
     /// use std::time::{Duration, SystemTime};
     /// let end = SystemTime::now();
     /// let rows = client
-    ///     .expanded_metrics(end - Duration::from_secs(86_400), end, umami::api::MetricType::Country)
+    ///     .analytics()
+    ///     .expanded_metrics(end - Duration::from_secs(86_400), end, umami::api::analytics::MetricType::Country)
     ///     .send()
     ///     .await?;
     /// # Ok(()) }
@@ -196,7 +198,7 @@ impl Client {
         end: SystemTime,
         kind: MetricType,
     ) -> Request<GetWebsiteExpandedMetrics> {
-        Request::for_website(self)
+        Request::for_website(self.client)
             .range(start, end)
             .set("type", kind.as_str())
     }
@@ -209,7 +211,8 @@ impl Client {
     /// use std::time::{Duration, SystemTime};
     /// let end = SystemTime::now();
     /// let paths = client
-    ///     .field_values(end - Duration::from_secs(86_400), end, umami::api::MetricType::Path)
+    ///     .analytics()
+    ///     .field_values(end - Duration::from_secs(86_400), end, umami::api::analytics::MetricType::Path)
     ///     .search("docs")
     ///     .send()
     ///     .await?;
@@ -221,7 +224,7 @@ impl Client {
         end: SystemTime,
         field: MetricType,
     ) -> Request<GetWebsiteValues> {
-        Request::for_website(self)
+        Request::for_website(self.client)
             .range(start, end)
             .set("type", field.as_str())
     }

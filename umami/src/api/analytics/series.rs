@@ -5,14 +5,14 @@ use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
+use super::Analytics;
 use crate::api::de;
 use crate::api::request::{Request, endpoints};
-use crate::client::Client;
 
 /// One `(x, y)` point: a bucket label (or a name) and its value.
 ///
 /// ```
-/// let p: umami::api::Point = serde_json::from_str(r#"{"x":"2026-11-24 00:00:00","y":"6"}"#)?;
+/// let p: umami::api::analytics::Point = serde_json::from_str(r#"{"x":"2026-11-24 00:00:00","y":"6"}"#)?;
 /// assert_eq!(p.y, 6.0);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -46,7 +46,7 @@ pub struct PageviewsComparison {
     pub end_date: Option<String>,
 }
 
-/// Page views and sessions per bucket: what [`Client::pageviews`] returns.
+/// Page views and sessions per bucket: what [`Analytics::pageviews`](crate::api::analytics::Analytics::pageviews) returns.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -78,13 +78,13 @@ pub struct EventSeriesPoint {
 }
 
 endpoints! {
-    /// `GET /websites/{id}/pageviews`: [`Client::pageviews`].
+    /// `GET /websites/{id}/pageviews`: [`Analytics::pageviews`](crate::api::analytics::Analytics::pageviews).
     GetWebsitePageviews => GET_WEBSITE_PAGEVIEWS -> PageviewsSeries: Filtered, Zoned, Unitized, Compared;
-    /// `GET /websites/{id}/events/series`: [`Client::event_series`].
+    /// `GET /websites/{id}/events/series`: [`Analytics::event_series`](crate::api::analytics::Analytics::event_series).
     GetWebsiteEventSeries => GET_WEBSITE_EVENT_SERIES -> Vec<EventSeriesPoint>: Filtered, Unitized, Limited;
 }
 
-impl Client {
+impl Analytics<'_> {
     /// Page views and sessions per time bucket between `start` and `end`.
     ///
     /// ```no_run
@@ -93,6 +93,7 @@ impl Client {
     /// use umami::api::Unit;
     /// let end = SystemTime::now();
     /// let days = client
+    ///     .analytics()
     ///     .pageviews(end - Duration::from_secs(7 * 86_400), end)
     ///     .unit(Unit::Day)
     ///     .timezone("Europe/Berlin")
@@ -102,7 +103,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn pageviews(&self, start: SystemTime, end: SystemTime) -> Request<GetWebsitePageviews> {
-        Request::for_website(self).range(start, end)
+        Request::for_website(self.client).range(start, end)
     }
 
     /// Custom events per name and time bucket. `timezone` is required by Umami 3.1
@@ -112,7 +113,7 @@ impl Client {
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// use std::time::{Duration, SystemTime};
     /// let end = SystemTime::now();
-    /// let points = client.event_series(end - Duration::from_secs(86_400), end, "UTC").send().await?;
+    /// let points = client.analytics().event_series(end - Duration::from_secs(86_400), end, "UTC").send().await?;
     /// # Ok(()) }
     /// ```
     pub fn event_series(
@@ -121,10 +122,8 @@ impl Client {
         end: SystemTime,
         timezone: impl Into<String>,
     ) -> Request<GetWebsiteEventSeries> {
-        Request::for_website(self).range(start, end).required(
-            "timezone",
-            "timezone",
-            timezone.into(),
-        )
+        Request::for_website(self.client)
+            .range(start, end)
+            .required("timezone", "timezone", timezone.into())
     }
 }

@@ -5,11 +5,11 @@ use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
+use super::Analytics;
 use crate::api::de::{self, Page};
 use crate::api::request::{Request, endpoints};
-use crate::client::Client;
 
-/// A session (a visitor on a device): list rows and [`Client::session`].
+/// A session (a visitor on a device): list rows and [`Analytics::session`](crate::api::analytics::Analytics::session).
 /// Unknown sessions come back as `{}`: every field then is empty.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -80,7 +80,7 @@ pub struct SessionTotal {
     pub value: u64,
 }
 
-/// Session totals: what [`Client::session_stats`] returns.
+/// Session totals: what [`Analytics::session_stats`](crate::api::analytics::Analytics::session_stats) returns.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SessionStats {
@@ -161,34 +161,34 @@ pub struct DataProperty {
 }
 
 endpoints! {
-    /// `GET /websites/{id}/sessions`: [`Client::sessions`].
+    /// `GET /websites/{id}/sessions`: [`Analytics::sessions`](crate::api::analytics::Analytics::sessions).
     GetWebsiteSessions => GET_WEBSITE_SESSIONS -> Page<Session>, paged Session: Filtered, Zoned, Unitized, Compared, Searched;
-    /// `GET /websites/{id}/sessions/stats`: [`Client::session_stats`].
+    /// `GET /websites/{id}/sessions/stats`: [`Analytics::session_stats`](crate::api::analytics::Analytics::session_stats).
     GetWebsiteSessionStats => GET_WEBSITE_SESSION_STATS -> SessionStats: Filtered;
-    /// `GET /websites/{id}/sessions/weekly`: [`Client::sessions_weekly`].
+    /// `GET /websites/{id}/sessions/weekly`: [`Analytics::sessions_weekly`](crate::api::analytics::Analytics::sessions_weekly).
     GetWebsiteSessionsWeekly => GET_WEBSITE_SESSIONS_WEEKLY -> Vec<Vec<u64>>: Filtered;
-    /// `GET /websites/{id}/sessions/{sessionId}`: [`Client::session`].
+    /// `GET /websites/{id}/sessions/{sessionId}`: [`Analytics::session`](crate::api::analytics::Analytics::session).
     GetWebsiteSession => GET_WEBSITE_SESSION -> Session;
-    /// `GET /websites/{id}/sessions/{sessionId}/activity`: [`Client::session_activity`].
+    /// `GET /websites/{id}/sessions/{sessionId}/activity`: [`Analytics::session_activity`](crate::api::analytics::Analytics::session_activity).
     GetWebsiteSessionActivity => GET_WEBSITE_SESSION_ACTIVITY -> Vec<SessionActivity>;
-    /// `GET /websites/{id}/sessions/{sessionId}/properties`: [`Client::session_properties`].
+    /// `GET /websites/{id}/sessions/{sessionId}/properties`: [`Analytics::session_properties`](crate::api::analytics::Analytics::session_properties).
     GetWebsiteSessionProperties => GET_WEBSITE_SESSION_PROPERTIES -> Vec<DataProperty>;
-    /// `DELETE /websites/{id}/sessions/{sessionId}`: [`Client::delete_session`].
+    /// `DELETE /websites/{id}/sessions/{sessionId}`: [`Analytics::delete_session`](crate::api::analytics::Analytics::delete_session).
     DeleteWebsiteSession => DELETE_WEBSITE_SESSION -> serde_json::Value;
 }
 
-impl Client {
+impl Analytics<'_> {
     /// The sessions between `start` and `end`, paged.
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// use std::time::{Duration, SystemTime};
     /// let end = SystemTime::now();
-    /// let page = client.sessions(end - Duration::from_secs(86_400), end).page_size(50).send().await?;
+    /// let page = client.analytics().sessions(end - Duration::from_secs(86_400), end).page_size(50).send().await?;
     /// # Ok(()) }
     /// ```
     pub fn sessions(&self, start: SystemTime, end: SystemTime) -> Request<GetWebsiteSessions> {
-        Request::for_website(self).range(start, end)
+        Request::for_website(self.client).range(start, end)
     }
 
     /// Session totals between `start` and `end`.
@@ -196,7 +196,7 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let stats = client.session_stats(end - Duration::from_secs(86_400), end).send().await?;
+    /// let stats = client.analytics().session_stats(end - Duration::from_secs(86_400), end).send().await?;
     /// println!("{} visitors", stats.visitors.value);
     /// # Ok(()) }
     /// ```
@@ -205,7 +205,7 @@ impl Client {
         start: SystemTime,
         end: SystemTime,
     ) -> Request<GetWebsiteSessionStats> {
-        Request::for_website(self).range(start, end)
+        Request::for_website(self.client).range(start, end)
     }
 
     /// Sessions per weekday (7 rows, Sunday first) and hour (24 columns) in `timezone`.
@@ -213,7 +213,7 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let grid = client.sessions_weekly(end - Duration::from_secs(7 * 86_400), end, "UTC").send().await?;
+    /// let grid = client.analytics().sessions_weekly(end - Duration::from_secs(7 * 86_400), end, "UTC").send().await?;
     /// # Ok(()) }
     /// ```
     pub fn sessions_weekly(
@@ -222,22 +222,20 @@ impl Client {
         end: SystemTime,
         timezone: impl Into<String>,
     ) -> Request<GetWebsiteSessionsWeekly> {
-        Request::for_website(self).range(start, end).required(
-            "timezone",
-            "timezone",
-            timezone.into(),
-        )
+        Request::for_website(self.client)
+            .range(start, end)
+            .required("timezone", "timezone", timezone.into())
     }
 
     /// One session.
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let s = client.session("4df9d6f1-c469-5468-a084-af9b559eee67").send().await?;
+    /// let s = client.analytics().session("4df9d6f1-c469-5468-a084-af9b559eee67").send().await?;
     /// # Ok(()) }
     /// ```
     pub fn session(&self, session_id: impl Into<String>) -> Request<GetWebsiteSession> {
-        Request::for_website(self).arg(session_id)
+        Request::for_website(self.client).arg(session_id)
     }
 
     /// The hits of one session between `start` and `end`.
@@ -246,6 +244,7 @@ impl Client {
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
     /// let hits = client
+    ///     .analytics()
     ///     .session_activity("4df9d6f1-c469-5468-a084-af9b559eee67", end - Duration::from_secs(86_400), end)
     ///     .send()
     ///     .await?;
@@ -257,31 +256,33 @@ impl Client {
         start: SystemTime,
         end: SystemTime,
     ) -> Request<GetWebsiteSessionActivity> {
-        Request::for_website(self).arg(session_id).range(start, end)
+        Request::for_website(self.client)
+            .arg(session_id)
+            .range(start, end)
     }
 
     /// The properties stored for one session (from `identify`).
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let props = client.session_properties("956724a9-2ad0-5611-9135-ebe2043c0042").send().await?;
+    /// let props = client.analytics().session_properties("956724a9-2ad0-5611-9135-ebe2043c0042").send().await?;
     /// # Ok(()) }
     /// ```
     pub fn session_properties(
         &self,
         session_id: impl Into<String>,
     ) -> Request<GetWebsiteSessionProperties> {
-        Request::for_website(self).arg(session_id)
+        Request::for_website(self.client).arg(session_id)
     }
 
     /// Deletes one session and its data (Umami 3.3+).
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// client.delete_session("4df9d6f1-c469-5468-a084-af9b559eee67").send().await?;
+    /// client.analytics().delete_session("4df9d6f1-c469-5468-a084-af9b559eee67").send().await?;
     /// # Ok(()) }
     /// ```
     pub fn delete_session(&self, session_id: impl Into<String>) -> Request<DeleteWebsiteSession> {
-        Request::for_website(self).arg(session_id)
+        Request::for_website(self.client).arg(session_id)
     }
 }

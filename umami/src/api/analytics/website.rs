@@ -7,6 +7,7 @@ use std::time::SystemTime;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::Analytics;
 use super::Point;
 use crate::api::de;
 use crate::api::request::{Request, endpoints};
@@ -56,7 +57,7 @@ pub struct RealtimeTotals {
     pub countries: u64,
 }
 
-/// The last 30 minutes: what [`Client::realtime`] returns.
+/// The last 30 minutes: what [`Analytics::realtime`](crate::api::analytics::Analytics::realtime) returns.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Realtime {
@@ -93,19 +94,19 @@ pub struct Export {
 }
 
 endpoints! {
-    /// `GET /websites/{id}/stats` with every option of the contract: [`Client::stats`].
+    /// `GET /websites/{id}/stats` with every option of the contract: [`Analytics::stats`](crate::api::analytics::Analytics::stats).
     GetWebsiteStats => GET_WEBSITE_STATS -> crate::api::WebsiteStats: Filtered, Zoned, Unitized, Compared;
-    /// `GET /websites/{id}/daterange`: [`Client::date_range`].
+    /// `GET /websites/{id}/daterange`: [`Analytics::date_range`](crate::api::analytics::Analytics::date_range).
     GetWebsiteDateRange => GET_WEBSITE_DATE_RANGE -> DateRange;
-    /// `GET /realtime/{id}`: [`Client::realtime`].
+    /// `GET /realtime/{id}`: [`Analytics::realtime`](crate::api::analytics::Analytics::realtime).
     GetRealtime => GET_REALTIME -> Realtime: Filtered, Zoned, Unitized;
-    /// `GET /websites/{id}/export`: [`Client::export`].
+    /// `GET /websites/{id}/export`: [`Analytics::export`](crate::api::analytics::Analytics::export).
     ExportWebsite => EXPORT_WEBSITE -> Export: Zoned, Unitized, Compared;
-    /// `GET /websites/charts` (3.3+): [`Client::websites_charts`].
+    /// `GET /websites/charts` (3.3+): [`Analytics::websites_charts`](crate::api::analytics::Analytics::websites_charts).
     GetWebsitesCharts => GET_WEBSITES_CHARTS -> Value: Zoned;
-    /// `GET /links/charts` (3.3+): [`Client::links_charts`].
+    /// `GET /links/charts` (3.3+): [`Analytics::links_charts`](crate::api::analytics::Analytics::links_charts).
     GetLinksCharts => GET_LINKS_CHARTS -> Value: Zoned;
-    /// `GET /pixels/charts` (3.3+): [`Client::pixels_charts`].
+    /// `GET /pixels/charts` (3.3+): [`Analytics::pixels_charts`](crate::api::analytics::Analytics::pixels_charts).
     GetPixelsCharts => GET_PIXELS_CHARTS -> Value: Zoned;
 }
 
@@ -125,44 +126,44 @@ fn charts<E: crate::api::request::Endpoint>(
     r.set("ids", ids.join(","))
 }
 
-impl Client {
+impl Analytics<'_> {
     /// The summary stats between `start` and `end` with every filter and option of the
     /// contract (`compare`, UTM filters, segments, `excludeBounce`…); the same answer as
-    /// [`website_stats`](Self::website_stats), which keeps its v2 filter names.
+    /// [`Client::website_stats`], which keeps its v2 filter names.
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
     /// use umami::api::Compare;
-    /// let s = client.stats(end - Duration::from_secs(86_400), end).utm_source("google").compare(Compare::YearOverYear).send().await?;
+    /// let s = client.analytics().stats(end - Duration::from_secs(86_400), end).utm_source("google").compare(Compare::YearOverYear).send().await?;
     /// println!("{} now, {:?} a year ago", s.pageviews, s.comparison.map(|c| c.pageviews));
     /// # Ok(()) }
     /// ```
     pub fn stats(&self, start: SystemTime, end: SystemTime) -> Request<GetWebsiteStats> {
-        Request::for_website(self).range(start, end)
+        Request::for_website(self.client).range(start, end)
     }
 
     /// When the website's data starts and ends.
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let range = client.date_range().send().await?;
+    /// let range = client.analytics().date_range().send().await?;
     /// # Ok(()) }
     /// ```
     pub fn date_range(&self) -> Request<GetWebsiteDateRange> {
-        Request::for_website(self)
+        Request::for_website(self.client)
     }
 
     /// The last 30 minutes: visitors per country, views per page and referrer, latest hits.
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
-    /// let now = client.realtime().send().await?;
+    /// let now = client.analytics().realtime().send().await?;
     /// println!("{} visitors", now.totals.visitors);
     /// # Ok(()) }
     /// ```
     pub fn realtime(&self) -> Request<GetRealtime> {
-        Request::for_website(self)
+        Request::for_website(self.client)
     }
 
     /// All data of `[start, end]` as a base64 zip of CSV files.
@@ -170,11 +171,11 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let export = client.export(end - Duration::from_secs(86_400), end).send().await?;
+    /// let export = client.analytics().export(end - Duration::from_secs(86_400), end).send().await?;
     /// # Ok(()) }
     /// ```
     pub fn export(&self, start: SystemTime, end: SystemTime) -> Request<ExportWebsite> {
-        Request::for_website(self).range(start, end)
+        Request::for_website(self.client).range(start, end)
     }
 
     /// Small charts of several websites (3.3+).
@@ -182,7 +183,7 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let v = client.websites_charts(&["978435e2-7ba1-4337-9860-ec31ece2db60"], end - Duration::from_secs(86_400), end).send().await?;
+    /// let v = client.analytics().websites_charts(&["978435e2-7ba1-4337-9860-ec31ece2db60"], end - Duration::from_secs(86_400), end).send().await?;
     /// # Ok(()) }
     /// ```
     pub fn websites_charts(
@@ -191,7 +192,7 @@ impl Client {
         start: SystemTime,
         end: SystemTime,
     ) -> Request<GetWebsitesCharts> {
-        charts(self, ids, start, end)
+        charts(self.client, ids, start, end)
     }
 
     /// Small charts of several links (3.3+).
@@ -199,7 +200,7 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let v = client.links_charts(&["7ab60679-cf32-4c74-b5aa-2180f0cd87f8"], end - Duration::from_secs(86_400), end).send().await?;
+    /// let v = client.analytics().links_charts(&["7ab60679-cf32-4c74-b5aa-2180f0cd87f8"], end - Duration::from_secs(86_400), end).send().await?;
     /// # Ok(()) }
     /// ```
     pub fn links_charts(
@@ -208,7 +209,7 @@ impl Client {
         start: SystemTime,
         end: SystemTime,
     ) -> Request<GetLinksCharts> {
-        charts(self, ids, start, end)
+        charts(self.client, ids, start, end)
     }
 
     /// Small charts of several pixels (3.3+).
@@ -216,7 +217,7 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let v = client.pixels_charts(&["b8dc8010-a572-4c34-8988-4fae877ee635"], end - Duration::from_secs(86_400), end).send().await?;
+    /// let v = client.analytics().pixels_charts(&["b8dc8010-a572-4c34-8988-4fae877ee635"], end - Duration::from_secs(86_400), end).send().await?;
     /// # Ok(()) }
     /// ```
     pub fn pixels_charts(
@@ -225,6 +226,6 @@ impl Client {
         start: SystemTime,
         end: SystemTime,
     ) -> Request<GetPixelsCharts> {
-        charts(self, ids, start, end)
+        charts(self.client, ids, start, end)
     }
 }

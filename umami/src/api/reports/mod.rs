@@ -1,10 +1,28 @@
-//! Reports: funnel, goal, journey, retention, attribution, breakdown and UTM, on Umami 3.1
-//! and 3.3, plus 3.1's revenue and performance reports.
+//! Reports: `client.reports()`, the [`Reports`] handle: funnel, goal, journey, retention,
+//! attribution, breakdown and UTM, on Umami 3.1 and 3.3, plus 3.1's revenue and performance
+//! reports.
 //!
 //! Umami 3.3 serves reports as reads, `GET /websites/{id}/funnels/stats?…`; Umami 3.1 as
 //! `POST /api/reports/<kind>` with a JSON body. [`ReportApi::Auto`] (the default) asks the
 //! 3.3 route first and, on a `404` or `405`, the 3.1 one, and remembers per server which one
 //! answered; [`ReportRequest::api`] picks one.
+//!
+//! ```no_run
+//! # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
+//! use std::time::{Duration, SystemTime};
+//! use umami::api::reports::FunnelStep;
+//!
+//! let end = SystemTime::now();
+//! let start = end - Duration::from_secs(7 * 86_400);
+//! let reports = client.reports();
+//! let funnel = reports
+//!     .funnel(start, end, &[FunnelStep::path("/pricing"), FunnelStep::path("/checkout")], 60)
+//!     .send()
+//!     .await?;
+//! let retention = reports.retention(start, end).timezone("UTC").send().await?;
+//! println!("{} steps, {} cohorts", funnel.len(), retention.len());
+//! # Ok(()) }
+//! ```
 
 use std::collections::HashMap;
 use std::fmt;
@@ -28,6 +46,39 @@ pub use rows::{
     RevenuePoint, RevenueReport, RevenueTotal, UtmRow,
 };
 
+/// The reports of a [`Client`], from `client.reports()`: one method per report, each
+/// returning a [`ReportRequest`] to finish with `.send().await`. Borrows the client; cheap to
+/// make.
+///
+/// ```no_run
+/// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
+/// use std::time::{Duration, SystemTime};
+/// let end = SystemTime::now();
+/// let journeys = client.reports().journey(end - Duration::from_secs(86_400), end, 3).send().await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Reports<'c> {
+    client: &'c Client,
+}
+
+impl Client {
+    /// The reports: funnel, goal, journey, retention, attribution, breakdown, UTM, and 3.1's
+    /// revenue and performance reports (see [`Reports`]).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
+    /// use std::time::{Duration, SystemTime};
+    /// use umami::api::reports::UtmField;
+    /// let end = SystemTime::now();
+    /// let sources = client.reports().utm(end - Duration::from_secs(86_400), end, UtmField::Source).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn reports(&self) -> Reports<'_> {
+        Reports { client: self }
+    }
+}
+
 /// Which reports API a [`ReportRequest`] uses.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -41,18 +92,53 @@ pub enum ReportApi {
     Legacy,
 }
 
-/// A kind of report: its 3.3 operation, 3.1 name, and answer.
-pub trait ReportKind {
-    /// The 3.3 operation, if the kind has one.
-    const OP: Option<Operation>;
-    /// The 3.1 `/api/reports/<name>`.
-    const LEGACY: &'static str;
+/// A kind of report: what its [`ReportRequest`] answers. Sealed: the kinds of this module
+/// ([`Funnel`], [`Goal`], [`Journeys`], [`Retention`], [`AttributionReport`], [`Breakdown`],
+/// [`Utm`], [`Revenue`], [`Performance`]) are all of them.
+///
+/// ```
+/// use umami::api::reports::{FunnelStep, ReportKind, ReportRequest};
+///
+/// // `.send().await` answers the kind's `Output`.
+/// fn reads_steps<K: ReportKind<Output = Vec<FunnelStep>>>(_: &ReportRequest<K>) {}
+///
+/// let client = umami::Client::builder().url_base("https://umami.example.com").build()?;
+/// let now = std::time::SystemTime::now();
+/// let steps = [FunnelStep::path("/pricing"), FunnelStep::path("/checkout")];
+/// reads_steps(&client.reports().funnel(now, now, &steps, 60));
+/// # Ok::<(), umami::Error>(())
+/// ```
+///
+/// No other crate can add kinds:
+///
+/// ```compile_fail,E0277
+/// struct Mine;
+/// impl umami::api::reports::ReportKind for Mine {
+///     type Output = ();
+/// }
+/// ```
+pub trait ReportKind: sealed::Sealed {
     /// The answer, as read.
     type Output: DeserializeOwned;
-    /// The 3.1 answer turned into [`Self::Output`], for kinds whose shapes differ; `asked`
-    /// holds the request's 3.3 query pairs.
-    fn from_legacy(value: Value, _asked: &Map<String, Value>) -> Result<Value, String> {
-        Ok(value)
+}
+
+/// The part of [`ReportKind`] only this crate can implement: the routes and the 3.1 answer.
+mod sealed {
+    use serde_json::{Map, Value};
+
+    use super::Operation;
+
+    /// A report kind's 3.3 operation and 3.1 name.
+    pub trait Sealed {
+        /// The 3.3 operation, if the kind has one.
+        const OP: Option<Operation>;
+        /// The 3.1 `/api/reports/<name>`.
+        const LEGACY: &'static str;
+        /// The 3.1 answer turned into the kind's output, for kinds whose shapes differ;
+        /// `asked` holds the request's 3.3 query pairs.
+        fn from_legacy(value: Value, _asked: &Map<String, Value>) -> Result<Value, String> {
+            Ok(value)
+        }
     }
 }
 
@@ -62,9 +148,11 @@ macro_rules! kinds {
         #[derive(Debug, Clone, Copy)]
         #[non_exhaustive]
         pub struct $name;
-        impl ReportKind for $name {
+        impl sealed::Sealed for $name {
             const OP: Option<Operation> = $op;
             const LEGACY: &'static str = $legacy;
+        }
+        impl ReportKind for $name {
             type Output = $out;
         }
     )*};
@@ -83,9 +171,9 @@ kinds! {
     AttributionReport => Some(ops::GET_WEBSITE_ATTRIBUTION), "attribution", Attribution;
     /// The breakdown report.
     Breakdown => Some(ops::GET_WEBSITE_BREAKDOWN), "breakdown", Vec<BreakdownRow>;
-    /// 3.1's revenue report (3.3: [`Client::revenue_stats`]).
+    /// 3.1's revenue report (3.3: [`Analytics::revenue_stats`](crate::api::analytics::Analytics::revenue_stats)).
     Revenue => None, "revenue", RevenueReport;
-    /// 3.1's performance report (3.3: [`Client::performance_stats`]).
+    /// 3.1's performance report (3.3: [`Analytics::performance_stats`](crate::api::analytics::Analytics::performance_stats)).
     Performance => None, "performance", Value;
 }
 
@@ -95,9 +183,12 @@ kinds! {
 pub struct Utm;
 
 impl ReportKind for Utm {
+    type Output = Vec<UtmRow>;
+}
+
+impl sealed::Sealed for Utm {
     const OP: Option<Operation> = Some(ops::GET_WEBSITE_UTM_METRICS);
     const LEGACY: &'static str = "utm";
-    type Output = Vec<UtmRow>;
     fn from_legacy(mut value: Value, asked: &Map<String, Value>) -> Result<Value, String> {
         // 3.1 answers every field at once, keyed `utm_source`…; keep the one asked for.
         let key = match asked.get("type").and_then(Value::as_str) {
@@ -115,7 +206,7 @@ impl ReportKind for Utm {
     }
 }
 
-/// A report over `[start, end]`, made by a `Client` method (`funnel_report`, …); set
+/// A report over `[start, end]`, made by a [`Reports`] method ([`funnel`](Reports::funnel), …); set
 /// filters and options, then `.send().await`.
 #[must_use = "a report does nothing until `.send().await`"]
 pub struct ReportRequest<K> {
@@ -192,7 +283,7 @@ impl<K: ReportKind> ReportRequest<K> {
         self
     }
 
-    /// A 3.3 query pair that 3.1's body does not take (it is kept for [`ReportKind::from_legacy`]).
+    /// A 3.3 query pair that 3.1's body does not take (it is kept for `from_legacy`).
     fn query_only(mut self, name: &'static str, text: String) -> Self {
         self.query.retain(|(k, _)| *k != name);
         self.query.push((name, text));
@@ -390,7 +481,7 @@ pub enum AttributionModel {
     LastClick,
 }
 
-/// A UTM field, for [`Client::utm_report`].
+/// A UTM field, for [`Reports::utm`](crate::api::reports::Reports::utm).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UtmField {
@@ -430,35 +521,36 @@ impl ReportRequest<AttributionReport> {
 
 impl ReportRequest<Performance> {
     /// The vital.
-    pub fn vital(self, vital: crate::api::Vital) -> Self {
+    pub fn vital(self, vital: crate::api::analytics::Vital) -> Self {
         self.param("metric", vital.as_str().into(), json!(vital.as_str()))
     }
 }
 
-impl Client {
+impl Reports<'_> {
     /// The funnel report: visitors through `steps` (2 to 8) within `window_minutes`.
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// use std::time::{Duration, SystemTime};
-    /// use umami::api::FunnelStep;
+    /// use umami::api::reports::FunnelStep;
     /// let end = SystemTime::now();
     /// let funnel = client
-    ///     .funnel_report(end - Duration::from_secs(7 * 86_400), end,
+    ///     .reports()
+    ///     .funnel(end - Duration::from_secs(7 * 86_400), end,
     ///         &[FunnelStep::path("/pricing"), FunnelStep::path("/checkout")], 60)
     ///     .send()
     ///     .await?;
     /// for step in funnel { println!("{} {}", step.value, step.visitors); }
     /// # Ok(()) }
     /// ```
-    pub fn funnel_report(
+    pub fn funnel(
         &self,
         start: SystemTime,
         end: SystemTime,
         steps: &[FunnelStep],
         window_minutes: u32,
     ) -> ReportRequest<Funnel> {
-        let mut r = ReportRequest::new(self, start, end);
+        let mut r = ReportRequest::new(self.client, start, end);
         if !(2..=8).contains(&steps.len()) {
             r.fail(ValidationError::new(
                 "steps",
@@ -487,17 +579,17 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let goal = client.goal_report(end - Duration::from_secs(86_400), end, umami::api::FunnelStep::event("signup")).send().await?;
+    /// let goal = client.reports().goal(end - Duration::from_secs(86_400), end, umami::api::reports::FunnelStep::event("signup")).send().await?;
     /// println!("{} of {}", goal.num, goal.total);
     /// # Ok(()) }
     /// ```
-    pub fn goal_report(
+    pub fn goal(
         &self,
         start: SystemTime,
         end: SystemTime,
         goal: FunnelStep,
     ) -> ReportRequest<Goal> {
-        let mut r = ReportRequest::new(self, start, end);
+        let mut r = ReportRequest::new(self.client, start, end);
         if goal.value.trim().is_empty() {
             r.fail(ValidationError::new("goal", "the value must not be blank"));
         }
@@ -510,16 +602,16 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let journeys = client.journey_report(end - Duration::from_secs(86_400), end, 3).send().await?;
+    /// let journeys = client.reports().journey(end - Duration::from_secs(86_400), end, 3).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn journey_report(
+    pub fn journey(
         &self,
         start: SystemTime,
         end: SystemTime,
         steps: u8,
     ) -> ReportRequest<Journeys> {
-        let mut r = ReportRequest::new(self, start, end);
+        let mut r = ReportRequest::new(self.client, start, end);
         if !(2..=7).contains(&steps) {
             r.fail(ValidationError::new(
                 "steps",
@@ -534,11 +626,11 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let rows = client.retention_report(end - Duration::from_secs(7 * 86_400), end).timezone("UTC").send().await?;
+    /// let rows = client.reports().retention(end - Duration::from_secs(7 * 86_400), end).timezone("UTC").send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn retention_report(&self, start: SystemTime, end: SystemTime) -> ReportRequest<Retention> {
-        ReportRequest::new(self, start, end)
+    pub fn retention(&self, start: SystemTime, end: SystemTime) -> ReportRequest<Retention> {
+        ReportRequest::new(self.client, start, end)
     }
 
     /// The attribution report: where visitors who reached `step` came from.
@@ -546,15 +638,16 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// use umami::api::{AttributionModel, FunnelStep};
+    /// use umami::api::reports::{AttributionModel, FunnelStep};
     /// let a = client
-    ///     .attribution_report(end - Duration::from_secs(86_400), end, AttributionModel::FirstClick, FunnelStep::event("purchase"))
+    ///     .reports()
+    ///     .attribution(end - Duration::from_secs(86_400), end, AttributionModel::FirstClick, FunnelStep::event("purchase"))
     ///     .currency("USD")
     ///     .send()
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn attribution_report(
+    pub fn attribution(
         &self,
         start: SystemTime,
         end: SystemTime,
@@ -565,7 +658,7 @@ impl Client {
             AttributionModel::FirstClick => "first-click",
             AttributionModel::LastClick => "last-click",
         };
-        let mut r = ReportRequest::new(self, start, end);
+        let mut r = ReportRequest::new(self.client, start, end);
         if step.value.trim().is_empty() {
             r.fail(ValidationError::new("step", "the value must not be blank"));
         }
@@ -579,17 +672,17 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// use umami::api::MetricType;
-    /// let rows = client.breakdown_report(end - Duration::from_secs(86_400), end, &[MetricType::Browser, MetricType::Os]).send().await?;
+    /// use umami::api::analytics::MetricType;
+    /// let rows = client.reports().breakdown(end - Duration::from_secs(86_400), end, &[MetricType::Browser, MetricType::Os]).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn breakdown_report(
+    pub fn breakdown(
         &self,
         start: SystemTime,
         end: SystemTime,
-        fields: &[crate::api::MetricType],
+        fields: &[crate::api::analytics::MetricType],
     ) -> ReportRequest<Breakdown> {
-        let mut r = ReportRequest::new(self, start, end);
+        let mut r = ReportRequest::new(self.client, start, end);
         if fields.is_empty() {
             r.fail(ValidationError::new("fields", "needs at least one field"));
         }
@@ -602,15 +695,10 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let sources = client.utm_report(end - Duration::from_secs(86_400), end, umami::api::UtmField::Source).send().await?;
+    /// let sources = client.reports().utm(end - Duration::from_secs(86_400), end, umami::api::reports::UtmField::Source).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn utm_report(
-        &self,
-        start: SystemTime,
-        end: SystemTime,
-        field: UtmField,
-    ) -> ReportRequest<Utm> {
+    pub fn utm(&self, start: SystemTime, end: SystemTime, field: UtmField) -> ReportRequest<Utm> {
         let name = match field {
             UtmField::Source => "utmSource",
             UtmField::Medium => "utmMedium",
@@ -618,26 +706,26 @@ impl Client {
             UtmField::Content => "utmContent",
             UtmField::Term => "utmTerm",
         };
-        ReportRequest::new(self, start, end).query_only("type", name.into())
+        ReportRequest::new(self.client, start, end).query_only("type", name.into())
     }
 
-    /// Umami 3.1's revenue report in `currency` (3.3: [`revenue_stats`](Self::revenue_stats)).
+    /// Umami 3.1's revenue report in `currency` (3.3: [`Analytics::revenue_stats`](crate::api::analytics::Analytics::revenue_stats)).
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let revenue = client.revenue_report(end - Duration::from_secs(86_400), end, "USD").timezone("UTC").send().await?;
+    /// let revenue = client.reports().revenue(end - Duration::from_secs(86_400), end, "USD").timezone("UTC").send().await?;
     /// println!("{:.2}", revenue.total.sum);
     /// # Ok(()) }
     /// ```
-    pub fn revenue_report(
+    pub fn revenue(
         &self,
         start: SystemTime,
         end: SystemTime,
         currency: impl Into<String>,
     ) -> ReportRequest<Revenue> {
         let c = currency.into();
-        let mut r = ReportRequest::new(self, start, end);
+        let mut r = ReportRequest::new(self.client, start, end);
         if c.trim().is_empty() {
             r.fail(ValidationError::new(
                 "currency",
@@ -647,20 +735,16 @@ impl Client {
         r.param("currency", c.clone(), Value::String(c))
     }
 
-    /// Umami 3.1's performance report (3.3: [`performance_stats`](Self::performance_stats)).
+    /// Umami 3.1's performance report (3.3: [`Analytics::performance_stats`](crate::api::analytics::Analytics::performance_stats)).
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
     /// # use std::time::{Duration, SystemTime}; let end = SystemTime::now();
-    /// let perf = client.performance_report(end - Duration::from_secs(86_400), end).send().await?;
+    /// let perf = client.reports().performance(end - Duration::from_secs(86_400), end).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn performance_report(
-        &self,
-        start: SystemTime,
-        end: SystemTime,
-    ) -> ReportRequest<Performance> {
-        ReportRequest::new(self, start, end)
+    pub fn performance(&self, start: SystemTime, end: SystemTime) -> ReportRequest<Performance> {
+        ReportRequest::new(self.client, start, end)
     }
 }
 

@@ -38,7 +38,7 @@ impl FunnelStep {
     /// A step on a page path.
     ///
     /// ```
-    /// let step = umami::api::FunnelStep::path("/checkout");
+    /// let step = umami::api::reports::FunnelStep::path("/checkout");
     /// assert_eq!(serde_json::to_value(&step)?, serde_json::json!({"type":"path","value":"/checkout"}));
     /// # Ok::<(), serde_json::Error>(())
     /// ```

@@ -10,7 +10,7 @@
 //! ```no_run
 //! # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
 //! use std::time::Duration;
-//! use umami::dispatch::{Durability, SpoolConfig};
+//! use umami::dispatch::spool::{Durability, SpoolConfig};
 //!
 //! let dispatcher = umami::Dispatcher::builder(client)
 //!     .spool(
@@ -87,7 +87,7 @@ pub(crate) use queueing::Spool;
 /// `Ok`: see the [module docs](self#what-track-returning-ok-promises).
 ///
 /// ```
-/// use umami::dispatch::{Durability, SpoolConfig};
+/// use umami::dispatch::spool::{Durability, SpoolConfig};
 /// let config = SpoolConfig::new("spool").durability(Durability::Sync);
 /// # let _ = config;
 /// ```
@@ -108,7 +108,7 @@ pub enum Durability {
 ///
 /// ```
 /// use std::time::Duration;
-/// use umami::dispatch::SpoolConfig;
+/// use umami::dispatch::spool::SpoolConfig;
 ///
 /// let config = SpoolConfig::new("/var/lib/app/umami-spool")
 ///     .max_bytes(64 * 1024 * 1024)

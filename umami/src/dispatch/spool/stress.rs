@@ -10,7 +10,8 @@ use std::time::Duration;
 use serde_json::json;
 
 use crate::client::Client;
-use crate::dispatch::{Dispatcher, RetryPolicy, SpoolConfig};
+use crate::dispatch::spool::SpoolConfig;
+use crate::dispatch::{Dispatcher, RetryPolicy};
 use umami_test::Collector;
 
 /// Seeded runs; `UMAMI_STRESS_SEEDS` overrides it for longer hunts.
