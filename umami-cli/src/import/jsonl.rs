@@ -73,7 +73,10 @@ fn owned(text: Option<Cow<'_, str>>) -> Option<String> {
 
 /// The hit of one line, or why the line is not one.
 pub(crate) fn parse(line: &[u8]) -> Result<HitFields, String> {
-    let raw: RawHit<'_> = serde_json::from_slice(line).map_err(|e| format!("invalid JSON: {e}"))?;
+    let raw: RawHit<'_> = serde_json::from_slice(line).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => e.to_string(),
+        _ => format!("invalid JSON: {e}"),
+    })?;
     match raw.payload {
         Some(payload) => wire(
             raw.kind,

@@ -644,10 +644,20 @@ impl Run {
             Ok(interrupted) => interrupted,
             Err(error) => {
                 self.progress.finish();
-                // Commit what was read before the error, so that a resume goes on from there.
-                if self.fatal.is_none() {
-                    let _ = self.commit();
+                let nothing_done = self.state.committed_offset == 0
+                    && self.state.open_chunks.is_empty()
+                    && self.pipeline.current_lines() == 0
+                    && self.pipeline.delivering() == 0;
+                if nothing_done || error.kind() == crate::exit::Kind::Usage {
+                    // Nothing to resume (a bad header, a bad option): no state left behind.
+                    if nothing_done {
+                        let _ = self.dir.clear();
+                        self.dir.remove();
+                    }
+                    return Err(error);
                 }
+                // Commit what was read before the error, so that a resume goes on from there.
+                let _ = self.commit();
                 return Err(error.context(format!(
                     "import stopped after line {} (resume with --resume)",
                     thousands(self.state.committed_line)

@@ -1,0 +1,6 @@
+//! The `umami` binary, run for real against `umami_test::Collector` over HTTP. One test
+//! binary, one module per command.
+
+mod common;
+mod send;
+mod import;
