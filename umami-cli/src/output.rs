@@ -1,7 +1,7 @@
 //! Printing answers as a table (`comfy-table`), JSON or CSV.
 
 use comfy_table::{CellAlignment, Table, presets};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::cli::OutputFormat;
 
@@ -37,22 +37,20 @@ impl Rows {
         match format {
             OutputFormat::Table => self.table(),
             OutputFormat::Json => {
-                let rows: Vec<Value> = self
-                    .rows
-                    .iter()
-                    .map(|row| {
-                        let object: Map<String, Value> = self
-                            .columns
-                            .iter()
-                            .zip(row)
-                            .map(|((name, _), value)| (name.clone(), value.clone()))
-                            .collect();
-                        Value::Object(object)
-                    })
-                    .collect();
-                let mut text = serde_json::to_string_pretty(&rows).unwrap_or_default();
-                text.push('\n');
-                text
+                // Written by hand to keep the columns' order (serde_json's map sorts keys).
+                let mut out = String::from("[");
+                for (i, row) in self.rows.iter().enumerate() {
+                    out.push_str(if i == 0 { "\n  {" } else { ",\n  {" });
+                    for (j, ((name, _), value)) in self.columns.iter().zip(row).enumerate() {
+                        out.push_str(if j == 0 { "\n    " } else { ",\n    " });
+                        out.push_str(&Value::from(name.as_str()).to_string());
+                        out.push_str(": ");
+                        out.push_str(&value.to_string());
+                    }
+                    out.push_str("\n  }");
+                }
+                out.push_str(if self.rows.is_empty() { "]\n" } else { "\n]\n" });
+                out
             }
             OutputFormat::Csv => {
                 let mut out = String::new();

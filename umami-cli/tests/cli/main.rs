@@ -4,3 +4,6 @@
 mod common;
 mod send;
 mod import;
+mod resume;
+mod read;
+mod stub;
