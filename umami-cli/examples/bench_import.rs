@@ -7,7 +7,9 @@
 //! cargo build --release -p umami-analytics-cli --bin umami --example bench_import
 //! target/release/examples/bench_import 1000000 target/release/umami
 //! ```
-//! `scripts/bench-import.sh` runs it for 100,000 and 1,000,000 lines.
+//! `scripts/bench-import.sh` runs it for 100,000 and 1,000,000 lines. `BENCH_DELAY_MS=50`
+//! makes the receiver wait that long before each answer (a slow server: the import's memory
+//! must stay flat while its chunks wait on disk).
 
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -130,6 +132,10 @@ fn receiver(received: Arc<AtomicU64>) -> String {
 }
 
 fn serve(stream: TcpStream, received: &AtomicU64) {
+    let delay = std::env::var("BENCH_DELAY_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map(std::time::Duration::from_millis);
     let _ = stream.set_nodelay(true);
     let mut reader = BufReader::new(stream.try_clone().expect("clone"));
     let mut writer = stream;
@@ -157,6 +163,9 @@ fn serve(stream: TcpStream, received: &AtomicU64) {
         let mut body = vec![0; length];
         if reader.read_exact(&mut body).is_err() {
             return;
+        }
+        if let Some(delay) = delay {
+            std::thread::sleep(delay);
         }
         let answer = if request_line.starts_with("POST /api/batch") {
             let items = serde_json::from_slice::<Vec<serde::de::IgnoredAny>>(&body)

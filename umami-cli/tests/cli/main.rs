@@ -7,3 +7,6 @@ mod import;
 mod resume;
 mod read;
 mod stub;
+mod config;
+mod plan;
+mod big;
