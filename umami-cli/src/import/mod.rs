@@ -552,7 +552,10 @@ impl Run {
         for done in self.pipeline.poll() {
             self.delivered(done)?;
         }
-        let idle = self.last_commit.elapsed() >= Duration::from_secs(1);
+        // A chunk is committed when it is big or old enough and a delivery slot is free; an
+        // input that only skips lines still commits its offset every second.
+        let idle = self.last_commit.elapsed() >= Duration::from_secs(1)
+            && self.pipeline.current_lines() == 0;
         if (self.pipeline.wants_commit() || idle) && self.last_end > self.state.committed_offset {
             self.commit()?;
         }

@@ -105,3 +105,84 @@ fn serve(stream: TcpStream, routes: &[(&'static str, String, u16, String)], log:
         }
     }
 }
+
+/// A fast stand-in for Umami's `/api/batch`: answers every item as stored (Umami 3.1's
+/// answer shape) and counts each item's `payload.url`, for imports too big for the
+/// collector in a debug build.
+pub struct Sink {
+    pub url: String,
+    pub urls: Arc<Mutex<std::collections::HashMap<String, u32>>>,
+}
+
+#[derive(serde::Deserialize)]
+struct Item {
+    payload: ItemPayload,
+}
+
+#[derive(serde::Deserialize)]
+struct ItemPayload {
+    url: String,
+}
+
+impl Sink {
+    pub fn start() -> Sink {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let urls = Arc::new(Mutex::new(std::collections::HashMap::new()));
+        let seen = urls.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let seen = seen.clone();
+                std::thread::spawn(move || sink(stream, &seen));
+            }
+        });
+        Sink { url, urls }
+    }
+}
+
+fn sink(stream: TcpStream, seen: &Mutex<std::collections::HashMap<String, u32>>) {
+    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+    let mut writer = stream;
+    loop {
+        let mut request_line = String::new();
+        if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
+            return;
+        }
+        let mut length = 0;
+        loop {
+            let mut header = String::new();
+            if reader.read_line(&mut header).unwrap_or(0) == 0 {
+                return;
+            }
+            let header = header.trim_end();
+            if header.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = header.split_once(':') {
+                if name.eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+            }
+        }
+        let mut body = vec![0; length];
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
+        let items: Vec<Item> = serde_json::from_slice(&body).unwrap_or_default();
+        {
+            let mut seen = seen.lock().unwrap();
+            for item in &items {
+                *seen.entry(item.payload.url.clone()).or_default() += 1;
+            }
+        }
+        let n = items.len();
+        let answer = format!(r#"{{"size":{n},"processed":{n},"errors":0,"details":[]}}"#);
+        let response = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
+            answer.len()
+        );
+        if writer.write_all(response.as_bytes()).is_err() {
+            return;
+        }
+    }
+}
