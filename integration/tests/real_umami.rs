@@ -205,7 +205,10 @@ async fn an_access_log_import_lands_with_one_session_per_visitor_at_the_lines_ow
     let backend = Backend::connect(&url, &username, &password, &website_id, None).await;
     let tag = e2e::Tag::new();
     // One line a second, ending a minute ago: inside the suite's read window.
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
     let first = now - 60 - LINES;
     let mut log = String::new();
     let mut expected = BTreeMap::new();
@@ -252,15 +255,25 @@ async fn an_access_log_import_lands_with_one_session_per_visitor_at_the_lines_ow
             .unwrap_or_else(|| panic!("{path} was not in the log"));
         assert_eq!(row["eventType"], 1, "a page view: {row}");
         let created = row["createdAt"].as_str().expect("createdAt");
-        assert!(created.starts_with(time.as_str()), "{path} stored at {created}, logged at {time}");
+        assert!(
+            created.starts_with(time.as_str()),
+            "{path} stored at {created}, logged at {time}"
+        );
         sessions
             .entry(*visitor)
             .or_default()
             .insert(row["sessionId"].as_str().expect("a session").to_owned());
     }
-    assert!(sessions.values().all(|s| s.len() == 1), "one session per visitor: {sessions:?}");
+    assert!(
+        sessions.values().all(|s| s.len() == 1),
+        "one session per visitor: {sessions:?}"
+    );
     let distinct: BTreeSet<&String> = sessions.values().flatten().collect();
-    assert_eq!(distinct.len(), VISITORS.len(), "same IP, other User-Agent: another session");
+    assert_eq!(
+        distinct.len(),
+        VISITORS.len(),
+        "same IP, other User-Agent: another session"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

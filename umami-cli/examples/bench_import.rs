@@ -30,7 +30,10 @@ const UAS: [&str; 4] = [
 fn main() {
     let mut args = std::env::args().skip(1);
     let lines: u64 = args.next().and_then(|n| n.parse().ok()).unwrap_or(100_000);
-    let binary = PathBuf::from(args.next().unwrap_or_else(|| "target/release/umami".to_owned()));
+    let binary = PathBuf::from(
+        args.next()
+            .unwrap_or_else(|| "target/release/umami".to_owned()),
+    );
     let work = std::env::temp_dir().join(format!("umami-bench-import-{}", std::process::id()));
     std::fs::create_dir_all(&work).expect("work dir");
 

@@ -65,6 +65,10 @@ pub(crate) struct GlobalArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "parsed once per run; boxing would only add indirection"
+)]
 pub(crate) enum Command {
     /// Send one hit: an event, a page view, a revenue event or an identify
     #[command(subcommand, after_help = after_help())]

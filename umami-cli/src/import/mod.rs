@@ -62,6 +62,10 @@ const KEEP_MESSAGES: usize = 10;
 const BOT_CACHE: usize = 10_000;
 
 /// What a record is.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one per line, moved once: a box would cost an allocation per line"
+)]
 enum Outcome {
     Hit(PreparedHit),
     Skipped(String),

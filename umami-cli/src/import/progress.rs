@@ -22,35 +22,31 @@ impl Progress {
     /// A bar for an input of `size` bytes (unknown for standard input) that starts at
     /// `offset`, or nothing when `enabled` is false or stderr is not a terminal.
     pub(crate) fn new(enabled: bool, size: Option<u64>, offset: u64, base_lines: u64) -> Progress {
-        let bar = (enabled && std::io::stderr().is_terminal()).then(|| {
-            let bar = match size {
-                Some(size) => {
-                    let bar =
-                        ProgressBar::with_draw_target(Some(size), ProgressDrawTarget::stderr());
-                    bar.set_style(
-                        ProgressStyle::with_template("{bar:30} {percent:>3}% {msg} · ETA {eta}")
-                            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-                    );
-                    bar.set_position(offset);
-                    bar
-                }
-                None => {
-                    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-                    bar.set_style(
-                        ProgressStyle::with_template("{spinner} {msg}")
-                            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-                    );
-                    bar
-                }
-            };
-            bar
+        let bar = (enabled && std::io::stderr().is_terminal()).then(|| match size {
+            Some(size) => {
+                let bar = ProgressBar::with_draw_target(Some(size), ProgressDrawTarget::stderr());
+                bar.set_style(
+                    ProgressStyle::with_template("{bar:30} {percent:>3}% {msg} · ETA {eta}")
+                        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                );
+                bar.set_position(offset);
+                bar
+            }
+            None => {
+                let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+                bar.set_style(
+                    ProgressStyle::with_template("{spinner} {msg}")
+                        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                );
+                bar
+            }
         });
         let now = Instant::now();
         Progress {
             bar,
             started: now,
             last: now,
-            base_lines: base_lines,
+            base_lines,
         }
     }
 

@@ -5,7 +5,7 @@
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 /// The size of one read.
@@ -95,12 +95,7 @@ fn check_head_of_file(file: &mut File, path: &Path, start: Start) -> Result<(), 
     Ok(())
 }
 
-fn read_all(
-    mut reader: Box<dyn Read + Send>,
-    path: &PathBuf,
-    skip: Start,
-    out: &SyncSender<Input>,
-) {
+fn read_all(mut reader: Box<dyn Read + Send>, path: &Path, skip: Start, out: &SyncSender<Input>) {
     // Standard input: drop what the interrupted import committed, checking its head.
     let mut to_skip = skip.offset;
     let mut head = crc32fast::Hasher::new();

@@ -49,6 +49,9 @@ fn an_import_of_100000_access_log_lines_stores_each_once_and_reports_its_memory(
         .and_then(|rest| rest.split(' ').next())
         .and_then(|mib| mib.parse().ok())
         .expect("the report gives the peak memory");
-    println!("100,000 lines: {}", out.lines().last().unwrap_or_default().trim());
+    println!(
+        "100,000 lines: {}",
+        out.lines().last().unwrap_or_default().trim()
+    );
     assert!(peak < 64.0, "peak memory {peak} MiB");
 }

@@ -10,8 +10,7 @@ use umami_test::Collector;
 
 pub const WEBSITE: &str = "978435e2-7ba1-4337-9860-ec31ece2db60";
 pub const HOSTNAME: &str = "cli.example.com";
-pub const BROWSER: &str =
-    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36";
+pub const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36";
 
 /// A collector serving on a runtime of its own, for as long as the value lives.
 pub struct Server {

@@ -22,7 +22,10 @@ fn the_config_file_gives_defaults_that_variables_and_flags_override() {
             server.url()
         ),
     );
-    let (code, _, err) = run(umami(&home).arg("--config").arg(&file).args(["send", "event", "A"]));
+    let (code, _, err) = run(umami(&home)
+        .arg("--config")
+        .arg(&file)
+        .args(["send", "event", "A"]));
     assert_eq!(code, 0, "{err}");
     let (code, _, _) = run(umami(&home)
         .env("UMAMI_CONFIG", &file)
@@ -40,7 +43,10 @@ fn the_config_file_gives_defaults_that_variables_and_flags_override() {
         .iter()
         .map(|h| h.hostname().unwrap().to_owned())
         .collect();
-    assert_eq!(hostnames, ["file.example", "variable.example", "flag.example"]);
+    assert_eq!(
+        hostnames,
+        ["file.example", "variable.example", "flag.example"]
+    );
 }
 
 #[test]
@@ -50,19 +56,28 @@ fn the_default_config_file_is_read_when_it_exists() {
     std::fs::create_dir_all(home.join("config/umami")).unwrap();
     std::fs::write(
         home.join("config/umami/config.toml"),
-        format!("url = \"{}\"\nwebsite_id = \"{WEBSITE}\"\nhostname = \"default.example\"\n", server.url()),
+        format!(
+            "url = \"{}\"\nwebsite_id = \"{WEBSITE}\"\nhostname = \"default.example\"\n",
+            server.url()
+        ),
     )
     .unwrap();
     let (code, _, err) = run(umami(&home).args(["send", "event", "A"]));
     assert_eq!(code, 0, "{err}");
-    assert_eq!(server.collector.hits()[0].hostname(), Some("default.example"));
+    assert_eq!(
+        server.collector.hits()[0].hostname(),
+        Some("default.example")
+    );
 }
 
 #[test]
 fn a_bad_config_file_names_the_key() {
     let home = scratch("config-bad");
     let file = config(&home, "urll = \"http://x\"\n");
-    let (code, _, err) = run(umami(&home).arg("--config").arg(&file).args(["send", "event", "A"]));
+    let (code, _, err) = run(umami(&home)
+        .arg("--config")
+        .arg(&file)
+        .args(["send", "event", "A"]));
     assert_eq!(code, 3);
     assert!(
         err.starts_with(&format!(
@@ -76,8 +91,15 @@ fn a_bad_config_file_names_the_key() {
 #[test]
 fn secrets_are_never_printed() {
     let home = scratch("config-secrets");
-    let file = config(&home, "password = \"file-secret-1\"\napi_key = \"api_file-secret-2\"\n");
-    for args in [vec!["--help"], vec!["send", "event", "--help"], vec!["stats", "--help"]] {
+    let file = config(
+        &home,
+        "password = \"file-secret-1\"\napi_key = \"api_file-secret-2\"\n",
+    );
+    for args in [
+        vec!["--help"],
+        vec!["send", "event", "--help"],
+        vec!["stats", "--help"],
+    ] {
         let (code, out, err) = run(umami(&home)
             .env("UMAMI_PASSWORD", "env-secret-3")
             .env("UMAMI_API_KEY", "api_env-secret-4")
@@ -86,7 +108,10 @@ fn secrets_are_never_printed() {
             .args(&args));
         assert_eq!(code, 0);
         for secret in ["secret-1", "secret-2", "secret-3", "secret-4"] {
-            assert!(!out.contains(secret) && !err.contains(secret), "{args:?} printed {secret}");
+            assert!(
+                !out.contains(secret) && !err.contains(secret),
+                "{args:?} printed {secret}"
+            );
         }
     }
     // A failing read with a Cloud key and a password: the error names neither.
@@ -123,7 +148,15 @@ fn help_names_every_variable_and_exit_code() {
     }
     let (code, out, _) = run(umami(&home).args(["import", "--help"]));
     assert_eq!(code, 0);
-    for needle in ["jsonl", "csv", "combined", "--resume", "--map", "--dry-run", "UMAMI_URL"] {
+    for needle in [
+        "jsonl",
+        "csv",
+        "combined",
+        "--resume",
+        "--map",
+        "--dry-run",
+        "UMAMI_URL",
+    ] {
         assert!(out.contains(needle), "import --help lacks {needle}");
     }
     let (code, _, err) = run(umami(&home).args(["send", "event"]));
@@ -134,10 +167,18 @@ fn help_names_every_variable_and_exit_code() {
 #[test]
 fn completions_for_three_shells() {
     let home = scratch("config-completions");
-    for (shell, marker) in [("bash", "_umami()"), ("zsh", "#compdef umami"), ("fish", "complete -c umami")] {
+    for (shell, marker) in [
+        ("bash", "_umami()"),
+        ("zsh", "#compdef umami"),
+        ("fish", "complete -c umami"),
+    ] {
         let (code, out, _) = run(umami(&home).args(["completions", shell]));
         assert_eq!(code, 0);
-        assert!(out.contains(marker), "{shell}: {}", &out[..out.len().min(200)]);
+        assert!(
+            out.contains(marker),
+            "{shell}: {}",
+            &out[..out.len().min(200)]
+        );
         assert!(out.contains("import"), "{shell} completes subcommands");
     }
 }

@@ -10,7 +10,10 @@ use crate::common::*;
 fn report(out: &str) -> String {
     let mut lines: Vec<&str> = out.lines().collect();
     let last = lines.pop().unwrap_or_default();
-    assert!(last.starts_with("  time "), "the report ends with its time: {out}");
+    assert!(
+        last.starts_with("  time "),
+        "the report ends with its time: {out}"
+    );
     lines.join("\n") + "\n"
 }
 
@@ -60,7 +63,15 @@ fn json_lines_in_both_shapes_are_stored_with_their_own_time() {
     assert_eq!(hits[4].kind(), "identify");
     assert_eq!(hits[4].timestamp(), None);
     // A finished import leaves no state behind.
-    assert!(!home.join("state").join("umami").join("import").read_dir().unwrap().any(|_| true));
+    assert!(
+        !home
+            .join("state")
+            .join("umami")
+            .join("import")
+            .read_dir()
+            .unwrap()
+            .any(|_| true)
+    );
 }
 
 #[test]
@@ -99,9 +110,14 @@ fn dry_run_lists_every_bad_line_and_sends_nothing() {
     let server = Server::start();
     let home = scratch("import-dry");
     let file = home.join("hits.jsonl");
-    std::fs::write(&file, "{\"name\":\"A\"}\n{\"name\":\"\"}\n{\"url\":\"/a\",\"data\":{}}\n").unwrap();
-    let (code, out, err) =
-        run(umami_at(&home, server.url()).args(["import", "--dry-run"]).arg(&file));
+    std::fs::write(
+        &file,
+        "{\"name\":\"A\"}\n{\"name\":\"\"}\n{\"url\":\"/a\",\"data\":{}}\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(umami_at(&home, server.url())
+        .args(["import", "--dry-run"])
+        .arg(&file));
     assert_eq!(code, 1, "{err}");
     assert_eq!(
         out,
@@ -124,20 +140,42 @@ fn csv_columns_map_to_fields_and_typed_data() {
     )
     .unwrap();
     let (code, out, err) = run(umami_at(&home, server.url())
-        .args(["import", "--map", "event=name", "--map", "path=url", "--map", "when=timestamp", "--map", "note=-"])
+        .args([
+            "import",
+            "--map",
+            "event=name",
+            "--map",
+            "path=url",
+            "--map",
+            "when=timestamp",
+            "--map",
+            "note=-",
+        ])
         .arg(&file));
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.starts_with(&format!("imported {}: 4 lines\n  stored              2\n", file.display())), "{out}");
+    assert!(
+        out.starts_with(&format!(
+            "imported {}: 4 lines\n  stored              2\n",
+            file.display()
+        )),
+        "{out}"
+    );
     let hits = server.collector.hits();
     assert_eq!(hits.len(), 2);
-    let signup = hits.iter().find(|h| h.event_name() == Some("Signup")).unwrap();
+    let signup = hits
+        .iter()
+        .find(|h| h.event_name() == Some("Signup"))
+        .unwrap();
     assert_eq!(signup.url(), Some("/a"));
     assert_eq!(signup.timestamp(), Some(&json!(1_796_040_000)));
     assert_eq!(
         serde_json::Value::Object(signup.data().unwrap().clone()),
         json!({"plan": "pro", "seats": 3})
     );
-    let upgrade = hits.iter().find(|h| h.event_name() == Some("Up, grade")).unwrap();
+    let upgrade = hits
+        .iter()
+        .find(|h| h.event_name() == Some("Up, grade"))
+        .unwrap();
     assert_eq!(upgrade.timestamp(), Some(&json!(1_796_040_060)));
 }
 
@@ -163,7 +201,10 @@ fn unknown_csv_columns_are_named_before_anything_is_sent() {
         .args(["import", "--map", "colour=-", "--map", "plan=data.plan"])
         .arg(&file));
     assert_eq!(code, 0, "{err}");
-    assert_eq!(server.collector.hits()[0].data().unwrap()["plan"], json!("pro"));
+    assert_eq!(
+        server.collector.hits()[0].data().unwrap()["plan"],
+        json!("pro")
+    );
 }
 
 const CHROME: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
@@ -207,7 +248,11 @@ fn access_log_lines_become_page_views_by_the_web_layers_rules() {
     assert_eq!(hits[0].hostname(), Some(HOSTNAME));
     // 2026-11-30T12:00:00Z
     assert_eq!(hits[0].timestamp(), Some(&json!(1_796_040_000)));
-    assert_eq!(hits[0].language(), None, "a server-side hit invents no language");
+    assert_eq!(
+        hits[0].language(),
+        None,
+        "a server-side hit invents no language"
+    );
     assert_eq!(hits[1].url(), Some("/docs"));
     assert_eq!(hits[1].payload_ip(), Some("2001:db8::1"));
     let at = UNIX_EPOCH + Duration::from_secs(1_796_040_005);
@@ -220,10 +265,18 @@ fn an_interrupted_import_must_be_resumed_or_restarted_and_resume_needs_one() {
     let home = scratch("import-state");
     let file = home.join("hits.jsonl");
     std::fs::write(&file, "{\"name\":\"A\"}\n").unwrap();
-    let (code, _, err) = run(umami_at(&home, "http://127.0.0.1:9").args(["import", "--resume"]).arg(&file));
+    let (code, _, err) = run(umami_at(&home, "http://127.0.0.1:9")
+        .args(["import", "--resume"])
+        .arg(&file));
     assert_eq!(code, 3);
-    assert!(err.starts_with("error: usage: no interrupted import to resume in "), "{err}");
-    assert!(err.ends_with(" (a finished import leaves nothing)\n"), "{err}");
+    assert!(
+        err.starts_with("error: usage: no interrupted import to resume in "),
+        "{err}"
+    );
+    assert!(
+        err.ends_with(" (a finished import leaves nothing)\n"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -231,7 +284,9 @@ fn the_format_comes_from_the_extension_or_format() {
     let home = scratch("import-format");
     let file = home.join("hits.txt");
     std::fs::write(&file, "{}\n").unwrap();
-    let (code, _, err) = run(umami_at(&home, "http://127.0.0.1:9").arg("import").arg(&file));
+    let (code, _, err) = run(umami_at(&home, "http://127.0.0.1:9")
+        .arg("import")
+        .arg(&file));
     assert_eq!(code, 3);
     assert_eq!(
         err,

@@ -1,12 +1,12 @@
 //! The `umami` binary, run for real against `umami_test::Collector` over HTTP. One test
 //! binary, one module per command.
 
-mod common;
-mod send;
-mod import;
-mod resume;
-mod read;
-mod stub;
-mod config;
-mod plan;
 mod big;
+mod common;
+mod config;
+mod import;
+mod plan;
+mod read;
+mod resume;
+mod send;
+mod stub;

@@ -10,7 +10,6 @@ use crate::common::*;
 
 #[derive(UmamiEvent)]
 #[umami(name = "Signup", url = "/signup")]
-#[expect(dead_code, reason = "only the type's plan is used")]
 struct Signup {
     plan: String,
     seats: u32,
@@ -53,7 +52,10 @@ fn check_exits_0_when_clean_and_2_on_drift() {
         "send", "event", "Signup", "--data", "plan=pro", "--data", "seats=3",
     ]));
     assert_eq!(code, 0, "{err}");
-    let (code, out, err) = run(reader(&home, server.url()).args(["plan", "check"]).arg(&file).args(["--range", "1h"]));
+    let (code, out, err) = run(reader(&home, server.url())
+        .args(["plan", "check"])
+        .arg(&file)
+        .args(["--range", "1h"]));
     assert_eq!((code, err.as_str()), (0, ""), "{out}");
     assert_eq!(
         out,
@@ -61,14 +63,26 @@ fn check_exits_0_when_clean_and_2_on_drift() {
     );
 
     let (code, _, _) = run(umami_at(&home, server.url()).args([
-        "send", "event", "Signup", "--data", "plan=pro", "--data", "seats=many",
+        "send",
+        "event",
+        "Signup",
+        "--data",
+        "plan=pro",
+        "--data",
+        "seats=many",
     ]));
     assert_eq!(code, 0);
     let (code, _, _) = run(umami_at(&home, server.url()).args(["send", "event", "Unplanned"]));
     assert_eq!(code, 0);
-    let (code, out, err) = run(reader(&home, server.url()).args(["plan", "check"]).arg(&file).args(["--range", "1h"]));
+    let (code, out, err) = run(reader(&home, server.url())
+        .args(["plan", "check"])
+        .arg(&file)
+        .args(["--range", "1h"]));
     assert_eq!((code, err.as_str()), (2, ""), "{out}");
-    assert!(out.starts_with("the plan and what Umami stored differ (2 findings)\n"), "{out}");
+    assert!(
+        out.starts_with("the plan and what Umami stored differ (2 findings)\n"),
+        "{out}"
+    );
     assert!(out.contains("  - Unplanned (1 stored)\n"), "{out}");
     assert!(out.contains("Signup.seats"), "{out}");
 
@@ -86,7 +100,11 @@ fn check_exits_0_when_clean_and_2_on_drift() {
 fn check_errors_exit_1() {
     let home = scratch("plan-errors");
     let file = home.join("plan.json");
-    std::fs::write(&file, r#"{"events":[{"name":"A","keys":[{"key":"k","kind":"colour"}]}]}"#).unwrap();
+    std::fs::write(
+        &file,
+        r#"{"events":[{"name":"A","keys":[{"key":"k","kind":"colour"}]}]}"#,
+    )
+    .unwrap();
     let (code, _, err) = run(umami(&home).args(["plan", "check"]).arg(&file));
     assert_eq!(code, 1);
     assert_eq!(
@@ -103,8 +121,14 @@ fn check_errors_exit_1() {
         .arg(&good)
         .args(["--range", "soon"]));
     assert_eq!(code, 1, "a bad range is an error: 1, as ampli status");
-    assert!(err.starts_with("error: usage: --range \"soon\" is not a range"), "{err}");
+    assert!(
+        err.starts_with("error: usage: --range \"soon\" is not a range"),
+        "{err}"
+    );
     let (code, _, err) = run(umami(&home).args(["plan", "show", "missing.json"]));
     assert_eq!(code, 1);
-    assert!(err.starts_with("error: failed: cannot read missing.json: "), "{err}");
+    assert!(
+        err.starts_with("error: failed: cannot read missing.json: "),
+        "{err}"
+    );
 }

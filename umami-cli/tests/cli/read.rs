@@ -49,7 +49,11 @@ fn stats_in_three_formats() {
         " metric     value  previous\n pageviews      3         0\n visitors       2         0\n visits         2         0\n bounces        1         0\n totaltime     60         0\n"
     );
     let (code, out, _) = run(reader(&home, server.url()).args([
-        "stats", "--range", "2026-11-30", "--format", "csv",
+        "stats",
+        "--range",
+        "2026-11-30",
+        "--format",
+        "csv",
     ]));
     assert_eq!(code, 0);
     assert_eq!(
@@ -57,7 +61,11 @@ fn stats_in_three_formats() {
         "metric,value,previous\npageviews,3,0\nvisitors,2,0\nvisits,2,0\nbounces,1,0\ntotaltime,60,0\n"
     );
     let (code, out, _) = run(reader(&home, server.url()).args([
-        "stats", "--range", "2026-11-30", "--format", "json",
+        "stats",
+        "--range",
+        "2026-11-30",
+        "--format",
+        "json",
     ]));
     assert_eq!(code, 0);
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -70,12 +78,23 @@ fn stats_in_three_formats() {
 fn metrics_rank_paths_and_events() {
     let (server, home) = with_data();
     let (code, out, err) = run(reader(&home, server.url()).args([
-        "metrics", "path", "--range", "2026-11-29..2026-11-30",
+        "metrics",
+        "path",
+        "--range",
+        "2026-11-29..2026-11-30",
     ]));
     assert_eq!((code, err.as_str()), (0, ""));
-    assert_eq!(out, " path      count\n /             2\n /pricing      1\n");
+    assert_eq!(
+        out,
+        " path      count\n /             2\n /pricing      1\n"
+    );
     let (code, out, _) = run(reader(&home, server.url()).args([
-        "metrics", "event", "--range", "2026-11-30", "--format", "json",
+        "metrics",
+        "event",
+        "--range",
+        "2026-11-30",
+        "--format",
+        "json",
     ]));
     assert_eq!(code, 0);
     assert_eq!(
@@ -84,28 +103,47 @@ fn metrics_rank_paths_and_events() {
     );
     let (code, _, err) = run(reader(&home, server.url()).args(["metrics", "colour"]));
     assert_eq!(code, 3);
-    assert!(err.starts_with("error: usage: \"colour\" is not a metrics type: path, entry,"), "{err}");
+    assert!(
+        err.starts_with("error: usage: \"colour\" is not a metrics type: path, entry,"),
+        "{err}"
+    );
 }
 
 #[test]
 fn events_list_the_newest_first() {
     let (server, home) = with_data();
     let (code, out, err) = run(reader(&home, server.url()).args([
-        "events", "--range", "2026-11-30", "--limit", "3", "--format", "csv",
+        "events",
+        "--range",
+        "2026-11-30",
+        "--limit",
+        "3",
+        "--format",
+        "csv",
     ]));
     assert_eq!((code, err.as_str()), (0, ""));
     let rows: Vec<&str> = out.lines().collect();
     assert_eq!(rows[0], "time,type,name,path,session");
     assert_eq!(rows.len(), 4, "{out}");
-    assert!(rows[1].starts_with("2026-11-30T11:01:00.000Z,event,Signup,/pricing,"), "{out}");
-    assert!(rows[2].starts_with("2026-11-30T11:00:00.000Z,pageview,,/,"), "{out}");
-    assert!(rows[3].starts_with("2026-11-30T10:02:00.000Z,event,Signup,/pricing,"), "{out}");
+    assert!(
+        rows[1].starts_with("2026-11-30T11:01:00.000Z,event,Signup,/pricing,"),
+        "{out}"
+    );
+    assert!(
+        rows[2].starts_with("2026-11-30T11:00:00.000Z,pageview,,/,"),
+        "{out}"
+    );
+    assert!(
+        rows[3].starts_with("2026-11-30T10:02:00.000Z,event,Signup,/pricing,"),
+        "{out}"
+    );
 }
 
 #[test]
 fn bad_ranges_and_missing_credentials_are_usage_errors() {
     let home = scratch("read-usage");
-    let (code, _, err) = run(reader(&home, "http://127.0.0.1:9").args(["stats", "--range", "lastweek"]));
+    let (code, _, err) =
+        run(reader(&home, "http://127.0.0.1:9").args(["stats", "--range", "lastweek"]));
     assert_eq!(code, 3);
     assert_eq!(
         err,
@@ -121,9 +159,8 @@ fn bad_ranges_and_missing_credentials_are_usage_errors() {
         "error: usage: no password for reads: set UMAMI_PASSWORD, or put `password` in the \
          config file\n"
     );
-    let (code, _, err) = run(reader(&home, "http://127.0.0.1:9").args([
-        "pageviews", "--unit", "week",
-    ]));
+    let (code, _, err) =
+        run(reader(&home, "http://127.0.0.1:9").args(["pageviews", "--unit", "week"]));
     assert_eq!(code, 3);
     assert_eq!(
         err,
@@ -140,20 +177,38 @@ fn a_wrong_password_is_an_auth_error_that_does_not_print_it() {
         .env("UMAMI_PASSWORD", "hunter2-secret")
         .args(["stats"]));
     assert_eq!((code, out.as_str()), (9, ""));
-    assert_eq!(err, "error: auth: login: Umami answered 401: Unauthorized\n");
+    assert_eq!(
+        err,
+        "error: auth: login: Umami answered 401: Unauthorized\n"
+    );
 }
 
 fn stub() -> Stub {
     Stub::start(vec![
-        ("POST", "/api/auth/login".to_owned(), 200, recorded("001-POST-auth-login-ok")),
-        ("GET", format!("/api/websites/{WEBSITE}/active"), 200, recorded("206-GET-websites-websiteId-active")),
+        (
+            "POST",
+            "/api/auth/login".to_owned(),
+            200,
+            recorded("001-POST-auth-login-ok"),
+        ),
+        (
+            "GET",
+            format!("/api/websites/{WEBSITE}/active"),
+            200,
+            recorded("206-GET-websites-websiteId-active"),
+        ),
         (
             "GET",
             format!("/api/websites/{WEBSITE}/pageviews"),
             200,
             recorded("240-GET-websites-websiteId-pageviews-unit-day-UTC"),
         ),
-        ("GET", "/api/websites".to_owned(), 200, recorded("171-GET-websites-admin")),
+        (
+            "GET",
+            "/api/websites".to_owned(),
+            200,
+            recorded("171-GET-websites-admin"),
+        ),
     ])
 }
 
@@ -168,9 +223,22 @@ fn websites_lists_what_the_login_sees() {
         " id                                    name              domain                    created\n 00000000-0000-4000-8000-00000000f1c5  fixtures          fixtures.example          2026-12-01T07:46:46.664Z\n 6a758f83-7b6f-4204-aa74-4ebf306f6a3c  fixtures-scratch  scratch.fixtures.example  2026-12-01T07:46:46.681Z\n 978435e2-7ba1-4337-9860-ec31ece2db60  example.com       example.com               2026-12-01T07:28:55.756Z\n"
     );
     let seen = stub.seen();
-    assert_eq!(seen[0].target, "/api/auth/login");
-    assert!(seen[1].target.starts_with("/api/websites?"), "{:?}", seen[1]);
-    assert!(seen[1].authorization.as_deref().unwrap_or_default().starts_with("Bearer "));
+    assert_eq!(
+        (seen[0].method.as_str(), seen[0].target.as_str()),
+        ("POST", "/api/auth/login")
+    );
+    assert!(
+        seen[1].target.starts_with("/api/websites?"),
+        "{:?}",
+        seen[1]
+    );
+    assert!(
+        seen[1]
+            .authorization
+            .as_deref()
+            .unwrap_or_default()
+            .starts_with("Bearer ")
+    );
 }
 
 #[test]
@@ -188,8 +256,15 @@ fn pageviews_asks_for_the_unit_and_timezone_and_prints_buckets() {
     let stub = stub();
     let home = scratch("read-pageviews");
     let (code, out, err) = run(reader(&home, &stub.url).args([
-        "pageviews", "--range", "2026-11-24..2026-12-01", "--unit", "day", "--timezone", "UTC",
-        "--format", "csv",
+        "pageviews",
+        "--range",
+        "2026-11-24..2026-12-01",
+        "--unit",
+        "day",
+        "--timezone",
+        "UTC",
+        "--format",
+        "csv",
     ]));
     assert_eq!((code, err.as_str()), (0, ""));
     assert_eq!(
@@ -197,8 +272,16 @@ fn pageviews_asks_for_the_unit_and_timezone_and_prints_buckets() {
         "time,pageviews,sessions\n2026-11-24 00:00:00,6,1\n2026-11-25 00:00:00,9,2\n2026-11-26 00:00:00,6,2\n2026-11-27 00:00:00,12,4\n2026-11-28 00:00:00,6,2\n2026-11-29 00:00:00,9,3\n2026-11-30 00:00:00,10,4\n2026-12-01 00:00:00,6,3\n"
     );
     let request = &stub.seen()[1].target;
-    assert!(request.starts_with(&format!("/api/websites/{WEBSITE}/pageviews?")), "{request}");
-    for part in ["startAt=1795478400000", "endAt=1796169600000", "unit=day", "timezone=UTC"] {
+    assert!(
+        request.starts_with(&format!("/api/websites/{WEBSITE}/pageviews?")),
+        "{request}"
+    );
+    for part in [
+        "startAt=1795478400000",
+        "endAt=1796169600000",
+        "unit=day",
+        "timezone=UTC",
+    ] {
         assert!(request.contains(part), "{part} in {request}");
     }
 }

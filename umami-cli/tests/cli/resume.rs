@@ -11,7 +11,9 @@ use crate::common::*;
 
 /// Line `n` of the input: an event carrying its own number.
 fn line(n: usize) -> String {
-    format!("{{\"name\":\"Line\",\"url\":\"/n/{n}\",\"data\":{{\"n\":{n}}},\"timestamp\":1796040000}}\n")
+    format!(
+        "{{\"name\":\"Line\",\"url\":\"/n/{n}\",\"data\":{{\"n\":{n}}},\"timestamp\":1796040000}}\n"
+    )
 }
 
 fn lines(range: std::ops::Range<usize>) -> String {
@@ -31,7 +33,14 @@ fn stored_counts(server: &Server) -> BTreeMap<u64, usize> {
 fn import_stdin(home: &Path, url: &str, state: &Path, resume: bool) -> Child {
     let mut command = umami_at(home, url);
     command
-        .args(["import", "-", "--format", "jsonl", "--no-progress", "--state-dir"])
+        .args([
+            "import",
+            "-",
+            "--format",
+            "jsonl",
+            "--no-progress",
+            "--state-dir",
+        ])
         .arg(state)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -89,12 +98,25 @@ fn an_import_killed_half_way_resumes_and_stores_every_line_exactly_once() {
     std::thread::sleep(Duration::from_millis(300));
     child.kill().expect("SIGKILL");
     let _ = child.wait();
-    assert_eq!(server.collector.hits().len(), 3_000, "half way: the first half only");
+    assert_eq!(
+        server.collector.hits().len(),
+        3_000,
+        "half way: the first half only"
+    );
     let chunks = std::fs::read_dir(&state)
         .unwrap()
-        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with("chunk-"))
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("chunk-")
+        })
         .count();
-    assert!(chunks >= 2, "a committed chunk and the chunk being filled: {chunks}");
+    assert!(
+        chunks >= 2,
+        "a committed chunk and the chunk being filled: {chunks}"
+    );
 
     server.collector.fail_next(0, 200);
     let (code, out, err) = resume(&home, server.url(), &state, &lines(0..TOTAL));
@@ -130,7 +152,10 @@ fn ctrl_c_stops_at_a_line_commits_and_resume_goes_on() {
     let err = String::from_utf8_lossy(&output.stderr);
     let out = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(130), "{out}{err}");
-    assert!(out.starts_with("interrupted import of -: 1,500 lines read so far\n"), "{out}");
+    assert!(
+        out.starts_with("interrupted import of -: 1,500 lines read so far\n"),
+        "{out}"
+    );
     assert!(
         err.ends_with(
             "error: interrupted: import interrupted after line 1,500: `umami import - --resume` \
@@ -138,11 +163,18 @@ fn ctrl_c_stops_at_a_line_commits_and_resume_goes_on() {
         ),
         "{err}"
     );
-    assert_eq!(server.collector.hits().len(), 1_500, "what was read is delivered");
+    assert_eq!(
+        server.collector.hits().len(),
+        1_500,
+        "what was read is delivered"
+    );
 
     let (code, out, err) = resume(&home, server.url(), &state, &lines(0..2_000));
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.starts_with("imported -: 2,000 lines\n  stored          2,000\n"), "{out}");
+    assert!(
+        out.starts_with("imported -: 2,000 lines\n  stored          2,000\n"),
+        "{out}"
+    );
     let counts = stored_counts(&server);
     assert_eq!(counts.len(), 2_000);
     assert!(counts.values().all(|c| *c == 1));
@@ -171,6 +203,12 @@ fn a_resume_with_another_input_is_refused() {
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(3));
     let err = String::from_utf8_lossy(&output.stderr);
-    assert!(err.starts_with("error: usage: an interrupted import of - is in "), "{err}");
-    assert!(err.contains("continue it with --resume, or start over with --restart"), "{err}");
+    assert!(
+        err.starts_with("error: usage: an interrupted import of - is in "),
+        "{err}"
+    );
+    assert!(
+        err.contains("continue it with --resume, or start over with --restart"),
+        "{err}"
+    );
 }

@@ -9,9 +9,27 @@ fn an_event_with_typed_data_is_stored_and_exits_0() {
     let server = Server::start();
     let home = scratch("send-event");
     let (code, out, err) = run(umami_at(&home, server.url()).args([
-        "send", "event", "Signup", "--url", "/welcome", "--title", "Welcome", "--data",
-        "plan=pro", "--data", "seats=3", "--data", "trial=true", "--data", "price=9.5",
-        "--data", "code=\"007\"", "--id", "user-42", "--timestamp", "2026-11-30T12:00:00Z",
+        "send",
+        "event",
+        "Signup",
+        "--url",
+        "/welcome",
+        "--title",
+        "Welcome",
+        "--data",
+        "plan=pro",
+        "--data",
+        "seats=3",
+        "--data",
+        "trial=true",
+        "--data",
+        "price=9.5",
+        "--data",
+        "code=\"007\"",
+        "--id",
+        "user-42",
+        "--timestamp",
+        "2026-11-30T12:00:00Z",
     ]));
     assert_eq!((code, err.as_str()), (0, ""), "{out}");
     let hits = server.collector.hits();
@@ -38,19 +56,40 @@ fn page_view_revenue_and_identify_are_stored() {
     let server = Server::start();
     let home = scratch("send-kinds");
     let (code, out, _) = run(umami_at(&home, server.url()).args([
-        "send", "pageview", "/pricing", "--title", "Pricing", "--referrer",
+        "send",
+        "pageview",
+        "/pricing",
+        "--title",
+        "Pricing",
+        "--referrer",
         "https://search.example/",
     ]));
     assert_eq!(code, 0);
-    assert!(out.starts_with("stored page view of /pricing (session "), "{out}");
+    assert!(
+        out.starts_with("stored page view of /pricing (session "),
+        "{out}"
+    );
     let (code, out, _) = run(umami_at(&home, server.url()).args([
-        "send", "revenue", "19.99", "USD", "--name", "checkout", "--data-json",
+        "send",
+        "revenue",
+        "19.99",
+        "USD",
+        "--name",
+        "checkout",
+        "--data-json",
         r#"{"plan":"pro"}"#,
     ]));
     assert_eq!(code, 0);
-    assert!(out.starts_with("stored revenue event \"checkout\""), "{out}");
+    assert!(
+        out.starts_with("stored revenue event \"checkout\""),
+        "{out}"
+    );
     let (code, out, _) = run(umami_at(&home, server.url()).args([
-        "send", "identify", "user-7", "--data", "plan=team",
+        "send",
+        "identify",
+        "user-7",
+        "--data",
+        "plan=team",
     ]));
     assert_eq!(code, 0);
     assert!(out.starts_with("stored identify of \"user-7\""), "{out}");
@@ -76,7 +115,10 @@ fn json_prints_the_servers_answer() {
     let (code, out, _) = run(umami_at(&home, server.url()).args(["send", "event", "A", "--json"]));
     assert_eq!(code, 0);
     let answer: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(answer["sessionId"], json!(server.collector.hits()[0].session_id()));
+    assert_eq!(
+        answer["sessionId"],
+        json!(server.collector.hits()[0].session_id())
+    );
 }
 
 #[test]
@@ -87,7 +129,10 @@ fn a_name_over_umamis_limit_is_a_validation_error_exit_4_and_nothing_is_sent() {
     let (code, out, err) = run(umami_at(&home, server.url()).args(["send", "event", &name]));
     assert_eq!(code, 4, "{err}");
     assert_eq!(out, "");
-    assert!(err.starts_with("error: validation: invalid `event_name`: "), "{err}");
+    assert!(
+        err.starts_with("error: validation: invalid `event_name`: "),
+        "{err}"
+    );
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(server.collector.requests().is_empty());
 }
@@ -97,7 +142,11 @@ fn a_bot_user_agent_is_bot_filtered_exit_5() {
     let server = Server::start();
     let home = scratch("send-bot");
     let (code, out, err) = run(umami_at(&home, server.url()).args([
-        "send", "event", "A", "--user-agent", "curl/8.5.0",
+        "send",
+        "event",
+        "A",
+        "--user-agent",
+        "curl/8.5.0",
     ]));
     assert_eq!((code, out.as_str()), (5, ""), "{err}");
     assert_eq!(
@@ -131,8 +180,8 @@ fn a_server_that_is_not_there_is_a_transport_error_exit_8() {
         .local_addr()
         .unwrap()
         .port();
-    let (code, _, err) = run(umami_at(&home, &format!("http://127.0.0.1:{port}"))
-        .args(["send", "event", "A"]));
+    let (code, _, err) =
+        run(umami_at(&home, &format!("http://127.0.0.1:{port}")).args(["send", "event", "A"]));
     assert_eq!(code, 8, "{err}");
     assert!(err.starts_with("error: transport: "), "{err}");
     assert_eq!(err.lines().count(), 1);
@@ -173,12 +222,22 @@ fn missing_settings_name_the_flag_the_variable_and_the_file_key() {
 #[test]
 fn bad_data_pairs_are_usage_errors() {
     let home = scratch("send-bad-data");
+    let (code, _, err) = run(
+        umami_at(&home, "http://127.0.0.1:9").args(["send", "event", "A", "--data", "novalue"])
+    );
+    assert_eq!(
+        (code, err.as_str()),
+        (3, "error: usage: --data \"novalue\" is not KEY=VALUE\n")
+    );
     let (code, _, err) = run(umami_at(&home, "http://127.0.0.1:9").args([
-        "send", "event", "A", "--data", "novalue",
+        "send",
+        "event",
+        "A",
+        "--data-json",
+        "[1]",
     ]));
-    assert_eq!((code, err.as_str()), (3, "error: usage: --data \"novalue\" is not KEY=VALUE\n"));
-    let (code, _, err) = run(umami_at(&home, "http://127.0.0.1:9").args([
-        "send", "event", "A", "--data-json", "[1]",
-    ]));
-    assert_eq!((code, err.as_str()), (3, "error: usage: --data-json must be a JSON object\n"));
+    assert_eq!(
+        (code, err.as_str()),
+        (3, "error: usage: --data-json must be a JSON object\n")
+    );
 }

@@ -51,7 +51,11 @@ impl Stub {
     }
 }
 
-fn serve(stream: TcpStream, routes: &[(&'static str, String, u16, String)], log: &Mutex<Vec<Seen>>) {
+fn serve(
+    stream: TcpStream,
+    routes: &[(&'static str, String, u16, String)],
+    log: &Mutex<Vec<Seen>>,
+) {
     let mut reader = BufReader::new(stream.try_clone().expect("clone"));
     let mut writer = stream;
     loop {
