@@ -47,20 +47,20 @@ pub(crate) struct Cli {
 #[derive(Debug, Args)]
 pub(crate) struct GlobalArgs {
     /// Umami's root URL, e.g. https://umami.example.com [env: UMAMI_URL]
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, global = true, value_name = "URL", help_heading = "Settings")]
     pub(crate) server: Option<String>,
     /// The website's id, a UUID [env: UMAMI_WEBSITE_ID]
-    #[arg(long, global = true, value_name = "UUID")]
+    #[arg(long, global = true, value_name = "UUID", help_heading = "Settings")]
     pub(crate) website_id: Option<String>,
     /// The hostname hits are recorded for, e.g. example.com [env: UMAMI_HOSTNAME]
-    #[arg(long, global = true, value_name = "HOST")]
+    #[arg(long, global = true, value_name = "HOST", help_heading = "Settings")]
     pub(crate) hostname: Option<String>,
     /// Login name for reads; the password comes from UMAMI_PASSWORD or the config file
     /// [env: UMAMI_USERNAME]
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", help_heading = "Settings")]
     pub(crate) username: Option<String>,
     /// A TOML config file [env: UMAMI_CONFIG; default: ~/.config/umami/config.toml]
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE", help_heading = "Settings")]
     pub(crate) config: Option<PathBuf>,
 }
 
