@@ -664,7 +664,9 @@ impl Run {
                     return Err(error);
                 }
                 // Commit what was read before the error, so that a resume goes on from there.
-                let _ = self.commit();
+                if self.commit().is_err() {
+                    self.pipeline.abandon_current();
+                }
                 return Err(error.context(format!(
                     "import stopped after line {} (resume with --resume)",
                     thousands(self.state.committed_line)

@@ -265,6 +265,15 @@ impl Pipeline {
         })
     }
 
+    /// Leaves the chunk being filled as it is on disk (the process is about to stop on an
+    /// error; a resume reopens it). It is not dropped: dropping a dispatcher with events
+    /// warns that they are undelivered, which is said better by the error itself.
+    pub(crate) fn abandon_current(&mut self) {
+        if let Some(chunk) = self.current.take() {
+            std::mem::forget(chunk);
+        }
+    }
+
     /// Lines in the chunk being filled.
     pub(crate) fn current_lines(&self) -> u64 {
         self.current.as_ref().map_or(0, |c| c.accepted)
