@@ -9,6 +9,7 @@ import re
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 REPO_ONLY = {
     "Two commands",
+    "The `umami` command line",
     "Testing your own code: `umami_test`",
     "Testing against a real Umami",
     "Benchmarks",

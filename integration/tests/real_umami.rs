@@ -372,3 +372,147 @@ async fn web_layer_session_data_ids_keep_a_logged_in_purchase_in_the_visitors_se
         }
     }
 }
+
+/// `umami import` of a combined access log (the command line, run in-process through
+/// `umami_cli::run`): a few hundred lines land as page views, one session per (IP,
+/// User-Agent), each stored at its line's own time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a real Umami: see README"]
+async fn an_access_log_import_lands_with_one_session_per_visitor_at_the_lines_own_times() {
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::time::{SystemTime, UNIX_EPOCH};
+
+    const LINES: u64 = 300;
+    // Documentation addresses (RFC 5737): never a real visitor.
+    const VISITORS: [(&str, &str); 3] = [
+        (
+            "192.0.2.41",
+            "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+        ),
+        (
+            "192.0.2.42",
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/605.1.15 (KHTML, like \
+             Gecko) Version/17.1 Safari/605.1.15",
+        ),
+        (
+            "192.0.2.41",
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) \
+             Chrome/120.0.0.0 Safari/537.36",
+        ),
+    ];
+    let [url, username, password, website_id] = VARIABLES.map(variable);
+    let backend = Backend::connect(&url, &username, &password, &website_id, None).await;
+    let tag = e2e::Tag::new();
+    // One line a second, ending a minute ago: inside the suite's read window.
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let first = now - 60 - LINES;
+    let mut log = String::new();
+    let mut expected = BTreeMap::new();
+    for i in 0..LINES {
+        let (ip, ua) = VISITORS[(i % 3) as usize];
+        let path = tag.path(&format!("page-{i}"));
+        let at = first + i;
+        log.push_str(&format!(
+            "{ip} - - [{}] \"GET {path} HTTP/1.1\" 200 512 \"-\" \"{ua}\"\n",
+            log_time(at)
+        ));
+        expected.insert(path, (i % 3, iso_time(at)));
+    }
+    let dir = std::env::temp_dir().join(format!("umami-e2e-import-{}", tag.id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let file = dir.join("access.log");
+    std::fs::write(&file, log).expect("the log");
+    let args: Vec<String> = vec![
+        "umami".into(),
+        "import".into(),
+        file.display().to_string(),
+        "--no-progress".into(),
+        "--state-dir".into(),
+        dir.join("state").display().to_string(),
+        "--server".into(),
+        url.clone(),
+        "--website-id".into(),
+        website_id.clone(),
+        "--hostname".into(),
+        e2e::HOSTNAME.into(),
+    ];
+    let code = tokio::task::spawn_blocking(move || umami_cli::run(args))
+        .await
+        .expect("the import runs");
+    assert_eq!(code, 0, "umami import exited {code}");
+
+    let rows = backend.tagged_events(&tag, LINES as usize).await;
+    assert_eq!(rows.len(), LINES as usize, "every line is stored once");
+    let mut sessions: BTreeMap<u64, BTreeSet<String>> = BTreeMap::new();
+    for row in &rows {
+        let path = row["urlPath"].as_str().expect("a path");
+        let (visitor, time) = expected
+            .get(path)
+            .unwrap_or_else(|| panic!("{path} was not in the log"));
+        assert_eq!(row["eventType"], 1, "a page view: {row}");
+        let created = row["createdAt"].as_str().expect("createdAt");
+        assert!(
+            created.starts_with(time.as_str()),
+            "{path} stored at {created}, logged at {time}"
+        );
+        sessions
+            .entry(*visitor)
+            .or_default()
+            .insert(row["sessionId"].as_str().expect("a session").to_owned());
+    }
+    assert!(
+        sessions.values().all(|s| s.len() == 1),
+        "one session per visitor: {sessions:?}"
+    );
+    let distinct: BTreeSet<&String> = sessions.values().flatten().collect();
+    assert_eq!(
+        distinct.len(),
+        VISITORS.len(),
+        "same IP, other User-Agent: another session"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `10/Oct/2000:13:55:36 +0000` for Unix seconds.
+fn log_time(secs: u64) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (y, m, d) = civil(secs / 86_400);
+    let t = secs % 86_400;
+    format!(
+        "{d:02}/{}/{y}:{:02}:{:02}:{:02} +0000",
+        MONTHS[(m - 1) as usize],
+        t / 3600,
+        t / 60 % 60,
+        t % 60
+    )
+}
+
+/// `2026-11-30T12:00:00` for Unix seconds (UTC), as Umami's `createdAt` starts.
+fn iso_time(secs: u64) -> String {
+    let (y, m, d) = civil(secs / 86_400);
+    let t = secs % 86_400;
+    format!(
+        "{y}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+        t / 3600,
+        t / 60 % 60,
+        t % 60
+    )
+}
+
+/// The date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil(days: u64) -> (i64, u64, u64) {
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u64;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u64;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}

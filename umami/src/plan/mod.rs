@@ -50,6 +50,7 @@ mod data_kind;
 pub mod derive_support;
 mod drift;
 mod export;
+mod import;
 mod schema;
 
 use std::collections::BTreeMap;
@@ -60,6 +61,7 @@ pub use drift::{
     DriftReport, KindMismatch, SeenEvent, SeenKey, StoredData, StoredDataError, StoredEvent,
     StoredKey, UnseenKey,
 };
+pub use import::PlanJsonError;
 pub use schema::{DataKey, Describe, EventSchema, Integer, Kind, TypeSchema};
 
 /// A set of events, each name once: collected from types with [`Plan::event`] or, with the

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The kind of value Umami stores for a custom-data key: its `dataType` column (1 string,
 /// 2 number, 3 boolean, 4 date, 5 array), or [`Kind::Unknown`] when the Rust type does not
@@ -130,7 +130,7 @@ impl fmt::Display for Kind {
 /// assert_eq!(keys[1].integer, Some(Integer::Signed));
 /// assert_eq!(keys[2].integer, None);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum Integer {
