@@ -1,7 +1,7 @@
 //! The cost of `umami::web::UmamiLayer` on an axum hello-world, side by side in one run.
 //!
 //! ```text
-//! cargo run --release --example bench_web -- [seconds per round] [rounds] [connections]
+//! cargo bench -p umami-bench --bench bench_web -- [seconds per round] [rounds] [connections]
 //! ```
 //!
 //! Five servers on 127.0.0.1, measured in interleaved rounds (bare, pass, context, layer,
@@ -279,8 +279,8 @@ fn percentile(sorted: &[u32], p: f64) -> u32 {
 
 #[tokio::main]
 async fn main() {
-    let args: Vec<u64> = std::env::args()
-        .skip(1)
+    let args: Vec<u64> = umami_bench::args()
+        .iter()
         .filter_map(|a| a.parse().ok())
         .collect();
     let seconds = args.first().copied().unwrap_or(3);
