@@ -70,7 +70,10 @@ mod axum;
 mod client_ip;
 mod context;
 mod filter;
+mod future;
 mod layer;
+mod page_view;
+mod service;
 mod stats;
 mod visitor;
 
@@ -83,6 +86,8 @@ pub use context::{
     MAX_REFERRER, MAX_USER_AGENT, VisitorContext,
 };
 pub use filter::{ASSET_EXTENSIONS, RequestFilter, RequestInfo, SkipReason};
-pub use layer::{QueryMode, ResponseFuture, UmamiLayer, UmamiService};
+pub use future::ResponseFuture;
+pub use layer::{QueryMode, UmamiLayer};
+pub use service::UmamiService;
 pub use stats::{SkippedStats, WebStats};
 pub use visitor::{BotEventPolicy, RequestVisitor};
