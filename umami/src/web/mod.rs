@@ -61,7 +61,7 @@
 //! and give the layer a [`bot_check`](ContextConfig::bot_check), so that the hits Umami would
 //! drop as bots' are not sent at all: batched, they would be counted as sent.
 //!
-//! What the layer costs per request (`BENCHMARKS.md`, `scripts/bench-web.sh`): a page view
+//! What the layer costs per request (`BENCHMARKS.md`, `scripts/bench-web-peers.sh`): a page view
 //! is serialized straight from the request's visitor, without a hit builder; the request never
 //! waits for I/O, a full queue refuses at once.
 
