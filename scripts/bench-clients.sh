@@ -9,7 +9,7 @@
 # Made for a fresh Debian 12 machine as root: installs what is missing with apt (nginx-light,
 # wrk, time, python3-venv, nodejs, npm), the peers by package name into target/bench-peers/
 # (a virtualenv and an npm folder; never committed), builds the Rust load generator
-# (integration/examples/bench_clients.rs) with --release, then runs scripts/bench/run.py.
+# (bench/benches/bench_clients.rs) with --release, then runs scripts/bench/run.py.
 # Every request goes to 127.0.0.1. Not part of CI.
 #
 # Environment overrides: RUNS, N_PYTHON, N_PYTHON_ASYNC, N_NODE, N_RUST, N_RUST_64, N_DISPATCH,
@@ -66,12 +66,10 @@ log "npm install ${NODE_PEER:-@umami/node}"
 
 # --- the Rust load generator ----------------------------------------------------------------
 cd "$ROOT"
-log "cargo build --release --example bench_clients"
-cargo build --release --quiet --example bench_clients
-TARGET_DIR=$(cargo metadata --format-version 1 --no-deps |
-  python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
-RUST_BIN=$TARGET_DIR/release/examples/bench_clients
-# The typed mode needs the derive, the dispatcher mode `umami::dispatch`: the example measures
+log "cargo bench -p umami-bench --bench bench_clients --no-run"
+. "$ROOT/scripts/bench/lib.sh"
+RUST_BIN=$(bench_binary bench_clients)
+# The typed mode needs the derive, the dispatcher mode `umami::dispatch`: the benchmark measures
 # what this checkout has.
 RUST_MODES=$("$RUST_BIN" modes)
 SKIP=()

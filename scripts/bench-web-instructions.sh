@@ -4,7 +4,7 @@
 # doing (the throughput runs of scripts/bench-web.sh move by several points between runs on
 # a shared machine).
 #
-# Each server of integration/examples/bench_web.rs serves a fixed number of requests
+# Each server of bench/benches/bench_web.rs serves a fixed number of requests
 # (BENCH_WEB_REQUESTS) in a process of its own under `valgrind --tool=callgrind`, twice: with
 # LOW and HIGH requests. (instructions(HIGH) - instructions(LOW)) / (HIGH - LOW) is what one
 # more request costs the whole process in user space (app, load loop, receiver and
@@ -27,12 +27,13 @@ HIGH=19200
 SERVERS=(bare pass context layer stalled)
 command -v valgrind >/dev/null || { echo "valgrind is needed (apt-get install valgrind)" >&2; exit 1; }
 
-cargo build --release --all-features --example bench_web
+. "$ROOT/scripts/bench/lib.sh"
+BENCH_WEB="$(bench_binary bench_web)"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 collected() {
   BENCH_WEB_ONLY="$1" BENCH_WEB_REQUESTS="$2" valgrind --tool=callgrind \
-    --callgrind-out-file="$WORK/out" "$ROOT/target/release/examples/bench_web" 1 1 32 \
+    --callgrind-out-file="$WORK/out" "$BENCH_WEB" 1 1 32 \
     >"$WORK/log" 2>&1
   grep -q "^$1: " "$WORK/log" || { cat "$WORK/log" >&2; exit 1; }
   grep -o 'Collected : [0-9]*' "$WORK/log" | awk '{print $3}'
@@ -58,7 +59,7 @@ SECTION="$(mktemp)"
   echo '### The web layer in instructions per request (callgrind)'
   echo
   echo "Run: $STARTED on $(git rev-parse --short HEAD) ($(rustc --version), $(valgrind --version))."
-  echo "The servers of \`integration/examples/bench_web.rs\` (see above), each in a process of its own under"
+  echo "The servers of \`bench/benches/bench_web.rs\` (see above), each in a process of its own under"
   echo "callgrind serving $LOW and then $HIGH requests over 32 connections; the difference over"
   echo "$(( HIGH - LOW )) requests is one request's user-space instructions for the whole process (app, load"
   echo 'loop, dispatcher and receiver). Repeatable to about 100 instructions for the same binary'

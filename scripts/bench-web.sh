@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures umami::web::UmamiLayer on an axum hello-world: the bare app, the app with the
 # layer (receiver live), and with the receiver stalled, side by side in one run
-# (integration/examples/bench_web.rs, a Rust load loop; nothing to install beyond cargo), and writes the
+# (bench/benches/bench_web.rs, a Rust load loop; nothing to install beyond cargo), and writes the
 # result into BENCHMARKS.md between the bench-web markers (appended when absent).
 #
 #   scripts/bench-web.sh                 # 9 rounds x 2 s per server, 32 connections
@@ -14,16 +14,18 @@ QUICK=0
 if [[ "${1:-}" == "--quick" ]]; then QUICK=1; set -- 1 1 16; fi
 SECONDS_PER_ROUND="${1:-2}"; ROUNDS="${2:-9}"; CONNECTIONS="${3:-32}"
 
-cargo build --release --all-features --example bench_web --example bench_layer_path
+. "$ROOT/scripts/bench/lib.sh"
+BENCH_WEB="$(bench_binary bench_web)"
+BENCH_LAYER_PATH="$(bench_binary bench_layer_path)"
 OUT="$(mktemp)"
 PATH_OUT="$(mktemp)"
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 STARTED="$(date -u '+%Y-%m-%d %H:%M UTC')"
-"$ROOT/target/release/examples/bench_web" "$SECONDS_PER_ROUND" "$ROUNDS" "$CONNECTIONS" | tee "$OUT"
+"$BENCH_WEB" "$SECONDS_PER_ROUND" "$ROUNDS" "$CONNECTIONS" | tee "$OUT"
 BATCH_OUT="$(mktemp)"
 BENCH_WEB_BATCH=500 BENCH_WEB_ONLY=bare,layer,stalled \
-  "$ROOT/target/release/examples/bench_web" "$SECONDS_PER_ROUND" "$ROUNDS" "$CONNECTIONS" | tee "$BATCH_OUT"
-"$ROOT/target/release/examples/bench_layer_path" 200000 7 | tee "$PATH_OUT"
+  "$BENCH_WEB" "$SECONDS_PER_ROUND" "$ROUNDS" "$CONNECTIONS" | tee "$BATCH_OUT"
+"$BENCH_LAYER_PATH" 200000 7 | tee "$PATH_OUT"
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 [[ "$QUICK" == 1 ]] && exit 0
 
@@ -36,7 +38,7 @@ SECTION="$(mktemp)"
   echo "Load average before / after: $LOAD_BEFORE / $LOAD_AFTER (other work on the machine"
   echo 'shares its cores with the app, the load loop and the receiver: compare ratios, not absolutes).'
   echo
-  echo "\`integration/examples/bench_web.rs\`, \`--release\`: $ROUNDS interleaved rounds of $SECONDS_PER_ROUND s per server,"
+  echo "\`bench/benches/bench_web.rs\`, \`--release\`: $ROUNDS interleaved rounds of $SECONDS_PER_ROUND s per server,"
   echo "$CONNECTIONS keep-alive HTTP/1.1 connections from a Rust load loop (hyper) in the same process, each"
   echo 'sending `GET /` with a browser User-Agent, `Accept-Language` and `Referer` back to back. `pass` has a'
   echo 'tower layer that does nothing (the floor: what any layer costs in axum). `layer` queues a page view per'
@@ -62,7 +64,7 @@ SECTION="$(mktemp)"
   cat "$BATCH_OUT"
   echo '```'
   echo
-  echo 'The layer alone, without sockets (`integration/examples/bench_layer_path.rs`: one thread calls the service'
+  echo 'The layer alone, without sockets (`bench/benches/bench_layer_path.rs`: one thread calls the service'
   echo 'directly; the page view is built, checked, serialized and offered to a full queue):'
   echo
   echo '```text'

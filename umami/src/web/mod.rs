@@ -61,7 +61,7 @@
 //! and give the layer a [`bot_check`](ContextConfig::bot_check), so that the hits Umami would
 //! drop as bots' are not sent at all: batched, they would be counted as sent.
 //!
-//! What the layer costs per request (`BENCHMARKS.md`, `scripts/bench-web.sh`): a page view
+//! What the layer costs per request (`BENCHMARKS.md`, `scripts/bench-web-peers.sh`): a page view
 //! is serialized straight from the request's visitor, without a hit builder; the request never
 //! waits for I/O, a full queue refuses at once.
 
@@ -70,7 +70,10 @@ mod axum;
 mod client_ip;
 mod context;
 mod filter;
+mod future;
 mod layer;
+mod page_view;
+mod service;
 mod stats;
 mod visitor;
 
@@ -83,6 +86,8 @@ pub use context::{
     MAX_REFERRER, MAX_USER_AGENT, VisitorContext,
 };
 pub use filter::{ASSET_EXTENSIONS, RequestFilter, RequestInfo, SkipReason};
-pub use layer::{QueryMode, ResponseFuture, UmamiLayer, UmamiService};
+pub use future::ResponseFuture;
+pub use layer::{QueryMode, UmamiLayer};
+pub use service::UmamiService;
 pub use stats::{SkippedStats, WebStats};
 pub use visitor::{BotEventPolicy, RequestVisitor};

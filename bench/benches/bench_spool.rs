@@ -3,7 +3,7 @@
 //! memory from 0 to 1 M pending.
 //!
 //! ```text
-//! cargo run --release --example bench_spool -- /path/on/the/disk/to/measure
+//! cargo bench -p umami-bench --bench bench_spool -- /path/on/the/disk/to/measure
 //! ```
 //!
 //! The receiver (hyper, HTTP/1.1, on 127.0.0.1 in the same process) answers `/api/batch` like
@@ -146,7 +146,7 @@ fn median(mut v: Vec<f64>) -> (f64, f64, f64) {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let base: PathBuf = std::env::args().nth(1).map_or_else(
+    let base: PathBuf = umami_bench::args().first().map_or_else(
         || std::env::temp_dir().join("umami-bench-spool"),
         PathBuf::from,
     );

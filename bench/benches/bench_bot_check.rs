@@ -3,7 +3,7 @@
 //! uncached pattern match itself.
 //!
 //! ```text
-//! cargo run --release --example bench_bot_check
+//! cargo bench -p umami-bench --bench bench_bot_check
 //! ```
 
 use std::time::{Duration, Instant};

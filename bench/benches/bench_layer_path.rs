@@ -2,10 +2,10 @@
 //! the service directly, so that only the layer's own work is timed.
 //!
 //! ```text
-//! cargo run --release --example bench_layer_path -- [requests per round] [rounds]
+//! cargo bench -p umami-bench --bench bench_layer_path -- [requests per round] [rounds]
 //! ```
 //!
-//! Each request is shaped like `examples/bench_web.rs`'s (`GET /` with a browser
+//! Each request is shaped like `bench_web.rs`'s (`GET /` with a browser
 //! User-Agent, `Accept-Language`, `Referer`, `Host` and a peer address) and is built inside
 //! the timed loop, as a server builds it; the inner service answers at once. Three
 //! variants, interleaved round by round:
@@ -91,8 +91,8 @@ fn median(mut values: Vec<f64>) -> f64 {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    let args: Vec<usize> = std::env::args()
-        .skip(1)
+    let args: Vec<usize> = umami_bench::args()
+        .iter()
         .filter_map(|a| a.parse().ok())
         .collect();
     let requests = args.first().copied().unwrap_or(200_000);

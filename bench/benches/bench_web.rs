@@ -1,7 +1,7 @@
 //! The cost of `umami::web::UmamiLayer` on an axum hello-world, side by side in one run.
 //!
 //! ```text
-//! cargo run --release --example bench_web -- [seconds per round] [rounds] [connections]
+//! cargo bench -p umami-bench --bench bench_web -- [seconds per round] [rounds] [connections]
 //! ```
 //!
 //! Five servers on 127.0.0.1, measured in interleaved rounds (bare, pass, context, layer,
@@ -35,14 +35,11 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use axum::Router;
-use axum::routing::get;
-use http_body_util::{BodyExt, Empty};
-use hyper::body::Bytes;
 use umami::web::UmamiLayer;
 use umami::{Dispatcher, web::WebStats};
-
-const UA: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
+use umami_bench::{
+    UMAMI_BATCH_ANSWER, Until, WEBSITE_ID, cpu_seconds, hello, load, percentile, receiver, serve,
+};
 
 struct Server {
     name: &'static str,
@@ -78,41 +75,6 @@ impl Server {
     }
 }
 
-/// The process's user + system CPU seconds so far (Linux; 0 elsewhere).
-fn cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return 0.0;
-    };
-    let Some(end) = stat.rfind(')') else {
-        return 0.0;
-    };
-    let fields: Vec<&str> = stat[end + 1..].split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    // Fields 14 and 15 of the file (utime, stime), in clock ticks of 1/100 s.
-    (ticks(11) + ticks(12)) / 100.0
-}
-
-async fn serve(app: Router) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .expect("serve");
-    });
-    addr
-}
-
 /// A tower layer that does nothing: what any layer costs in axum, the floor for ours.
 #[derive(Clone)]
 struct PassLayer;
@@ -146,53 +108,10 @@ impl<S: tower::Service<R>, R> tower::Service<R> for Pass<S> {
     }
 }
 
-fn hello() -> Router {
-    Router::new().route("/", get(|| async { "Hello, World!" }))
-}
-
-/// A receiver for the dispatcher: reads each request's body and answers `/api/batch`'s
-/// "every item processed" at once, or, `stalled`, never.
-async fn receiver(stalled: bool) -> String {
-    use hyper::body::Incoming;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                return;
-            };
-            tokio::spawn(async move {
-                let service = hyper::service::service_fn(
-                    move |request: http::Request<Incoming>| async move {
-                        let body = request.into_body().collect().await?;
-                        std::hint::black_box(body);
-                        if stalled {
-                            std::future::pending::<()>().await;
-                        }
-                        let answer = http::Response::builder()
-                            .header("content-type", "application/json")
-                            .body(http_body_util::Full::new(Bytes::from_static(
-                                br#"{"errors":0,"details":[]}"#,
-                            )))
-                            .expect("response");
-                        Ok::<_, hyper::Error>(answer)
-                    },
-                );
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
-    format!("http://{addr}")
-}
-
 async fn with_layer(stalled: bool, page_views: bool) -> (SocketAddr, UmamiLayer, Dispatcher) {
     let client = umami::Client::builder()
-        .url_base(receiver(stalled).await)
-        .website_id("978435e2-7ba1-4337-9860-ec31ece2db60")
+        .url_base(receiver(UMAMI_BATCH_ANSWER, stalled, None).await.0)
+        .website_id(WEBSITE_ID)
         .hostname("bench.example.com")
         .build()
         .expect("client");
@@ -214,73 +133,10 @@ async fn with_layer(stalled: bool, page_views: bool) -> (SocketAddr, UmamiLayer,
     (addr, layer, dispatcher)
 }
 
-/// When a load stops: after a time, or after a number of requests per connection.
-#[derive(Clone, Copy)]
-enum Until {
-    Elapsed(Duration),
-    Requests(u64),
-}
-
-/// `connections` keep-alive connections hammering `addr` for `duration`: requests done and
-/// their latencies in microseconds.
-async fn load(addr: SocketAddr, connections: usize, duration: Duration) -> (u64, Vec<u32>) {
-    load_until(addr, connections, Until::Elapsed(duration)).await
-}
-
-/// [`load`], stopping at `until`.
-async fn load_until(addr: SocketAddr, connections: usize, until: Until) -> (u64, Vec<u32>) {
-    let started = Instant::now();
-    let go_on = move |done: u64| match until {
-        Until::Elapsed(duration) => started.elapsed() < duration,
-        Until::Requests(count) => done < count,
-    };
-    let mut tasks = Vec::new();
-    for _ in 0..connections {
-        tasks.push(tokio::spawn(async move {
-            let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
-            stream.set_nodelay(true).expect("nodelay");
-            let (mut sender, conn) =
-                hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-                    .await
-                    .expect("handshake");
-            tokio::spawn(conn);
-            let mut latencies = Vec::with_capacity(64 * 1024);
-            while go_on(latencies.len() as u64) {
-                let request = http::Request::get("/")
-                    .header("host", "bench.example.com")
-                    .header("user-agent", UA)
-                    .header("accept-language", "de-CH,de;q=0.9")
-                    .header("referer", "https://search.example/")
-                    .body(Empty::<Bytes>::new())
-                    .expect("request");
-                let started = Instant::now();
-                let response = sender.send_request(request).await.expect("send");
-                let body = response.into_body().collect().await.expect("body");
-                std::hint::black_box(body);
-                latencies.push(started.elapsed().as_micros().min(u32::MAX as u128) as u32);
-            }
-            latencies
-        }));
-    }
-    let mut all = Vec::new();
-    for task in tasks {
-        all.extend(task.await.expect("load task"));
-    }
-    (all.len() as u64, all)
-}
-
-fn percentile(sorted: &[u32], p: f64) -> u32 {
-    if sorted.is_empty() {
-        return 0;
-    }
-    let rank = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[rank.min(sorted.len() - 1)]
-}
-
 #[tokio::main]
 async fn main() {
-    let args: Vec<u64> = std::env::args()
-        .skip(1)
+    let args: Vec<u64> = umami_bench::args()
+        .iter()
         .filter_map(|a| a.parse().ok())
         .collect();
     let seconds = args.first().copied().unwrap_or(3);
@@ -322,14 +178,13 @@ async fn main() {
     {
         let per_connection = requests.div_ceil(connections as u64);
         for server in &servers {
-            load_until(
+            load(
                 server.addr,
                 connections,
                 Until::Requests(1_000 / connections as u64 + 1),
             )
             .await;
-            let (served, _) =
-                load_until(server.addr, connections, Until::Requests(per_connection)).await;
+            let (served, _) = load(server.addr, connections, Until::Requests(per_connection)).await;
             println!("{}: {served} requests", server.name);
         }
         for server in &servers {
@@ -345,13 +200,18 @@ async fn main() {
     );
     // Warm-up: one short round each, not counted.
     for server in &servers {
-        load(server.addr, connections, Duration::from_millis(500)).await;
+        load(
+            server.addr,
+            connections,
+            Until::Elapsed(Duration::from_millis(500)),
+        )
+        .await;
     }
     for r in 0..rounds {
         for server in servers.iter_mut() {
             let started = Instant::now();
             let cpu = cpu_seconds();
-            let (served, latencies) = load(server.addr, connections, round).await;
+            let (served, latencies) = load(server.addr, connections, Until::Elapsed(round)).await;
             server.cpu += cpu_seconds() - cpu;
             server.elapsed += started.elapsed();
             server.served += served;
@@ -425,7 +285,7 @@ async fn main() {
     let mut light: Vec<Vec<u32>> = vec![Vec::new(); servers.len()];
     for _ in 0..rounds {
         for (server, latencies) in servers.iter().zip(light.iter_mut()) {
-            latencies.extend(load(server.addr, 1, round / 2).await.1);
+            latencies.extend(load(server.addr, 1, Until::Elapsed(round / 2)).await.1);
         }
     }
     println!();

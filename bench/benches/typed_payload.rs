@@ -1,5 +1,5 @@
 //! Building the payload of a typed event against hand-writing it with `serde_json::json!`,
-//! in the same run: `cargo bench --bench typed_payload`.
+//! in the same run: `cargo bench -p umami-bench --bench typed_payload`.
 //!
 //! Both arms build the same six-field custom data and the same validated hit, then
 //! serialize it to bytes; neither does I/O.
@@ -49,7 +49,7 @@ fn hand_written(client: &Client, e: &PurchaseCourse) -> umami::hit::NewEvent {
 fn payload(c: &mut Criterion) {
     let client = Client::builder()
         .url_base("http://127.0.0.1:9")
-        .website_id(umami_integration::WEBSITE_ID)
+        .website_id(umami_bench::WEBSITE_ID)
         .hostname("example.com")
         .build()
         .expect("valid client");

@@ -5,7 +5,7 @@
 //! 127.0.0.1 receiver).
 //!
 //! ```text
-//! cargo run --release --example bench_clients -- <mode> <n> <concurrency> <url>
+//! cargo bench -p umami-bench --bench bench_clients -- <mode> <n> <concurrency> <url>
 //!   mode: direct    client.new_event(..).send().await, <concurrency> in flight
 //!         typed     a #[derive(UmamiEvent)] struct's .send(&client).await, <concurrency> in flight
 //!         dispatch  Dispatcher::track(..) n times, then flush(); <concurrency> is the
@@ -85,7 +85,7 @@ fn cpu_ns() -> u64 {
 fn client(url: &str) -> Result<umami::Client, umami::Error> {
     umami::Client::builder()
         .url_base(url)
-        .website_id(umami_integration::WEBSITE_ID)
+        .website_id(umami_bench::WEBSITE_ID)
         .hostname(HOSTNAME)
         .build()
 }
@@ -313,7 +313,7 @@ async fn measure_dispatch(
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args = umami_bench::args();
     match args.first().map(String::as_str) {
         Some("body") if args.len() == 2 => {
             return match client(&args[1]).and_then(|c| builder_event(&c).prepare()) {

@@ -1,7 +1,7 @@
 //! Throughput of direct sends and of the background dispatcher against a fast local receiver.
 //!
 //! ```text
-//! cargo run --release --example bench_dispatch
+//! cargo bench -p umami-bench --bench bench_dispatch
 //! ```
 //!
 //! The receiver (hyper, HTTP/1.1, on 127.0.0.1 in the same process) answers `/api/send` and
