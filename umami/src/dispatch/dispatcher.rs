@@ -152,21 +152,34 @@ impl Dispatcher {
         self.admitted(shared.enqueue(hit))
     }
 
-    /// Checks and queues a hit given in its wire form, for `website` (the envelope's
-    /// website id, shared): the web layer's page views, serialized straight from the
-    /// request's visitor without a builder. As [`track`](Self::track) otherwise.
+    /// Queues a hit given in its wire form, made and checked by the constructor of every
+    /// hit (`Envelope::new`), for `website` (the envelope's website id, shared): the web
+    /// layer's page views, made from the request's visitor without a builder's owned copies.
+    /// As [`track`](Self::track) otherwise; a hit the constructor refused goes to
+    /// [`refuse_invalid`](Self::refuse_invalid).
     #[cfg(feature = "tower")]
     pub(crate) fn track_envelope(
         &self,
         envelope: &Envelope<'_>,
-        website: &Arc<str>,
+        website: Option<&Arc<str>>,
     ) -> Result<(), TrackError> {
-        let shared = &self.handle.shared;
-        if let Err(error) = envelope.payload.check("custom_data") {
-            shared.note_refused_invalid();
-            return Err(Error::from(error).into());
-        }
-        self.admitted(shared.enqueue_envelope(envelope, website))
+        let owned;
+        let website = match website {
+            Some(website) => website,
+            None => {
+                owned = Arc::from(&*envelope.payload.website);
+                &owned
+            }
+        };
+        self.admitted(self.handle.shared.enqueue_envelope(envelope, website))
+    }
+
+    /// Counts a hit refused as invalid before it was queued, as [`track`](Self::track) counts
+    /// a builder's, and says why.
+    #[cfg(feature = "tower")]
+    pub(crate) fn refuse_invalid(&self, error: Error) -> TrackError {
+        self.handle.shared.note_refused_invalid();
+        error.into()
     }
 
     /// What `track` answers for an admission.

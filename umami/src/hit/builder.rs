@@ -5,9 +5,8 @@
 //! before any I/O, with the server's own limits, so a mistake is a [`ValidationError`]
 //! naming the field rather than a 400 from the server (or, worse, a silently truncated value).
 
-use std::borrow::Cow;
 use std::marker::PhantomData;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -16,11 +15,10 @@ use crate::client::{Client, Config};
 use crate::error::{Error, ValidationError};
 use crate::response::SendResponse;
 use crate::text::json_kind;
-use crate::validate;
 
 use super::distinct_id::{DistinctId, IntoDistinctId};
 use super::ip_address::IntoIpAddress;
-use super::payload::{Envelope, Payload};
+use super::payload::{Envelope, HitFields, Vitals};
 use super::prepared::{IntoPreparedHit, PreparedHit};
 
 /// Marker types that tell the [`HitBuilder`]s apart.
@@ -101,16 +99,6 @@ pub struct HitBuilder<K> {
     server_side: bool,
     vitals: Vitals,
     _kind: PhantomData<fn() -> K>,
-}
-
-/// The web vitals a [`NewPerformance`] carries.
-#[derive(Debug, Clone, Copy, Default)]
-struct Vitals {
-    lcp: Option<f64>,
-    inp: Option<f64>,
-    cls: Option<f64>,
-    fcp: Option<f64>,
-    ttfb: Option<f64>,
 }
 
 impl<K> HitBuilder<K> {
@@ -378,8 +366,8 @@ impl<K: HitKind> HitBuilder<K> {
     /// client's defaults, so that `send` serializes without copying a single string.
     fn check<'a>(&'a mut self, config: &'a Config) -> Result<Envelope<'a>, Error> {
         // The only mutation: give events their `{}` and merge revenue into the data. Done
-        // first so that everything below can borrow; the revenue values are checked below,
-        // in field order, and a bad one fails the whole hit anyway.
+        // first so that everything below can borrow; the revenue values are checked by the
+        // constructor, in field order, and a bad one fails the whole hit anyway.
         if K::IS_EVENT && matches!(self.data, Data::Unset) {
             self.data = Data::Object(Map::new());
         }
@@ -390,87 +378,40 @@ impl<K: HitKind> HitBuilder<K> {
             }
         }
         let this: &'a Self = self;
+        Envelope::new::<K>(&this.fields(), config)
+    }
 
-        let Some(website) = this.website_id.as_deref().or(config.website_id.as_deref()) else {
-            return Err(ValidationError::new(
-                "website_id",
-                "is required: pass it here or set a default with website_id() on the client \
-                 builder (or umami::set_website_id())",
-            )
-            .into());
-        };
-        let Some(hostname) = this.hostname.as_deref().or(config.hostname.as_deref()) else {
-            return Err(ValidationError::new(
-                "hostname",
-                "is required: pass it here or set a default with hostname() on the client \
-                 builder (or umami::set_hostname())",
-            )
-            .into());
-        };
-        let invented = |default| (!this.server_side).then_some(default);
-        let id = match &this.distinct_id {
-            Some(id) if !id.is_blank() => Some(id.as_str()),
-            // An identify hit without an id would only attach data to an anonymous session:
-            // surely a bug in the caller, so say so instead of sending it.
-            _ if K::REQUIRES_ID => {
-                return Err(ValidationError::new(
-                    "distinct_id",
-                    "must not be empty or blank: identify ties the session to this id",
-                )
-                .into());
-            }
-            _ => None,
-        };
-        let timestamp = match this.timestamp {
-            Some(at) => Some(unix_seconds(at)?),
-            None => None,
-        };
-        if let Some((revenue, currency)) = &this.revenue {
-            validate::revenue("revenue", *revenue)?;
-            validate::not_blank("currency", currency)?;
-            validate::currency("currency", currency.trim())?;
+    /// The builder's inputs, borrowed, as the wire form's constructor takes them.
+    fn fields(&self) -> HitFields<'_> {
+        HitFields {
+            website_id: self.website_id.as_deref(),
+            hostname: self.hostname.as_deref(),
+            url: self.url.as_deref(),
+            title: self.title.as_deref(),
+            referrer: self.referrer.as_deref(),
+            language: self.language.as_deref(),
+            screen: self.screen.as_deref(),
+            name: self.name.as_deref(),
+            data: match &self.data {
+                Data::Unset => None,
+                Data::Object(map) => Some(Ok(map)),
+                Data::Invalid(error) => Some(Err(error)),
+            },
+            revenue: self
+                .revenue
+                .as_ref()
+                .map(|(revenue, currency)| (*revenue, currency.as_str())),
+            tag: self.tag.as_deref(),
+            distinct_id: self.distinct_id.as_ref(),
+            ip_address: self.ip_address.as_deref(),
+            user_agent: self.user_agent.as_deref(),
+            timestamp: self.timestamp,
+            browser: self.browser.as_deref(),
+            os: self.os.as_deref(),
+            device: self.device.as_deref(),
+            server_side: self.server_side,
+            vitals: self.vitals,
         }
-        let data = match &this.data {
-            Data::Unset => None,
-            Data::Object(map) => Some(Cow::Borrowed(map)),
-            Data::Invalid(e) => return Err(e.clone().into()),
-        };
-        let borrowed = |s: Option<&'a str>| s.map(Cow::Borrowed);
-        let filled = |s: Option<&'a str>| s.map(str::trim).filter(|s| !s.is_empty());
-        let vitals = &this.vitals;
-        let payload = Payload {
-            website: Cow::Borrowed(website),
-            hostname: Cow::Borrowed(hostname),
-            language: borrowed(this.language.as_deref().or_else(|| invented("en-US"))),
-            screen: borrowed(this.screen.as_deref().or_else(|| invented("1920x1080"))),
-            url: Cow::Borrowed(this.url.as_deref().unwrap_or("/")),
-            referrer: Cow::Borrowed(this.referrer.as_deref().unwrap_or("")),
-            title: borrowed(this.title.as_deref().or(this.name.as_deref())),
-            name: borrowed(this.name.as_deref()),
-            data,
-            tag: borrowed(this.tag.as_deref()),
-            id: borrowed(id),
-            ip: borrowed(filled(this.ip_address.as_deref())),
-            user_agent: borrowed(
-                this.user_agent
-                    .as_deref()
-                    .filter(|ua| !ua.trim().is_empty()),
-            ),
-            timestamp,
-            browser: borrowed(filled(this.browser.as_deref())),
-            os: borrowed(filled(this.os.as_deref())),
-            device: borrowed(filled(this.device.as_deref())),
-            lcp: vitals.lcp,
-            inp: vitals.inp,
-            cls: vitals.cls,
-            fcp: vitals.fcp,
-            ttfb: vitals.ttfb,
-        };
-        payload.check(K::DATA_FIELD)?;
-        Ok(Envelope {
-            kind: K::TYPE,
-            payload,
-        })
     }
 
     /// Validates the hit and sends it to `/api/send`.
@@ -489,16 +430,6 @@ impl<K: HitKind> HitBuilder<K> {
         }
         client.post_send(envelope.to_bytes().into(), None).await
     }
-}
-
-/// A `timestamp` as the Unix seconds Umami takes.
-fn unix_seconds(at: SystemTime) -> Result<u64, ValidationError> {
-    let secs = at
-        .duration_since(UNIX_EPOCH)
-        .map_err(|_| ValidationError::new("timestamp", "is before 1970-01-01 (Unix epoch)"))?
-        .as_secs();
-    validate::timestamp_secs("timestamp", secs)?;
-    Ok(secs)
 }
 
 impl Client {
@@ -703,7 +634,7 @@ impl Identify {
 mod tests {
     use super::*;
     use serde_json::json;
-    use std::time::Duration;
+    use std::time::{Duration, UNIX_EPOCH};
 
     const WEBSITE: &str = "978435e2-7ba1-4337-9860-ec31ece2db60";
 

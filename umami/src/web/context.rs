@@ -10,8 +10,7 @@ use http::header::{ACCEPT_LANGUAGE, HOST, REFERER, USER_AGENT};
 use http::{Extensions, HeaderMap, HeaderName, HeaderValue, Uri};
 
 use super::client_ip::{ClientIpConfig, PeerAddr};
-use crate::hit::payload::Payload;
-use crate::hit::{DistinctId, HitBuilder, IpText};
+use crate::hit::{DistinctId, HitBuilder};
 use crate::validate::{self, utf16_len};
 
 /// Umami's limit on `language` (UTF-16 units).
@@ -437,29 +436,6 @@ impl VisitorContext {
         hit.server_side()
     }
 
-    /// The visitor's part of a payload, as [`apply`](Self::apply) puts it on a builder (the
-    /// web layer's page views skip the builder): `hostname` is `client_hostname` when the
-    /// client has one, else the visitor's; `None` when neither is known. `ip` is the visitor's
-    /// [`ip`](Self::ip) written out.
-    pub(crate) fn payload<'a>(
-        &'a self,
-        website: &'a str,
-        client_hostname: Option<&'a str>,
-        ip: Option<&'a IpText>,
-    ) -> Option<Payload<'a>> {
-        let hostname = client_hostname.or(self.hostname())?;
-        Some(Payload {
-            website: Cow::Borrowed(website),
-            hostname: Cow::Borrowed(hostname),
-            language: self.language().map(Cow::Borrowed),
-            referrer: Cow::Borrowed(self.referrer().unwrap_or("")),
-            id: self.payload_id().map(|id| Cow::Borrowed(id.as_str())),
-            ip: ip.map(|ip| Cow::Borrowed(ip.as_str())),
-            user_agent: self.user_agent().map(Cow::Borrowed),
-            ..Payload::default()
-        })
-    }
-
     /// The visitor's IP (IPv4-mapped IPv6 as IPv4), if known and to be sent.
     pub fn ip(&self) -> Option<IpAddr> {
         self.ip
@@ -496,7 +472,7 @@ impl VisitorContext {
     }
 
     /// The id to send as the hits' `id`: none in [`DistinctIdMode::SessionData`].
-    fn payload_id(&self) -> Option<&DistinctId> {
+    pub(crate) fn payload_id(&self) -> Option<&DistinctId> {
         self.distinct_id
             .as_ref()
             .filter(|_| self.session_data_key.is_none())

@@ -205,11 +205,20 @@ impl RequestFilter {
     }
 }
 
+/// Whether the path's last segment has a stem and one of [`ASSET_EXTENSIONS`] (bytes
+/// searched from the end: `/` and `.` are ASCII; no string searcher per request).
 fn is_asset(path: &str) -> bool {
-    let last = path.rsplit('/').next().unwrap_or(path);
-    match last.rsplit_once('.') {
-        Some((stem, ext)) if !stem.is_empty() => {
-            ASSET_EXTENSIONS.iter().any(|a| a.eq_ignore_ascii_case(ext))
+    let bytes = path.as_bytes();
+    let last = match bytes.iter().rposition(|&b| b == b'/') {
+        Some(slash) => &bytes[slash + 1..],
+        None => bytes,
+    };
+    match last.iter().rposition(|&b| b == b'.') {
+        Some(dot) if dot > 0 => {
+            let ext = &last[dot + 1..];
+            ASSET_EXTENSIONS
+                .iter()
+                .any(|a| a.as_bytes().eq_ignore_ascii_case(ext))
         }
         _ => false,
     }
@@ -226,6 +235,12 @@ mod tests {
         assert!(!is_asset("/v1.2/products"));
         assert!(!is_asset("/.well-known/x"));
         assert!(!is_asset("/docs/intro.html"));
+        assert!(!is_asset("/"));
+        assert!(!is_asset(""));
+        assert!(!is_asset("/static/.css"));
+        assert!(is_asset("app.css"));
+        assert!(is_asset("/a/b.c.PNG"));
+        assert!(!is_asset("/a.css/b"));
     }
 
     #[test]

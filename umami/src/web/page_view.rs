@@ -11,14 +11,16 @@ use super::filter::RequestInfo;
 use super::layer::Config;
 use super::stats::Count;
 use super::visitor::LazyContext;
-use crate::hit::payload::{Envelope, Payload};
-use crate::hit::{HitKind, IpText, kind};
+use crate::error::Error;
+use crate::hit::payload::{Envelope, HitFields};
+use crate::hit::{IpText, kind};
 
 /// A page view waiting for the response's status.
 pub(super) struct Pending {
     pub(super) config: Arc<Config>,
     pub(super) method: Method,
-    pub(super) path: String,
+    /// The request's URI (a reference count, not a copy of the path).
+    pub(super) uri: http::Uri,
     /// The page view's `url` when it is not the path.
     pub(super) url: Option<String>,
     /// Read at once (see `call`).
@@ -32,14 +34,14 @@ impl Pending {
         let counters = &*config.counters;
         let info = RequestInfo {
             method: &self.method,
-            path: &self.path,
+            path: self.uri.path(),
             status,
         };
         if let Err(reason) = config.filter.after(&info) {
             counters.skip(reason);
             return;
         }
-        let url = self.url.as_deref().unwrap_or(&self.path);
+        let url = self.url.as_deref().unwrap_or(self.uri.path());
         let title = match &config.title {
             Some(title) => Cow::Owned(title(url)),
             None => Cow::Borrowed(default_title(url)),
@@ -50,14 +52,8 @@ impl Pending {
         config.link.identify(context, false);
         let ip = context.ip().map(IpText::new);
         let queued = match page_view(config, context, url, &title, ip.as_ref()) {
-            Some((website, envelope)) => dispatcher.track_envelope(&envelope, website),
-            // No website id or hostname: the builder says which is missing.
-            None => {
-                let hit = dispatcher
-                    .client()
-                    .new_page_view(title.into_owned(), url.to_owned());
-                dispatcher.track(context.apply(hit))
-            }
+            Ok(envelope) => dispatcher.track_envelope(&envelope, config.website.as_ref()),
+            Err(error) => Err(dispatcher.refuse_invalid(error)),
         };
         match queued {
             Ok(()) => counters.add(Count::PageViews),
@@ -79,28 +75,34 @@ fn default_title(url: &str) -> &str {
     url.split_once('?').map_or(url, |(path, _query)| path)
 }
 
-/// The page view of `url` in its wire form, straight from the visitor (no builder: it is
-/// the same JSON as `context.apply(client.new_page_view(title, url))`), and the website id
-/// it is for; `None` when the client has no website id or no hostname is known.
+/// The page view of `url` in its wire form, made by the constructor of every hit
+/// ([`Envelope::new`]) from the visitor's fields as [`VisitorContext::apply`] hands them to
+/// `client.new_page_view(title, url)`, without the builder's owned copies: the same JSON,
+/// checked by the same check. An error names what is missing or wrong (no website id, no
+/// hostname).
+#[inline]
 fn page_view<'a>(
     config: &'a Config,
     context: &'a VisitorContext,
     url: &'a str,
     title: &'a str,
     ip: Option<&'a IpText>,
-) -> Option<(&'a Arc<str>, Envelope<'a>)> {
-    let website = config.website.as_ref()?;
+) -> Result<Envelope<'a>, Error> {
     let client = config.link.dispatcher.client();
-    let payload = context.payload(website, client.hostname(), ip)?;
-    let envelope = Envelope {
-        kind: <kind::PageView as HitKind>::TYPE,
-        payload: Payload {
-            url: Cow::Borrowed(url),
-            title: Some(Cow::Borrowed(title)),
-            ..payload
-        },
+    let fields = HitFields {
+        url: Some(url),
+        title: Some(title),
+        // As `apply`: the visitor's hostname only when the client has none.
+        hostname: context.hostname().filter(|_| client.hostname().is_none()),
+        referrer: context.referrer(),
+        language: context.language(),
+        distinct_id: context.payload_id(),
+        ip_address: ip.map(IpText::as_str),
+        user_agent: context.user_agent(),
+        server_side: true,
+        ..HitFields::default()
     };
-    Some((website, envelope))
+    Envelope::new::<kind::PageView>(&fields, client.config())
 }
 
 #[cfg(test)]
@@ -178,7 +180,7 @@ mod tests {
                     let client = config.link.dispatcher.client();
                     let built = context.apply(client.new_page_view(title, url)).prepare();
                     match (wire, built) {
-                        (Some((_, envelope)), Ok(built)) => {
+                        (Ok(envelope), Ok(built)) => {
                             envelope.payload.check("custom_data").unwrap();
                             assert_eq!(
                                 String::from_utf8_lossy(&envelope.to_bytes()),
@@ -186,8 +188,11 @@ mod tests {
                             );
                             compared += 1;
                         }
-                        (None, Err(error)) => assert!(error.to_string().contains("hostname")),
-                        (wire, built) => panic!("{:?} vs {built:?}", wire.map(|w| w.1)),
+                        (Err(wire), Err(built)) => {
+                            assert!(built.to_string().contains("hostname"));
+                            assert_eq!(wire.to_string(), built.to_string());
+                        }
+                        (wire, built) => panic!("{wire:?} vs {built:?}"),
                     }
                 }
             }

@@ -77,7 +77,7 @@ where
                     Ok(()) => Some(Pending {
                         config: Arc::clone(&self.layer.config),
                         method: request.method().clone(),
-                        path: path.to_owned(),
+                        uri: request.uri().clone(),
                         url: page_url(&request, config),
                         context: Arc::clone(&context),
                     }),
