@@ -42,7 +42,7 @@
 //! queued behind a slow server, or read back from the spool, before or after a restart)
 //! carries the time it was tracked as its `timestamp`, to the second (Umami's `timestamp`
 //! is whole Unix seconds); one sent at once keeps the server's own clock, and a
-//! [`timestamp`](crate::HitBuilder::timestamp) set by the caller is kept as it is.
+//! [`timestamp`](crate::hit::HitBuilder::timestamp) set by the caller is kept as it is.
 //!
 //! # Bot filter
 //! Umami drops hits whose User-Agent looks like a bot's and still answers 200. A single send
@@ -142,6 +142,7 @@ pub use batch::MAX_BATCH_ITEMS;
 #[cfg_attr(docsrs, doc(cfg(feature = "bot-filter")))]
 pub use bots::BotPolicy;
 pub use builder::DispatcherBuilder;
+#[cfg(any(feature = "tower", test))]
 pub(crate) use dispatcher::Dispatcher;
 pub use dispatcher::{ShutdownGuard, TrackError};
 pub use settings::OverflowPolicy;

@@ -3,7 +3,7 @@
 //! - [`HitBuilder`] and its kinds ([`NewEvent`], [`NewPageView`], [`NewRevenueEvent`],
 //!   [`Identify`], [`NewPerformance`]) collect a hit's fields and validate them before any I/O.
 //! - [`PreparedHit`] ([`IntoPreparedHit`]) is a validated hit, serialized once.
-//! - [`DistinctId`](crate::DistinctId) ([`IntoDistinctId`](crate::IntoDistinctId), both at the crate root) and [`IntoIpAddress`] are the values a hit accepts.
+//! - [`DistinctId`] ([`IntoDistinctId`], both at the crate root) and [`IntoIpAddress`] are the values a hit accepts.
 //! - [`TrackedUser`] sends the hits of one known user and keeps the user's cache token.
 
 mod builder;
