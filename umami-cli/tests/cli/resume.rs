@@ -139,7 +139,9 @@ fn ctrl_c_stops_at_a_line_commits_and_resume_goes_on() {
     feed(&mut child, &lines(0..1_000));
     server.wait_for(1_000, Duration::from_secs(30));
     feed(&mut child, &lines(1_000..1_500));
-    std::thread::sleep(Duration::from_millis(200));
+    // Interrupt once every line fed has been read and delivered (a fixed pause raced a
+    // loaded machine: the import had read 1,344 of the 1,500 lines).
+    server.wait_for(1_500, Duration::from_secs(30));
     let status = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
