@@ -155,13 +155,36 @@ impl From<umami::Error> for CliError {
             umami::Error::OperationNotAllowed(_) => Kind::Usage,
             _ => Kind::Failed,
         };
-        CliError::new(kind, error.to_string())
+        CliError::new(kind, with_causes(&error))
     }
+}
+
+impl From<umami::dispatch::BuildError> for CliError {
+    fn from(error: umami::dispatch::BuildError) -> Self {
+        let kind = match &error {
+            umami::dispatch::BuildError::Validation(_) => Kind::Usage,
+            _ => Kind::Failed,
+        };
+        CliError::new(kind, with_causes(&error))
+    }
+}
+
+/// An error and its causes on one line: the library's errors say each cause once, in their
+/// `source()` chain, not in their `Display`.
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(next) = cause {
+        text.push_str(": ");
+        text.push_str(&next.to_string());
+        cause = next.source();
+    }
+    text
 }
 
 impl From<std::io::Error> for CliError {
     fn from(error: std::io::Error) -> Self {
-        CliError::failed(error.to_string())
+        CliError::failed(with_causes(&error))
     }
 }
 

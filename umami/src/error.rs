@@ -72,10 +72,6 @@ pub enum Error {
     #[error("the request could not be built: {0}")]
     InvalidRequest(String),
 
-    /// The dispatcher's on-disk spool (`umami::dispatch::spool`) could not be opened: locked
-    /// by another dispatcher, or a file operation failed.
-    #[error(transparent)]
-    Spool(#[from] SpoolError),
     /// The server answered 2xx with a body this client cannot read.
     #[error("unexpected answer from Umami: {0}")]
     UnexpectedResponse(String),
@@ -207,46 +203,3 @@ impl fmt::Display for ValidationError {
 }
 
 impl std::error::Error for ValidationError {}
-
-/// Why a spool could not be opened or written.
-///
-/// ```
-/// # fn demo(err: umami::dispatch::spool::SpoolError) {
-/// use umami::dispatch::spool::SpoolError;
-/// if let SpoolError::Locked { dir, .. } = &err {
-///     eprintln!("another dispatcher uses {dir}");
-/// }
-/// # }
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum SpoolError {
-    /// Another dispatcher (in this process or another) holds the spool directory.
-    #[error("the spool directory {dir} is in use by another dispatcher ({holder})")]
-    Locked {
-        /// The directory.
-        dir: String,
-        /// What the lock file says about its holder (`pid N`), if anything.
-        holder: String,
-    },
-    /// A file operation failed.
-    #[error("spool I/O error {what} ({path}): {message}")]
-    Io {
-        /// What was being done.
-        what: &'static str,
-        /// The file or directory.
-        path: String,
-        /// The OS's error.
-        message: String,
-    },
-}
-
-impl SpoolError {
-    pub(crate) fn io(what: &'static str, path: &std::path::Path, error: &std::io::Error) -> Self {
-        SpoolError::Io {
-            what,
-            path: path.display().to_string(),
-            message: error.to_string(),
-        }
-    }
-}

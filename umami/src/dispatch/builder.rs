@@ -5,11 +5,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::client::Client;
-use crate::error::{Error, ValidationError};
+use crate::error::ValidationError;
 use crate::retry::RetryPolicy;
 
 use super::batch::MAX_BATCH_ITEMS;
 use super::dispatcher::Dispatcher;
+use super::error::BuildError;
 use super::settings::{OverflowPolicy, Settings};
 use super::shared::Shared;
 use super::spool::{Spool, SpoolConfig};
@@ -21,7 +22,7 @@ const MAX_CONCURRENCY: usize = tokio::sync::Semaphore::MAX_PERMITS;
 /// Builds a [`Dispatcher`]; every setter documents its default.
 ///
 /// ```no_run
-/// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
+/// # async fn demo(client: umami::Client) -> Result<(), umami::dispatch::BuildError> {
 /// use std::time::Duration;
 /// use umami::dispatch::{OverflowPolicy, RetryPolicy};
 ///
@@ -207,7 +208,7 @@ impl DispatcherBuilder {
     /// [`spool`](super::spool). Default: none (events live in memory only).
     ///
     /// ```no_run
-    /// # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
+    /// # async fn demo(client: umami::Client) -> Result<(), umami::dispatch::BuildError> {
     /// use umami::dispatch::spool::SpoolConfig;
     /// let dispatcher = umami::Dispatcher::builder(client)
     ///     .spool(SpoolConfig::new("/var/lib/app/umami-spool"))
@@ -219,17 +220,26 @@ impl DispatcherBuilder {
         self
     }
 
-    /// Checks the settings and starts the worker task.
+    /// Checks the settings and starts the worker task on the current tokio runtime.
     ///
     /// # Errors
-    /// [`Error::Validation`](crate::Error::Validation) for a zero capacity, batch size, concurrency or timeout, a batch
-    /// size above 500, or a concurrency above tokio's semaphore limit (`usize::MAX >> 3`);
-    /// [`Error::OperationNotAllowed`](crate::Error::OperationNotAllowed) outside a tokio runtime (from synchronous code, enter
-    /// one first: `let _guard = runtime.enter();`); with a [`spool`](Self::spool),
-    /// [`Error::Validation`](crate::Error::Validation) for a `max_bytes` below 64 KiB or a
-    /// `segment_bytes` out of 4 KiB to 1 GiB, and [`Error::Spool`](crate::Error::Spool)
-    /// when the directory is locked by another dispatcher or cannot be read or written.
-    pub fn build(self) -> Result<Dispatcher, Error> {
+    /// [`BuildError::Validation`] for a zero capacity, batch size, concurrency or timeout, a
+    /// batch size above 500, or a concurrency above tokio's semaphore limit
+    /// (`usize::MAX >> 3`); [`BuildError::NoRuntime`] outside a tokio runtime (from
+    /// synchronous code, enter one first: `let _guard = runtime.enter();`); with a
+    /// [`spool`](Self::spool), [`BuildError::Validation`] for a `max_bytes` below 64 KiB or a
+    /// `segment_bytes` out of 4 KiB to 1 GiB, and [`BuildError::Spool`] when the directory is
+    /// locked by another dispatcher or cannot be read or written.
+    pub fn build(self) -> Result<Dispatcher, BuildError> {
+        self.check()?;
+        let runtime = tokio::runtime::Handle::try_current().map_err(|_| BuildError::NoRuntime)?;
+        let shared = self.open()?;
+        let worker = runtime.spawn(worker::run(shared.clone()));
+        Ok(Dispatcher::start(shared, worker))
+    }
+
+    /// Checks the settings (not the spool's).
+    fn check(&self) -> Result<(), ValidationError> {
         let s = &self.settings;
         let positive = |field: &'static str, value: usize| {
             if value == 0 {
@@ -251,8 +261,7 @@ impl DispatcherBuilder {
                 return Err(ValidationError::new(
                     field,
                     format!("{value} is above the limit of {MAX_CONCURRENCY} requests at once"),
-                )
-                .into());
+                ));
             }
         }
         if s.max_batch_size > MAX_BATCH_ITEMS {
@@ -262,17 +271,20 @@ impl DispatcherBuilder {
                     "{} is above Umami's limit of {MAX_BATCH_ITEMS} items per batch",
                     s.max_batch_size
                 ),
-            )
-            .into());
+            ));
         }
         if s.batch_timeout.is_zero() {
-            return Err(ValidationError::new("batch_timeout", "must be longer than zero").into());
+            return Err(ValidationError::new(
+                "batch_timeout",
+                "must be longer than zero",
+            ));
         }
-        let runtime = tokio::runtime::Handle::try_current().map_err(|_| {
-            Error::not_allowed(
-                "a Dispatcher runs its worker on tokio: build it inside a tokio runtime",
-            )
-        })?;
+        Ok(())
+    }
+
+    /// Checks and opens the spool, if any, and makes the state the handles and the worker
+    /// share (the spool's threads started).
+    fn open(self) -> Result<Arc<Shared>, BuildError> {
         let spool = match self.spool {
             None => None,
             Some(config) => {
@@ -300,7 +312,6 @@ impl DispatcherBuilder {
         if let Some(spool) = &shared.spool {
             spool.start(Arc::downgrade(&shared))?;
         }
-        let worker = runtime.spawn(worker::run(shared.clone()));
-        Ok(Dispatcher::start(shared, worker))
+        Ok(shared)
     }
 }

@@ -13,6 +13,7 @@ use crate::hit::IntoPreparedHit;
 use crate::hit::payload::Envelope;
 use crate::typed::UmamiEvent;
 
+use super::error::TrackError;
 use super::queue::Admission;
 use super::settings::OverflowPolicy;
 use super::shared::Shared;
@@ -20,28 +21,6 @@ use super::stats::{DispatcherStats, ShutdownReport};
 
 /// Completes "events not delivered ..." in the report of a shutdown that timed out.
 const TIMED_OUT: &str = "before the shutdown timeout";
-
-/// Why [`Dispatcher::track`] did not accept an event.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum TrackError {
-    /// The hit is invalid (or no server is configured): nothing was queued.
-    #[error(transparent)]
-    Invalid(#[from] Error),
-    /// The queue holds `capacity` events already (counted in [`DispatcherStats::dropped`](super::DispatcherStats::dropped)).
-    #[error("the Umami dispatcher's queue is full ({capacity} events): event dropped")]
-    QueueFull {
-        /// The configured capacity.
-        capacity: usize,
-    },
-    /// [`Dispatcher::shutdown`] was called, or the worker stopped because the tokio runtime
-    /// it ran on shut down: no more events are accepted.
-    #[error("the Umami dispatcher is shut down: event not accepted")]
-    Closed,
-    /// The [spool](super::spool) could not write the event (disk error): nothing was accepted.
-    #[error("the Umami dispatcher's spool could not store the event: {0}")]
-    Spool(#[from] super::spool::SpoolError),
-}
 
 /// Sends hits in the background, in batches, with retries: see the [module docs](super).
 ///

@@ -123,6 +123,7 @@ mod batch;
 mod bots;
 mod builder;
 pub(crate) mod dispatcher;
+mod error;
 mod late;
 #[cfg(test)]
 mod outage_tests;
@@ -144,7 +145,8 @@ pub use bots::BotPolicy;
 pub use builder::DispatcherBuilder;
 #[cfg(any(feature = "tower", test))]
 pub(crate) use dispatcher::Dispatcher;
-pub use dispatcher::{ShutdownGuard, TrackError};
+pub use dispatcher::ShutdownGuard;
+pub use error::{BuildError, TrackError};
 pub use settings::OverflowPolicy;
 pub use stats::{DispatcherStats, FailReason, FailedStats, Failure, ShutdownReport};
 

@@ -168,7 +168,7 @@ impl Shared {
                 self.settings.max_batch_size,
             ),
         };
-        if admission == (Admission::Queued { wake: true }) {
+        if matches!(admission, Admission::Queued { wake: true }) {
             self.wake.notify_one();
         }
         admission

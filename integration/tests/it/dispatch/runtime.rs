@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use serde_json::json;
-use umami::dispatch::TrackError;
+use umami::dispatch::{BuildError, TrackError};
 use umami::{Client, Dispatcher};
 use umami_integration::WEBSITE_ID;
 use umami_test::Collector;
@@ -175,7 +175,7 @@ async fn concurrency_beyond_what_tokio_can_count_is_refused() {
         ),
     ] {
         match builder.build() {
-            Err(umami::Error::Validation(v)) => {
+            Err(BuildError::Validation(v)) => {
                 assert_eq!(v.field(), field);
                 assert!(v.problem().contains("above the limit"), "{}", v.problem());
             }

@@ -9,8 +9,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::json;
 use umami::dispatch::spool::{Durability, SpoolConfig, SpoolError};
-use umami::dispatch::{RetryPolicy, TrackError};
-use umami::{Client, Dispatcher, Error};
+use umami::dispatch::{BuildError, RetryPolicy, TrackError};
+use umami::{Client, Dispatcher};
 use umami_integration::WEBSITE_ID;
 use umami_test::Collector;
 
@@ -246,11 +246,11 @@ async fn a_second_dispatcher_on_the_directory_gets_a_clear_error() {
         .build()
         .unwrap_err();
     match &err {
-        Error::Spool(SpoolError::Locked {
+        BuildError::Spool(SpoolError::Locked {
             dir: locked,
             holder,
         }) => {
-            assert_eq!(locked, &dir.display().to_string());
+            assert_eq!(locked, &dir);
             assert_eq!(holder, &format!("pid {}", std::process::id()));
         }
         other => panic!("expected Locked, got {other:?}"),
@@ -267,6 +267,46 @@ async fn a_second_dispatcher_on_the_directory_gets_a_clear_error() {
         .build()
         .unwrap();
     again.shutdown(Duration::from_millis(100)).await;
+}
+
+/// A spool that cannot be opened fails the build (not a send), with the OS error as the
+/// `source()` of a `SpoolError` that keeps the path, each cause printed once.
+#[tokio::test]
+async fn a_spool_that_cannot_be_opened_fails_the_build_with_its_os_error_as_source() {
+    let dir = spool_dir("not-a-dir");
+    let _ = std::fs::remove_file(&dir);
+    std::fs::write(&dir, b"a file where the directory should be").unwrap();
+    let err = Dispatcher::builder(unreachable())
+        .spool(SpoolConfig::new(&dir))
+        .build()
+        .unwrap_err();
+    let BuildError::Spool(SpoolError::Io { what, path, source }) = &err else {
+        panic!("expected a spool I/O error, got {err:?}");
+    };
+    assert_eq!(*what, "creating the directory");
+    assert_eq!(path, &dir);
+    let os = source.to_string();
+    assert!(!os.is_empty());
+    assert_eq!(
+        err.to_string(),
+        format!("spool I/O error creating the directory ({})", dir.display())
+    );
+    // The OS error is the source, not a copy in the text: printed once by a chain walker.
+    let source = std::error::Error::source(&err).expect("the OS error");
+    assert!(
+        source.downcast_ref::<std::io::Error>().is_some(),
+        "{source:?}"
+    );
+    let printed = format!("{:#}", anyhow::Error::from(err));
+    assert_eq!(
+        printed,
+        format!(
+            "spool I/O error creating the directory ({}): {os}",
+            dir.display()
+        )
+    );
+    assert_eq!(printed.matches(os.as_str()).count(), 1, "{printed}");
+    std::fs::remove_file(&dir).unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,7 +2,8 @@
 
 use crate::hit::IntoPreparedHit;
 
-use super::super::dispatcher::{Dispatcher, TrackError};
+use super::super::dispatcher::Dispatcher;
+use super::super::error::TrackError;
 
 impl Dispatcher {
     /// [`track`](Self::track), then waits (without blocking a thread) until the event is

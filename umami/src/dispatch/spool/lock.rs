@@ -27,19 +27,19 @@ impl DirLock {
             .read(true)
             .write(true)
             .open(&path)
-            .map_err(|e| SpoolError::io("opening the lock file", &path, &e))?;
+            .map_err(|e| SpoolError::io("opening the lock file", &path, e))?;
         // fs4's call, spelled out: std's inherent `File::try_lock` (1.89+) would shadow it.
         match fs4::FileExt::try_lock(&file) {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
                 let holder = std::fs::read_to_string(&path).unwrap_or_default();
                 return Err(SpoolError::Locked {
-                    dir: dir.display().to_string(),
+                    dir: dir.to_path_buf(),
                     holder: holder.trim().chars().take(64).collect(),
                 });
             }
             Err(TryLockError::Error(e)) => {
-                return Err(SpoolError::io("locking the lock file", &path, &e));
+                return Err(SpoolError::io("locking the lock file", &path, e));
             }
         }
         // Who holds it, for the error the next one gets (best effort: the lock is what counts).

@@ -88,7 +88,7 @@ fn read_all(path: &Path) -> Result<Vec<u8>, SpoolError> {
     match fs::read(path) {
         Ok(bytes) => Ok(bytes),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(e) => Err(SpoolError::io("reading", path, &e)),
+        Err(e) => Err(SpoolError::io("reading", path, e)),
     }
 }
 
@@ -108,9 +108,9 @@ impl Log {
         let dir = config.dir.clone();
         let mut segs = Vec::new();
         let mut acks = Vec::new();
-        let entries = fs::read_dir(&dir).map_err(|e| SpoolError::io("listing", &dir, &e))?;
+        let entries = fs::read_dir(&dir).map_err(|e| SpoolError::io("listing", &dir, e))?;
         for entry in entries {
-            let entry = entry.map_err(|e| SpoolError::io("listing", &dir, &e))?;
+            let entry = entry.map_err(|e| SpoolError::io("listing", &dir, e))?;
             let file_name = entry.file_name();
             let Some(file_name) = file_name.to_str() else {
                 continue;
@@ -260,7 +260,7 @@ impl Log {
             .write(true)
             .truncate(true)
             .open(&path)
-            .map_err(|e| SpoolError::io("creating a segment", &path, &e))?;
+            .map_err(|e| SpoolError::io("creating a segment", &path, e))?;
         segments.insert(
             key,
             Segment {
@@ -313,7 +313,7 @@ impl Log {
         let path_for_error = || name(&self.dir, key, SEG);
         (&*self.active_file)
             .write_all(frame)
-            .map_err(|e| AppendError::Io(SpoolError::io("writing", &path_for_error(), &e)))?;
+            .map_err(|e| AppendError::Io(SpoolError::io("writing", &path_for_error(), e)))?;
         let seg = self
             .segments
             .get_mut(&key)
@@ -424,7 +424,7 @@ impl Log {
                 .create(true)
                 .append(true)
                 .open(&path)
-                .map_err(|e| SpoolError::io("opening an ack file", &path, &e))?;
+                .map_err(|e| SpoolError::io("opening an ack file", &path, e))?;
             seg.ack = Some(Arc::new(file));
             self.dir_dirty = true;
         }
@@ -433,7 +433,7 @@ impl Log {
         };
         (&**file)
             .write_all(frame)
-            .map_err(|e| SpoolError::io("writing", &path, &e))?;
+            .map_err(|e| SpoolError::io("writing", &path, e))?;
         seg.ack_len += frame.len() as u64;
         self.bytes += frame.len() as u64;
         if self.track_dirty {
@@ -487,11 +487,14 @@ impl Log {
 }
 
 fn missing(path: &Path) -> SpoolError {
-    SpoolError::Io {
-        what: "finding a segment",
-        path: path.display().to_string(),
-        message: "the segment is not in the spool's index".to_owned(),
-    }
+    SpoolError::io(
+        "finding a segment",
+        path,
+        std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "the segment is not in the spool's index",
+        ),
+    )
 }
 
 /// Reads up to `want` frames from segment file `path`, from `offset` to at most `limit`
@@ -505,7 +508,7 @@ pub(crate) fn read_events(
     want: usize,
     mut keep: impl FnMut(u64) -> bool,
 ) -> Result<(Vec<EventRecord>, u64, u64), SpoolError> {
-    let mut file = File::open(path).map_err(|e| SpoolError::io("opening a segment", path, &e))?;
+    let mut file = File::open(path).map_err(|e| SpoolError::io("opening a segment", path, e))?;
     let mut records = Vec::new();
     let mut damage = 0;
     let mut pos = offset;
@@ -514,12 +517,12 @@ pub(crate) fn read_events(
     while records.len() < want && pos < limit {
         let len = chunk_len.min(limit - pos);
         file.seek(SeekFrom::Start(pos))
-            .map_err(|e| SpoolError::io("reading a segment", path, &e))?;
+            .map_err(|e| SpoolError::io("reading a segment", path, e))?;
         buf.clear();
         (&mut file)
             .take(len)
             .read_to_end(&mut buf)
-            .map_err(|e| SpoolError::io("reading a segment", path, &e))?;
+            .map_err(|e| SpoolError::io("reading a segment", path, e))?;
         if buf.is_empty() {
             break;
         }

@@ -8,7 +8,7 @@
 //! with their creation time as the payload `timestamp` when the hit had none.
 //!
 //! ```no_run
-//! # async fn demo(client: umami::Client) -> Result<(), umami::Error> {
+//! # async fn demo(client: umami::Client) -> Result<(), umami::dispatch::BuildError> {
 //! use std::time::Duration;
 //! use umami::dispatch::spool::{Durability, SpoolConfig};
 //!
@@ -76,7 +76,7 @@ mod ranges;
 mod stress;
 mod thread;
 
-pub use crate::error::SpoolError;
+pub use super::error::SpoolError;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -7,6 +7,7 @@ use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::error::with_causes;
 use crate::hit::WireHit;
 
 use super::super::late::{unix_ms, with_timestamp};
@@ -74,7 +75,7 @@ impl Spool {
     /// Locks and opens the directory (creating it), recovering what an earlier process left.
     pub(crate) fn open(config: SpoolConfig) -> Result<Spool, SpoolError> {
         std::fs::create_dir_all(&config.dir)
-            .map_err(|e| SpoolError::io("creating the directory", &config.dir, &e))?;
+            .map_err(|e| SpoolError::io("creating the directory", &config.dir, e))?;
         let lock = DirLock::acquire(&config.dir)?;
         let (mut log, recovered) = Log::open(&config)?;
         log.track_dirty = config.durability == Durability::Sync;
@@ -184,7 +185,7 @@ impl Spool {
             return;
         }
         if let Err(error) = self.core.lock().mark(AckKind::Attempted, seqs) {
-            tracing::warn!(%error, "umami spool: could not mark a request");
+            tracing::warn!(error = %with_causes(&error), "umami spool: could not mark a request");
         }
     }
 
@@ -212,7 +213,7 @@ impl Spool {
             return;
         }
         if let Err(error) = self.core.lock().mark(AckKind::NotStored, seqs) {
-            tracing::warn!(%error, "umami spool: could not take back the mark of a request");
+            tracing::warn!(error = %with_causes(&error), "umami spool: could not take back the mark of a request");
         }
     }
 
@@ -220,7 +221,7 @@ impl Spool {
     /// [`Core::lock`]'s guard).
     pub(crate) fn settled(log: &mut Log, seqs: Vec<u64>) {
         if let Err(error) = log.mark(AckKind::Settled, seqs) {
-            tracing::warn!(%error, "umami spool: could not record settled events (they may be sent again after a restart)");
+            tracing::warn!(error = %with_causes(&error), "umami spool: could not record settled events (they may be sent again after a restart)");
         }
     }
 
@@ -341,9 +342,9 @@ fn read_back(core: &Core, shared: &Shared) {
         let (records, damage, end) = match read {
             Ok(read) => read,
             Err(error) => {
-                tracing::warn!(%error, "umami spool: cannot read events back");
+                tracing::warn!(error = %with_causes(&error), "umami spool: cannot read events back");
                 let mut log = core.lock();
-                lose(&mut log, shared, &error.to_string());
+                lose(&mut log, shared, &with_causes(&error));
                 return;
             }
         };
@@ -405,7 +406,7 @@ fn read_back(core: &Core, shared: &Shared) {
         }
         if !expired.is_empty() {
             if let Err(error) = log.mark(AckKind::Settled, expired) {
-                tracing::warn!(%error, "umami spool: could not record expired events");
+                tracing::warn!(error = %with_causes(&error), "umami spool: could not record expired events");
             }
         }
         if still > 0 && (!progressed || log.read_cursor.is_none()) {

@@ -33,7 +33,7 @@ pub(crate) fn spawn_reader(
                 refill(&core, &shared);
             }
         })
-        .map_err(|e| SpoolError::io("starting the reader thread", &dir, &e))?;
+        .map_err(|e| SpoolError::io("starting the reader thread", &dir, e))?;
     Ok(sender)
 }
 
@@ -46,7 +46,7 @@ pub(crate) fn spawn_syncer(core: Arc<Core>) -> Result<(), SpoolError> {
     std::thread::Builder::new()
         .name("umami-spool-sync".to_owned())
         .spawn(move || sync_loop(&core))
-        .map_err(|e| SpoolError::io("starting the sync thread", &dir, &e))?;
+        .map_err(|e| SpoolError::io("starting the sync thread", &dir, e))?;
     Ok(())
 }
 
