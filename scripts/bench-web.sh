@@ -42,7 +42,7 @@ SECTION="$(mktemp)"
   echo "$CONNECTIONS keep-alive HTTP/1.1 connections from a Rust load loop (hyper) in the same process, each"
   echo 'sending `GET /` with a browser User-Agent, `Accept-Language` and `Referer` back to back. `pass` has a'
   echo 'tower layer that does nothing (the floor: what any layer costs in axum). `layer` queues a page view per'
-  echo 'request on a dispatcher (`batch_user_agent_hits(true)`) sending batches to a minimal receiver answering'
+  echo 'request on a dispatcher (`routing(Routing::BatchAll)`) sending batches to a minimal receiver answering'
   echo 'like `/api/batch` (in the same process: its CPU is counted against the app); `stalled` does the same'
   echo 'with a receiver that never answers (the queue fills, `track` refuses the rest without waiting).'
   echo '`context` has the layer with `/` excluded: the visitor context and the `RequestVisitor` are made, no'

@@ -8,6 +8,7 @@
 
 use std::time::{Duration, Instant};
 
+use umami::dispatch::BotCheck;
 use umami::{Client, Dispatcher};
 
 const BROWSER: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 \
@@ -31,13 +32,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut rows = Vec::new();
     for round in 0..3 {
         for check in [false, true] {
+            let bot_check = if check {
+                BotCheck::Umami
+            } else {
+                BotCheck::Off
+            };
             let dispatcher = Dispatcher::builder(client.clone())
                 .capacity(HITS as usize + 1)
-                .bot_check(check)
+                .bot_check(bot_check)
                 .build()?;
             let start = Instant::now();
             for _ in 0..HITS {
-                dispatcher.track(
+                dispatcher.track_hit(
                     client
                         .new_event("Purchase")
                         .user_agent(BROWSER)

@@ -271,7 +271,7 @@ async fn measure_dispatch(
     let warmup = 1_000.min(n.max(1));
     let mut warm_failed = 0;
     for _ in 0..warmup {
-        if dispatcher.track(builder_event(&client)).is_err() {
+        if dispatcher.track_hit(builder_event(&client)).is_err() {
             warm_failed += 1;
         }
     }
@@ -282,7 +282,7 @@ async fn measure_dispatch(
     let outcome = timed(warmup, warm, async {
         let mut refused = 0_u64;
         for _ in 0..n {
-            if let Err(e) = dispatcher.track(builder_event(&client)) {
+            if let Err(e) = dispatcher.track_hit(builder_event(&client)) {
                 if refused == 0 {
                     eprintln!("bench_clients: first refused event: {e}");
                 }

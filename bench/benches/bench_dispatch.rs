@@ -109,7 +109,7 @@ async fn dispatched(client: &Client, events: u64, batch: usize, concurrency: usi
         .unwrap();
     let started = Instant::now();
     for i in 0..events {
-        dispatcher.track(hit(client, i)).unwrap();
+        dispatcher.track_hit(hit(client, i)).unwrap();
     }
     let tracked_in = started.elapsed();
     let report = dispatcher.shutdown(Duration::from_secs(600)).await;

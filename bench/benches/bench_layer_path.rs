@@ -27,6 +27,7 @@ use std::time::{Duration, Instant};
 use http::{Request, Response};
 use tower::{Layer, Service};
 use umami::Dispatcher;
+use umami::dispatch::Routing;
 use umami::web::{PeerAddr, RequestFilter, UmamiLayer};
 
 const UA: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
@@ -105,14 +106,14 @@ async fn main() {
         .build()
         .expect("client");
     let dispatcher = Dispatcher::builder(client)
-        .batch_user_agent_hits(true)
+        .routing(Routing::BatchAll)
         .capacity(1)
         .flush_interval(Duration::from_secs(3600))
         .build()
         .expect("dispatcher");
     // Fill the queue: every page view below is built in full and refused at the push.
     dispatcher
-        .track(dispatcher.client().new_event("fill"))
+        .track_hit(dispatcher.client().new_event("fill"))
         .expect("the first event is queued");
     let layer = UmamiLayer::new(dispatcher.clone());
     let context = layer

@@ -108,7 +108,7 @@ async fn throughput(mode: Mode, url: &str, dir: &Path, received: &AtomicU64) -> 
     let start = Instant::now();
     for n in 0..EVENTS {
         dispatcher
-            .track(
+            .track_hit(
                 c.new_event("Purchase-Course")
                     .url("/checkout")
                     .custom_data(json!({"plan": "pro", "n": n})),
@@ -191,7 +191,7 @@ async fn main() {
     let mut rss_samples = Vec::new();
     for n in 0..PENDING {
         dispatcher
-            .track(
+            .track_hit(
                 unreachable
                     .new_event("Purchase-Course")
                     .url("/checkout")

@@ -13,7 +13,7 @@
 //! - `pass`: with a tower layer that does nothing (what any layer costs in axum);
 //! - `context`: with the layer, `/` excluded from page views: the visitor context and the
 //!   handler's `RequestVisitor` are still made for every request, no page view is built;
-//! - `layer`: with the layer, its page views queued on a dispatcher (`batch_user_agent_hits`,
+//! - `layer`: with the layer, its page views queued on a dispatcher (`Routing::BatchAll`,
 //!   as a service with a bot check would run it) that sends them in batches to a receiver
 //!   answering like Umami's `/api/batch` at once (a minimal in-process HTTP server: a real
 //!   Umami runs elsewhere and costs this machine nothing);
@@ -35,6 +35,7 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+use umami::dispatch::Routing;
 use umami::web::UmamiLayer;
 use umami::{Dispatcher, web::WebStats};
 use umami_bench::{
@@ -116,7 +117,7 @@ async fn with_layer(stalled: bool, page_views: bool) -> (SocketAddr, UmamiLayer,
         .build()
         .expect("client");
     let dispatcher = Dispatcher::builder(client)
-        .batch_user_agent_hits(true)
+        .routing(Routing::BatchAll)
         .max_batch_size(
             std::env::var("BENCH_WEB_BATCH")
                 .ok()

@@ -52,6 +52,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use umami::Dispatcher;
+use umami::dispatch::Routing;
 use umami::web::UmamiLayer;
 use umami_bench::{
     Received, UMAMI_BATCH_ANSWER, Until, WEBSITE_ID, cpu_seconds, hello, load, receiver, serve,
@@ -155,7 +156,7 @@ async fn start(name: &str, count: bool) -> Running {
                 .build()
                 .expect("client");
             let dispatcher = Dispatcher::builder(client)
-                .batch_user_agent_hits(true)
+                .routing(Routing::BatchAll)
                 .build()
                 .expect("dispatcher");
             let app = hello().layer(UmamiLayer::new(dispatcher.clone()));

@@ -69,18 +69,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // What request handlers do: validate and queue, no waiting on the network.
     for i in 0..EVENTS {
         let outcome = match i % 3 {
-            0 => dispatcher.track_event(&Purchase {
+            0 => dispatcher.track(&Purchase {
                 user: format!("user-{}", i % 7),
                 plan: if i % 2 == 0 { "pro" } else { "team" },
                 cents: 1_900 + u64::from(i),
             }),
-            1 => dispatcher.track(
+            1 => dispatcher.track_hit(
                 client
                     .new_event("Download")
                     .url("/files")
                     .custom_data(json!({"file": format!("report-{i}.pdf")})),
             ),
-            _ => dispatcher.track(client.new_page_view("Pricing", "/pricing")),
+            _ => dispatcher.track_hit(client.new_page_view("Pricing", "/pricing")),
         };
         match outcome {
             Ok(()) => {}
@@ -89,7 +89,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     // A mistake is caught at once, before anything is queued.
-    if let Err(e) = dispatcher.track(client.new_event("")) {
+    if let Err(e) = dispatcher.track_hit(client.new_event("")) {
         println!("refused at track time: {e}");
     }
 

@@ -53,7 +53,7 @@ async fn main() {
     .expect("stdout");
     for id in first..first + count {
         if dispatcher
-            .track(client.new_event("Crash").custom_data(json!({"n": id})))
+            .track_hit(client.new_event("Crash").custom_data(json!({"n": id})))
             .is_ok()
         {
             // Line-buffered: one write per line, so a printed id was accepted.

@@ -903,7 +903,7 @@ pub async fn dispatcher_batch_of_500_is_stored_once_each(b: &Backend) {
     let expected: BTreeSet<String> = (0..500).map(|i| tag.path(&format!("item-{i}"))).collect();
     for path in &expected {
         dispatcher
-            .track(client.new_event(tag.name("Bulk")).url(path))
+            .track_hit(client.new_event(tag.name("Bulk")).url(path))
             .expect("queued");
     }
     let report = dispatcher.shutdown(Duration::from_secs(120)).await;

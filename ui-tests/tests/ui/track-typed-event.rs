@@ -8,5 +8,5 @@ struct Purchase {
 fn main() {
     let client = umami::Client::builder().url_base("http://localhost").build().unwrap();
     let dispatcher = umami::Dispatcher::builder(client).build().unwrap();
-    let _ = dispatcher.track(Purchase { plan: "pro".into() });
+    let _ = dispatcher.track_hit(Purchase { plan: "pro".into() });
 }

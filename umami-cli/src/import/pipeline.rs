@@ -15,8 +15,8 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant};
 
 use umami::Dispatcher;
-use umami::dispatch::ShutdownReport;
 use umami::dispatch::spool::{Durability, SpoolConfig};
+use umami::dispatch::{BotCheck, Routing, ShutdownReport};
 use umami::hit::PreparedHit;
 
 use crate::exit::{CliError, CliResult};
@@ -104,8 +104,8 @@ impl Pipeline {
                 .flush_interval(Duration::from_millis(20))
                 .max_concurrent_requests(2)
                 // The importer checked every User-Agent with Umami's patterns already.
-                .bot_check(false)
-                .batch_user_agent_hits(true)
+                .bot_check(BotCheck::Off)
+                .routing(Routing::BatchAll)
                 .spool(
                     SpoolConfig::new(chunk_dir(&self.base, offset))
                         .durability(Durability::Sync)
@@ -162,7 +162,7 @@ impl Pipeline {
         let chunk = self.current.as_mut().expect("a chunk was just opened");
         chunk
             .dispatcher
-            .track(hit)
+            .track_hit(hit)
             .map_err(|e| CliError::failed(format!("the import's spool refused a line: {e}")))?;
         chunk.accepted += 1;
         Ok(())

@@ -9,9 +9,10 @@ use crate::error::ValidationError;
 use crate::retry::RetryPolicy;
 
 use super::batch::MAX_BATCH_ITEMS;
+use super::bots::{BotCheck, BotPolicy};
 use super::dispatcher::Dispatcher;
 use super::error::BuildError;
-use super::settings::{OverflowPolicy, Settings};
+use super::settings::{OverflowPolicy, Routing, Settings};
 use super::shared::Shared;
 use super::spool::{Spool, SpoolConfig};
 use super::worker;
@@ -132,73 +133,76 @@ impl DispatcherBuilder {
         self
     }
 
-    /// How many visitors' cache tokens are remembered for single sends; default 10 000
-    /// (least recently used first out). Zero turns the cache off.
-    pub fn visitor_cache_capacity(mut self, visitors: usize) -> Self {
-        self.settings.visitor_cache_capacity = visitors;
-        self
-    }
-
-    /// Whether to try `/api/batch` first; default `true`. `false` sends every event with its
-    /// own `/api/send` call from the start (as happens anyway after a server answers 404 or
-    /// 405 to a batch).
-    pub fn use_batch_endpoint(mut self, enabled: bool) -> Self {
-        self.settings.use_batch_endpoint = enabled;
-        self
-    }
-
-    /// Whether hits with a distinct id skip the batch and go to `/api/send` one by one, each
-    /// with its visitor's cache token (a batch cannot carry per-item headers); default
-    /// `false`: everything is batched, and batched hits go without a token. Hits without a
-    /// distinct id are batched either way.
-    pub fn send_visitor_hits_singly(mut self, enabled: bool) -> Self {
-        self.settings.visitor_hits_singly = enabled;
-        self
-    }
-
-    /// Whether hits carrying their own User-Agent ([`user_agent`](crate::hit::HitBuilder::user_agent), sent
-    /// as `userAgent`) may be batched; default `false`: they go to `/api/send` one by one.
+    /// How many users' cache tokens are remembered for single sends (keyed by distinct id);
+    /// default 10 000 (least recently used first out). Zero turns the cache off. See
+    /// [`Routing::CacheTokens`].
     ///
-    /// Umami's bot filter looks at each hit's `userAgent`. On `/api/send` a hit it drops is
-    /// answered `{"beep":"boop"}`, which the dispatcher reports as failed with
-    /// [`FailReason::BotFiltered`](super::FailReason::BotFiltered). `/api/batch` lists only items that failed validation, so a
-    /// batched hit dropped by the bot filter is counted as sent although nothing was stored.
-    /// Hits without a `userAgent` travel under the client's User-Agent, which passes the
-    /// filter, and are batched either way.
+    /// ```no_run
+    /// # fn demo(client: umami::Client) -> Result<(), umami::dispatch::BuildError> {
+    /// let dispatcher = umami::Dispatcher::builder(client)
+    ///     .cache_token_capacity(50_000)
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn cache_token_capacity(mut self, users: usize) -> Self {
+        self.settings.cache_token_capacity = users;
+        self
+    }
+
+    /// Which hits go in batches and which alone; default [`Routing::Batch`]: batches, except
+    /// hits carrying a visitor's User-Agent that the [`bot_check`](Self::bot_check) did not
+    /// clear. See [`Routing`].
     ///
-    /// `true` batches them too: fewer requests (one per [`max_batch_size`](Self::max_batch_size)
-    /// hits instead of one per hit), at the price of counting bot-filtered hits as sent.
-    /// Choose it when the User-Agents are known to be browsers', or when throughput matters
-    /// more than an exact count.
-    pub fn batch_user_agent_hits(mut self, enabled: bool) -> Self {
-        self.settings.batch_user_agent_hits = enabled;
+    /// ```no_run
+    /// # fn demo(client: umami::Client) -> Result<(), umami::dispatch::BuildError> {
+    /// use umami::dispatch::Routing;
+    /// let dispatcher = umami::Dispatcher::builder(client)
+    ///     .routing(Routing::CacheTokens)
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn routing(mut self, routing: Routing) -> Self {
+        self.settings.routing = routing;
         self
     }
 
-    /// Whether hits carrying a visitor's User-Agent are checked with Umami's own bot filter
-    /// before they are queued (feature `bot-filter`); default on. A User-Agent that passes
-    /// lets the hit go in a batch (Umami's batch answer would not say which items its filter
-    /// dropped); a bot's page view is not sent at all and a bot-like visitor's event follows
-    /// the [`bot_policy`](Self::bot_policy), both counted as
-    /// [`FailReason::BotFiltered`](super::FailReason::BotFiltered) when not sent. Its
-    /// verdicts are remembered per thread, for 1,024 User-Agents each (threads serving
-    /// requests never wait for each other's lookups): a User-Agent seen before costs about
-    /// 0.16 µs more per `track` (1.06× without the check); one seen for the first time is
-    /// matched against Umami's 206 patterns, about 100 µs (`bench/benches/bench_bot_check.rs`,
-    /// `BENCHMARKS.md`).
-    #[cfg(feature = "bot-filter")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "bot-filter")))]
-    pub fn bot_check(mut self, enabled: bool) -> Self {
-        self.settings.bot_check = enabled;
+    /// Which visitor User-Agents are taken for bots'; default [`BotCheck::Umami`] (Umami's
+    /// own patterns) with feature `bot-filter`, [`BotCheck::Off`] without. The one switch of
+    /// the crate's bot check: `umami::web`'s layer and visitors use their dispatcher's.
+    ///
+    /// Hits carrying a visitor's User-Agent ([`user_agent`](crate::hit::HitBuilder::user_agent))
+    /// are checked before they are queued: a bot's page view is not sent at all, and a
+    /// bot-like visitor's event follows the [`bot_policy`](Self::bot_policy), both counted
+    /// as [`FailReason::BotFiltered`](super::FailReason::BotFiltered) when not sent. A
+    /// User-Agent that passes Umami's patterns lets its hit go in a batch (Umami's batch
+    /// answer would not say which items its filter dropped; see [`Routing`]).
+    ///
+    /// ```no_run
+    /// # fn demo(client: umami::Client) -> Result<(), umami::dispatch::BuildError> {
+    /// use umami::dispatch::BotCheck;
+    /// let dispatcher = umami::Dispatcher::builder(client)
+    ///     .bot_check(BotCheck::Off)
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn bot_check(mut self, check: BotCheck) -> Self {
+        self.settings.bot_check = check;
         self
     }
 
-    /// What happens to an event (not a page view) whose visitor User-Agent Umami would take
-    /// for a bot's; default [`BotPolicy::OwnUserAgent`](super::BotPolicy::OwnUserAgent):
-    /// sent with the client's User-Agent, never lost.
-    #[cfg(feature = "bot-filter")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "bot-filter")))]
-    pub fn bot_policy(mut self, policy: super::BotPolicy) -> Self {
+    /// What happens to an event (not a page view) whose visitor User-Agent the
+    /// [`bot_check`](Self::bot_check) flags; default [`BotPolicy::OwnUserAgent`]: sent with
+    /// the client's User-Agent, never lost.
+    ///
+    /// ```no_run
+    /// # fn demo(client: umami::Client) -> Result<(), umami::dispatch::BuildError> {
+    /// use umami::dispatch::BotPolicy;
+    /// let dispatcher = umami::Dispatcher::builder(client)
+    ///     .bot_policy(BotPolicy::Drop)
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn bot_policy(mut self, policy: BotPolicy) -> Self {
         self.settings.bot_policy = policy;
         self
     }

@@ -7,12 +7,12 @@ use std::time::{Duration, Instant};
 use tokio::task::JoinHandle;
 
 use crate::client::Client;
-use crate::error::Error;
 use crate::hit::IntoPreparedHit;
 #[cfg(feature = "tower")]
 use crate::hit::payload::Envelope;
 use crate::typed::UmamiEvent;
 
+use super::bots::BotPolicy;
 use super::error::TrackError;
 use super::queue::Admission;
 use super::settings::OverflowPolicy;
@@ -27,7 +27,7 @@ const TIMED_OUT: &str = "before the shutdown timeout";
 /// Cheap to clone (an `Arc` inside); clones share one queue and one worker.
 ///
 /// # Threads and runtimes
-/// [`track`](Self::track) needs no runtime: it may be called from any thread, tokio's or not
+/// [`track`](Self::track) and [`track_hit`](Self::track_hit) need no runtime: it may be called from any thread, tokio's or not
 /// (it takes a short lock and wakes the worker). The worker runs on the runtime that was
 /// current at [`build`](super::DispatcherBuilder::build). If that runtime shuts down first, the
 /// worker stops: events not sent by then are counted as [`FailReason::Abandoned`](super::FailReason::Abandoned), `track`
@@ -109,17 +109,55 @@ impl Dispatcher {
         &self.handle.shared.client
     }
 
-    /// Validates a hit and queues it for sending; never waits for I/O.
+    /// Validates a typed event (see [`UmamiEvent`]) and queues it for sending; never waits for
+    /// I/O. The same as [`track_hit`](Self::track_hit)`(event.new_event(client))`.
+    ///
+    /// ```no_run
+    /// # #[cfg(feature = "derive")]
+    /// # fn demo(dispatcher: umami::Dispatcher) -> Result<(), umami::dispatch::TrackError> {
+    /// #[derive(umami::UmamiEvent)]
+    /// #[umami(name = "Purchase-Course", url = "/checkout")]
+    /// struct PurchaseCourse { plan: String }
+    ///
+    /// dispatcher.track(&PurchaseCourse { plan: "pro".into() })?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`track_hit`](Self::track_hit).
+    pub fn track<E: UmamiEvent + ?Sized>(&self, event: &E) -> Result<(), TrackError> {
+        self.track_hit(event.new_event(&self.handle.shared.client))
+    }
+
+    /// Validates a hit (a builder such as `client.new_event(..)`, or a
+    /// [`PreparedHit`](crate::PreparedHit)) and queues it for sending; never waits for I/O.
     ///
     /// When the client is disabled the hit is validated, counted in
     /// [`DispatcherStats::disabled`](super::DispatcherStats::disabled) and not queued.
+    ///
+    /// ```no_run
+    /// # fn demo(dispatcher: umami::Dispatcher) -> Result<(), umami::dispatch::TrackError> {
+    /// let client = dispatcher.client().clone();
+    /// dispatcher.track_hit(client.new_page_view("Pricing", "/pricing"))?;
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`TrackError::Invalid`] for bad input (nothing queued); [`TrackError::QueueFull`] when
     /// the queue is full and the policy is [`OverflowPolicy::Reject`](super::OverflowPolicy::Reject);
     /// [`TrackError::Closed`] after [`shutdown`](Self::shutdown) (or once the runtime running
     /// the worker has shut down).
-    pub fn track(&self, hit: impl IntoPreparedHit) -> Result<(), TrackError> {
+    pub fn track_hit(&self, hit: impl IntoPreparedHit) -> Result<(), TrackError> {
+        self.track_hit_with(hit, self.handle.shared.settings.bot_policy)
+    }
+
+    /// [`track_hit`](Self::track_hit) under `policy` (the dispatcher's, or a web visitor
+    /// handle's).
+    pub(crate) fn track_hit_with(
+        &self,
+        hit: impl IntoPreparedHit,
+        policy: BotPolicy,
+    ) -> Result<(), TrackError> {
         let shared = &self.handle.shared;
         let hit = match hit.into_prepared_hit() {
             Ok(hit) => hit,
@@ -128,13 +166,19 @@ impl Dispatcher {
                 return Err(error.into());
             }
         };
-        self.admitted(shared.enqueue(hit))
+        self.admitted(shared.enqueue(hit, policy))
+    }
+
+    /// The bot check as a function (none when off), for `umami::web`'s visitor contexts.
+    #[cfg(feature = "tower")]
+    pub(crate) fn is_bot_fn(&self) -> Option<fn(&str) -> bool> {
+        self.handle.shared.settings.bot_check.function()
     }
 
     /// Queues a hit given in its wire form, made and checked by the constructor of every
     /// hit (`Envelope::new`), for `website` (the envelope's website id, shared): the web
     /// layer's page views, made from the request's visitor without a builder's owned copies.
-    /// As [`track`](Self::track) otherwise; a hit the constructor refused goes to
+    /// As [`track_hit`](Self::track_hit) otherwise; a hit the constructor refused goes to
     /// [`refuse_invalid`](Self::refuse_invalid).
     #[cfg(feature = "tower")]
     pub(crate) fn track_envelope(
@@ -153,10 +197,10 @@ impl Dispatcher {
         self.admitted(self.handle.shared.enqueue_envelope(envelope, website))
     }
 
-    /// Counts a hit refused as invalid before it was queued, as [`track`](Self::track) counts
+    /// Counts a hit refused as invalid before it was queued, as [`track_hit`](Self::track_hit) counts
     /// a builder's, and says why.
     #[cfg(feature = "tower")]
-    pub(crate) fn refuse_invalid(&self, error: Error) -> TrackError {
+    pub(crate) fn refuse_invalid(&self, error: crate::Error) -> TrackError {
         self.handle.shared.note_refused_invalid();
         error.into()
     }
@@ -186,14 +230,6 @@ impl Dispatcher {
                 }
             }
         }
-    }
-
-    /// Tracks a typed event (see [`UmamiEvent`]), as `track(event.new_event(client))`.
-    ///
-    /// # Errors
-    /// As [`track`](Self::track).
-    pub fn track_event<E: UmamiEvent + ?Sized>(&self, event: &E) -> Result<(), TrackError> {
-        self.track(event.new_event(&self.handle.shared.client))
     }
 
     /// Waits until every event tracked before this call is delivered or has failed (sending
@@ -284,7 +320,7 @@ impl Dispatcher {
     /// use std::time::Duration;
     /// let dispatcher = umami::Dispatcher::builder(client.clone()).build()?;
     /// let _guard = dispatcher.guard(Duration::from_secs(5));
-    /// dispatcher.track(client.new_event("Job-Finished"))?;
+    /// dispatcher.track_hit(client.new_event("Job-Finished"))?;
     /// // ... `_guard` drains the queue here, within 5 s.
     /// # Ok(()) }
     /// ```

@@ -1,7 +1,9 @@
 //! Fire-and-forget tracking: the background [`Dispatcher`].
 //!
-//! [`Dispatcher::track`] validates a hit on the caller's thread (bad input is an immediate
-//! `Err`), puts it in a bounded queue and returns at once, without I/O. A tokio task sends the
+//! [`Dispatcher::track`] (a typed [`UmamiEvent`](crate::UmamiEvent)) and
+//! [`Dispatcher::track_hit`] (a hit builder such as `client.new_event(..)`) validate the hit on
+//! the caller's thread (bad input is an immediate `Err`), put it in a bounded queue and return
+//! at once, without I/O. A tokio task sends the
 //! queue in batches to `POST /api/batch` (Umami v2.18+; older servers are detected and served
 //! with concurrent `/api/send` calls), retries what can be retried, and counts every event:
 //! each one is delivered, or reported as failed with a reason, or refused at `track` time
@@ -20,7 +22,7 @@
 //! let dispatcher = umami::Dispatcher::builder(client.clone()).build()?;
 //!
 //! // In a request handler: never waits for the network.
-//! dispatcher.track(
+//! dispatcher.track_hit(
 //!     client.new_event("Purchase-Course").custom_data(json!({"plan": "pro"})),
 //! )?;
 //!
@@ -47,15 +49,15 @@
 //! # Bot filter
 //! Umami drops hits whose User-Agent looks like a bot's and still answers 200. A single send
 //! learns it (`{"beep":"boop"}`, [`FailReason::BotFiltered`]); an `/api/batch` answer does
-//! not say. With feature `bot-filter` (default), hits carrying their own
-//! [`user_agent`](crate::hit::HitBuilder::user_agent) are checked with Umami's own patterns
-//! before they are queued ([`bot_check`](DispatcherBuilder::bot_check)): those that pass go in
-//! batches like any other hit; a bot's page view is not sent (counted as
-//! [`FailReason::BotFiltered`]); a bot-like visitor's event follows the `BotPolicy` (default:
-//! sent with the client's own User-Agent, so a purchase from `okhttp` or `curl` is never
-//! lost). With the check off, such hits are sent one by one, so that a filtered hit is
-//! reported as failed, not as sent (see
-//! [`batch_user_agent_hits`](DispatcherBuilder::batch_user_agent_hits) to batch them anyway).
+//! not say. Hits carrying their own [`user_agent`](crate::hit::HitBuilder::user_agent) are
+//! checked before they are queued by the [`BotCheck`] ([`bot_check`](DispatcherBuilder::bot_check),
+//! the crate's one switch; default: Umami's own patterns, feature `bot-filter`): those that
+//! pass go in batches like any other hit; a bot's page view is not sent (counted as
+//! [`FailReason::BotFiltered`]); a bot-like visitor's event follows the [`BotPolicy`]
+//! (default: sent with the client's own User-Agent, so a purchase from `okhttp` or `curl` is
+//! never lost). Hits the check did not clear (check off, or a custom one) are sent one by
+//! one, so that a filtered hit is reported as failed, not as sent (see
+//! [`Routing::BatchAll`] to batch them anyway).
 //!
 //! # Policies and their defaults
 //! | situation | what happens | default | setting |
@@ -65,7 +67,8 @@
 //! | retryable failure (408, 429, 5xx, transport) | retried with backoff | 20 retries within 10 min | [`retry_policy`](DispatcherBuilder::retry_policy) |
 //! | other 4xx | failed at once (`Rejected`), not retried | — | — |
 //! | "Website not found." | reported once as an error; that website's events fail at once without a request (`UnknownWebsite`) | — | — |
-//! | bot-like visitor | page view not sent; event sent with the client's User-Agent | `BotPolicy::OwnUserAgent` | `bot_policy`, `bot_check` |
+//! | bot-like visitor | page view not sent; event sent with the client's User-Agent | [`BotCheck::Umami`], [`BotPolicy::OwnUserAgent`] | [`bot_check`](DispatcherBuilder::bot_check), [`bot_policy`](DispatcherBuilder::bot_policy) |
+//! | batch or single send | batches, except hits with a User-Agent the bot check did not clear | [`Routing::Batch`] | [`routing`](DispatcherBuilder::routing) |
 //! | shutdown timeout | what is left is `Abandoned`, with the last error as its reason; with a spool it stays on disk (`kept_on_disk`), sent at the next start | 10 s | [`shutdown_timeout`](DispatcherBuilder::shutdown_timeout) |
 //! | dropped without `shutdown` | queue closed, worker keeps sending while its runtime runs; a warning on stderr and in `tracing` | — | [`Dispatcher::guard`] drains on drop |
 
@@ -77,11 +80,12 @@
 //!
 //! # Cache tokens
 //! Batches carry no per-item headers, so batched hits go without `x-umami-cache`. When the
-//! dispatcher sends hits one by one (servers without `/api/batch`, hits with their own
-//! User-Agent, or [`send_visitor_hits_singly`](DispatcherBuilder::send_visitor_hits_singly)),
-//! hits with a distinct id reuse that visitor's last token from a bounded LRU, never another
-//! visitor's; hits without one never carry a token. For direct sends that keep a visitor's
-//! token, see [`TrackedUser`](crate::hit::TrackedUser) ([`Client::visitor`](crate::Client::visitor)).
+//! dispatcher sends hits one by one (servers without `/api/batch`, hits with a User-Agent the
+//! bot check did not clear, or every hit with a distinct id under [`Routing::CacheTokens`]),
+//! hits with a distinct id reuse that user's last token from a bounded LRU
+//! ([`cache_token_capacity`](DispatcherBuilder::cache_token_capacity)), never another user's;
+//! hits without one never carry a token. For direct sends that keep a user's token, see
+//! [`TrackedUser`](crate::hit::TrackedUser) ([`Client::tracked_user`](crate::Client::tracked_user)).
 //!
 //! # Memory
 //! [`capacity`](DispatcherBuilder::capacity) bounds the events held, queued or in flight;
@@ -106,16 +110,17 @@
 //! # Layout
 //! | concept | file |
 //! |---|---|
-//! | [`Dispatcher`]: `track`, `flush`, `shutdown` | `dispatcher.rs` |
+//! | [`Dispatcher`]: `track`, `track_hit`, `flush`, `shutdown` | `dispatcher.rs` |
 //! | [`DispatcherBuilder`]: checks the settings, starts the worker | `builder.rs` |
-//! | the settings, [`OverflowPolicy`] | `settings.rs` |
+//! | [`BuildError`], [`TrackError`], [`SpoolError`] | `error.rs` |
+//! | the settings, [`OverflowPolicy`], [`Routing`] | `settings.rs` |
 //! | the queue's accounting (pure) | `queue.rs` |
 //! | state shared by handles and the worker | `shared.rs` |
 //! | the worker: batches, single sends, retries | `worker.rs` |
 //! | cutting batches, reading batch answers (pure) | `batch.rs` |
 //! | late events carry their tracked time | `late.rs` |
-//! | per-visitor cache tokens | `tokens.rs` |
-//! | the bot check before queueing, [`BotPolicy`] (feature `bot-filter`) | `bots.rs` |
+//! | per-user cache tokens | `tokens.rs` |
+//! | the bot check before queueing: [`BotCheck`], [`BotPolicy`] | `bots.rs` |
 //! | [`DispatcherStats`], [`ShutdownReport`] | `stats.rs` |
 //! | the durable on-disk [`spool`]: segment log, recovery, group commit | `spool/` |
 
@@ -139,15 +144,13 @@ mod worker;
 use crate::hit::TrackedUser;
 pub use crate::retry::{AttemptOutcome, RetryDecision, RetryPolicy, parse_retry_after};
 pub use batch::MAX_BATCH_ITEMS;
-#[cfg(feature = "bot-filter")]
-#[cfg_attr(docsrs, doc(cfg(feature = "bot-filter")))]
-pub use bots::BotPolicy;
+pub use bots::{BotCheck, BotPolicy};
 pub use builder::DispatcherBuilder;
 #[cfg(any(feature = "tower", test))]
 pub(crate) use dispatcher::Dispatcher;
 pub use dispatcher::ShutdownGuard;
 pub use error::{BuildError, TrackError};
-pub use settings::OverflowPolicy;
+pub use settings::{OverflowPolicy, Routing};
 pub use stats::{DispatcherStats, FailReason, FailedStats, Failure, ShutdownReport};
 
 #[cfg(test)]
@@ -184,8 +187,8 @@ mod tests {
         send(&dispatcher.flush());
         send(&dispatcher.shutdown(Duration::ZERO));
         send(&dispatcher.close());
-        let visitor = client.visitor("v");
-        send(&visitor.send(visitor.new_event("Signup")));
+        let user = client.tracked_user("v");
+        send(&user.send_hit(user.new_event("Signup")));
         send(&dispatcher.flush_timeout(Duration::ZERO));
         send(&worker::run(dispatcher.shared().clone()));
     }

@@ -139,7 +139,7 @@ fn an_outage_logs_one_warning_with_its_cause_and_one_info_when_it_ends() {
         let dispatcher = dispatcher(&collector).await;
         let client = dispatcher.client().clone();
         for _ in 0..3 {
-            dispatcher.track(client.new_event("Outage")).unwrap();
+            dispatcher.track_hit(client.new_event("Outage")).unwrap();
         }
         dispatcher.flush().await;
         let report = dispatcher.shutdown(Duration::from_secs(5)).await;
@@ -184,11 +184,11 @@ fn each_outage_is_announced_once_and_a_healthy_run_logs_nothing_above_debug() {
         let collector = Collector::start().await.unwrap();
         let dispatcher = dispatcher(&collector).await;
         let client = dispatcher.client().clone();
-        dispatcher.track(client.new_event("Fine")).unwrap();
+        dispatcher.track_hit(client.new_event("Fine")).unwrap();
         dispatcher.flush().await;
         for _ in 0..2 {
             collector.fail_next(3, 502);
-            dispatcher.track(client.new_event("Outage")).unwrap();
+            dispatcher.track_hit(client.new_event("Outage")).unwrap();
             dispatcher.flush().await;
         }
         let report = dispatcher.shutdown(Duration::from_secs(5)).await;

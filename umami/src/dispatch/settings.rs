@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use crate::retry::RetryPolicy;
 
+use super::bots::{BotCheck, BotPolicy};
+
 /// What [`Dispatcher::track`](super::Dispatcher::track) does when the queue is full.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -16,6 +18,51 @@ pub enum OverflowPolicy {
     /// The drop is still counted in [`DispatcherStats::dropped`](super::DispatcherStats::dropped), and the first one is logged
     /// as a warning.
     DropNewest,
+}
+
+/// Which hits the dispatcher sends in batches (`POST /api/batch`, Umami v2.18+) and which
+/// alone (`POST /api/send`): [`DispatcherBuilder::routing`](super::DispatcherBuilder::routing).
+///
+/// A batch carries many hits in one request, but no per-hit headers (so no `x-umami-cache`
+/// token), and its answer lists only the items that failed validation: a hit Umami's bot
+/// filter dropped is counted as sent. A single send carries its user's cache token and
+/// reports a dropped hit as [`FailReason::BotFiltered`](super::FailReason::BotFiltered).
+/// Servers without `/api/batch` (404 or 405 to a batch) get single sends whatever the
+/// routing.
+///
+/// ```no_run
+/// # fn demo(client: umami::Client) -> Result<(), umami::dispatch::BuildError> {
+/// use umami::dispatch::Routing;
+///
+/// // Throughput first: visitors' hits go in batches too.
+/// let dispatcher = umami::Dispatcher::builder(client)
+///     .routing(Routing::BatchAll)
+///     .build()?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Routing {
+    /// Batches, except hits carrying a visitor's User-Agent
+    /// ([`user_agent`](crate::hit::HitBuilder::user_agent)) that the
+    /// [`BotCheck`](super::BotCheck) did not clear with Umami's own patterns: those go alone,
+    /// so that a hit Umami's filter drops is reported, not counted as sent. With the default
+    /// bot check every hit that passes goes in a batch. The default.
+    #[default]
+    Batch,
+    /// Every hit in batches: the fewest requests (one per
+    /// [`max_batch_size`](super::DispatcherBuilder::max_batch_size) hits), at the price of
+    /// counting a hit Umami's filter drops as sent. Choose it when the User-Agents are known
+    /// to be browsers', or when throughput matters more than an exact count.
+    BatchAll,
+    /// As [`Batch`](Self::Batch), and hits with a distinct id go alone too, each with its
+    /// user's cache token (kept for up to
+    /// [`cache_token_capacity`](super::DispatcherBuilder::cache_token_capacity) users), so
+    /// that Umami keeps their visits without a lookup.
+    CacheTokens,
+    /// Every hit alone to `/api/send`, never `/api/batch` (as happens anyway on servers
+    /// before Umami 2.18).
+    SingleSends,
 }
 
 /// Settings of a [`Dispatcher`](super::Dispatcher); see [`DispatcherBuilder`](super::DispatcherBuilder) for each default.
@@ -31,14 +78,10 @@ pub(crate) struct Settings {
     pub(crate) batch_timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) shutdown_timeout: Duration,
-    pub(crate) visitor_cache_capacity: usize,
-    pub(crate) use_batch_endpoint: bool,
-    pub(crate) visitor_hits_singly: bool,
-    pub(crate) batch_user_agent_hits: bool,
-    #[cfg(feature = "bot-filter")]
-    pub(crate) bot_check: bool,
-    #[cfg(feature = "bot-filter")]
-    pub(crate) bot_policy: super::bots::BotPolicy,
+    pub(crate) cache_token_capacity: usize,
+    pub(crate) routing: Routing,
+    pub(crate) bot_check: BotCheck,
+    pub(crate) bot_policy: BotPolicy,
 }
 
 impl Default for Settings {
@@ -54,14 +97,10 @@ impl Default for Settings {
             batch_timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
             shutdown_timeout: Duration::from_secs(10),
-            visitor_cache_capacity: 10_000,
-            use_batch_endpoint: true,
-            visitor_hits_singly: false,
-            batch_user_agent_hits: false,
-            #[cfg(feature = "bot-filter")]
-            bot_check: true,
-            #[cfg(feature = "bot-filter")]
-            bot_policy: super::bots::BotPolicy::default(),
+            cache_token_capacity: 10_000,
+            routing: Routing::default(),
+            bot_check: BotCheck::default(),
+            bot_policy: BotPolicy::default(),
         }
     }
 }

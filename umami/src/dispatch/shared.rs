@@ -17,9 +17,9 @@ use crate::hit::WireHit;
 #[cfg(feature = "tower")]
 use crate::hit::payload::Envelope;
 
-use super::bots::Screen;
+use super::bots::{BotPolicy, Screen};
 use super::queue::{Admission, Due, Item, State};
-use super::settings::Settings;
+use super::settings::{Routing, Settings};
 use super::spool::Spool;
 use super::stats::{DispatcherStats, FailReason};
 use super::tokens::CacheTokens;
@@ -54,8 +54,6 @@ pub(crate) struct Shared {
     /// Whether delivery is failing (an outage is under way); its details in `outage`.
     failing: AtomicBool,
     outage: Mutex<Option<Outage>>,
-    #[cfg(feature = "bot-filter")]
-    bots: super::bots::BotCheck,
     /// The on-disk spool, when configured.
     pub(crate) spool: Option<Spool>,
 }
@@ -68,9 +66,9 @@ impl Shared {
             spool.prime(&mut state);
         }
         Shared {
-            batch_endpoint: AtomicBool::new(settings.use_batch_endpoint),
+            batch_endpoint: AtomicBool::new(settings.routing != Routing::SingleSends),
             batch_bytes: AtomicUsize::new(settings.max_batch_bytes),
-            tokens: Mutex::new(CacheTokens::new(settings.visitor_cache_capacity)),
+            tokens: Mutex::new(CacheTokens::new(settings.cache_token_capacity)),
             client,
             settings,
             state: Mutex::new(state),
@@ -80,8 +78,6 @@ impl Shared {
             unknown_websites: Mutex::new(HashSet::new()),
             failing: AtomicBool::new(false),
             outage: Mutex::new(None),
-            #[cfg(feature = "bot-filter")]
-            bots: super::bots::BotCheck,
             spool,
         }
     }
@@ -92,12 +88,17 @@ impl Shared {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Takes a hit into the queue (a disabled client counts it and queues nothing).
-    pub(crate) fn enqueue(&self, hit: PreparedHit) -> Admission {
+    /// Takes a hit into the queue (a disabled client counts it and queues nothing); a bot-like
+    /// visitor's event follows `policy`.
+    pub(crate) fn enqueue(&self, hit: PreparedHit, policy: BotPolicy) -> Admission {
         if !self.client.is_enabled() {
             return self.count_disabled();
         }
-        let hit = match self.screen(hit.kind(), hit.event_name(), hit.user_agent()) {
+        let screen =
+            self.settings
+                .bot_check
+                .screen(hit.kind(), hit.event_name(), hit.user_agent(), policy);
+        let hit = match screen {
             Screen::Keep { checked } => hit.into_wire(checked),
             Screen::WithoutUserAgent => hit.without_user_agent().into_wire(true),
             Screen::Filter => return self.filter_bot(hit.user_agent()),
@@ -118,7 +119,13 @@ impl Shared {
         }
         let payload = &envelope.payload;
         let user_agent = payload.user_agent.as_deref();
-        let hit = match self.screen(envelope.kind, payload.name.as_deref(), user_agent) {
+        let screen = self.settings.bot_check.screen(
+            envelope.kind,
+            payload.name.as_deref(),
+            user_agent,
+            self.settings.bot_policy,
+        );
+        let hit = match screen {
             Screen::Keep { checked } => WireHit::from_envelope(envelope, website, checked),
             Screen::WithoutUserAgent => {
                 let mut envelope = envelope.clone();
@@ -133,18 +140,6 @@ impl Shared {
     fn count_disabled(&self) -> Admission {
         self.lock().counters.disabled += 1;
         Admission::Queued { wake: false }
-    }
-
-    /// The dispatcher's bot check on a hit's facts (keep when the check is off).
-    fn screen(&self, kind: &str, name: Option<&str>, user_agent: Option<&str>) -> Screen {
-        #[cfg(feature = "bot-filter")]
-        if self.settings.bot_check {
-            return self
-                .bots
-                .screen(kind, name, user_agent, self.settings.bot_policy);
-        }
-        let _ = (kind, name, user_agent);
-        Screen::Keep { checked: false }
     }
 
     fn filter_bot(&self, user_agent: Option<&str>) -> Admission {
@@ -406,18 +401,18 @@ impl Shared {
         }
     }
 
-    pub(crate) fn cache_token(&self, visitor: &str) -> Option<String> {
+    pub(crate) fn cache_token(&self, user: &str) -> Option<String> {
         self.tokens
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .get(visitor)
+            .get(user)
     }
 
-    pub(crate) fn store_cache_token(&self, visitor: &str, token: &str) {
+    pub(crate) fn store_cache_token(&self, user: &str, token: &str) {
         self.tokens
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .put(visitor, token);
+            .put(user, token);
     }
 
     /// After the worker stopped: counts whatever is left as abandoned (with a spool: as kept

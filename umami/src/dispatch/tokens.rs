@@ -1,19 +1,19 @@
-//! Per-visitor `x-umami-cache` tokens for the dispatcher's single sends: a bounded LRU.
+//! Per-user `x-umami-cache` tokens for the dispatcher's single sends: a bounded LRU.
 //!
-//! Umami answers each stored hit with a cache token; echoing it on the same visitor's next hit
-//! lets the server keep the visit and skip a lookup. A token belongs to one visitor: sending it
-//! with another visitor's hit merges their sessions. The store is therefore keyed by the
+//! Umami answers each stored hit with a cache token; echoing it on the same user's next hit
+//! lets the server keep the visit and skip a lookup. A token belongs to one user: sending it
+//! with another user's hit merges their sessions. The store is therefore keyed by the
 //! distinct id, and hits without one never carry a token.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
-/// A bounded least-recently-used map from distinct id to that visitor's last cache token.
+/// A bounded least-recently-used map from distinct id to that user's last cache token.
 #[derive(Default)]
 pub(crate) struct CacheTokens {
     capacity: usize,
     tick: u64,
-    by_visitor: HashMap<String, (String, u64)>,
+    by_user: HashMap<String, (String, u64)>,
     by_age: BTreeMap<u64, String>,
 }
 
@@ -22,7 +22,7 @@ impl fmt::Debug for CacheTokens {
         // Tokens identify sessions: count them, do not print them.
         f.debug_struct("CacheTokens")
             .field("capacity", &self.capacity)
-            .field("len", &self.by_visitor.len())
+            .field("len", &self.by_user.len())
             .finish()
     }
 }
@@ -37,7 +37,7 @@ impl CacheTokens {
 
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
-        self.by_visitor.len()
+        self.by_user.len()
     }
 
     fn bump(&mut self) -> u64 {
@@ -45,37 +45,37 @@ impl CacheTokens {
         self.tick
     }
 
-    /// The token last stored for `visitor`, marking it as recently used.
-    pub(crate) fn get(&mut self, visitor: &str) -> Option<String> {
+    /// The token last stored for `user`, marking it as recently used.
+    pub(crate) fn get(&mut self, user: &str) -> Option<String> {
         let tick = self.bump();
-        let (token, age) = self.by_visitor.get_mut(visitor)?;
+        let (token, age) = self.by_user.get_mut(user)?;
         self.by_age.remove(age);
         *age = tick;
-        self.by_age.insert(tick, visitor.to_owned());
+        self.by_age.insert(tick, user.to_owned());
         Some(token.clone())
     }
 
-    /// Stores `token` as `visitor`'s, evicting the least recently used visitor when full.
-    pub(crate) fn put(&mut self, visitor: &str, token: &str) {
+    /// Stores `token` as `user`'s, evicting the least recently used user when full.
+    pub(crate) fn put(&mut self, user: &str, token: &str) {
         if self.capacity == 0 {
             return;
         }
         let tick = self.bump();
-        if let Some((old_token, age)) = self.by_visitor.get_mut(visitor) {
+        if let Some((old_token, age)) = self.by_user.get_mut(user) {
             self.by_age.remove(age);
             *age = tick;
             token.clone_into(old_token);
-            self.by_age.insert(tick, visitor.to_owned());
+            self.by_age.insert(tick, user.to_owned());
             return;
         }
-        if self.by_visitor.len() >= self.capacity {
+        if self.by_user.len() >= self.capacity {
             if let Some((_, oldest)) = self.by_age.pop_first() {
-                self.by_visitor.remove(&oldest);
+                self.by_user.remove(&oldest);
             }
         }
-        self.by_visitor
-            .insert(visitor.to_owned(), (token.to_owned(), tick));
-        self.by_age.insert(tick, visitor.to_owned());
+        self.by_user
+            .insert(user.to_owned(), (token.to_owned(), tick));
+        self.by_age.insert(tick, user.to_owned());
     }
 }
 
@@ -84,7 +84,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tokens_are_kept_per_visitor() {
+    fn tokens_are_kept_per_user() {
         let mut lru = CacheTokens::new(10);
         lru.put("a", "token-a");
         lru.put("b", "token-b");
@@ -103,7 +103,7 @@ mod tests {
     }
 
     #[test]
-    fn least_recently_used_visitor_is_evicted() {
+    fn least_recently_used_user_is_evicted() {
         let mut lru = CacheTokens::new(2);
         lru.put("a", "1");
         lru.put("b", "2");

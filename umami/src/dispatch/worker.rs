@@ -16,7 +16,7 @@ use crate::transport::Request;
 use super::batch::{self, ItemOutcome};
 use super::late;
 use super::queue::{Due, Item};
-use super::settings::Settings;
+use super::settings::{Routing, Settings};
 use super::shared::Shared;
 use super::stats::FailReason;
 
@@ -326,11 +326,17 @@ async fn settle_answer(
     }
 }
 
-/// Whether a hit skips the batch: a visitor's hit that wants its cache token, or a hit with
-/// its own User-Agent that Umami's bot filter may drop (only `/api/send` tells).
+/// Whether a hit skips the batch, by the [`Routing`]: a hit with its own User-Agent that
+/// Umami's bot filter may drop (only `/api/send` tells), or a user's hit that wants its
+/// cache token.
 fn goes_singly(settings: &Settings, hit: &WireHit) -> bool {
-    (settings.visitor_hits_singly && hit.distinct_id.is_some())
-        || (!settings.batch_user_agent_hits && hit.has_user_agent && !hit.user_agent_checked)
+    let unchecked_user_agent = hit.has_user_agent && !hit.user_agent_checked;
+    match settings.routing {
+        Routing::Batch => unchecked_user_agent,
+        Routing::BatchAll => false,
+        Routing::CacheTokens => unchecked_user_agent || hit.distinct_id.is_some(),
+        Routing::SingleSends => true,
+    }
 }
 
 /// The seqs of `items`, which a settlement takes out of the spool.
@@ -364,11 +370,11 @@ async fn send_singles(shared: &Arc<Shared>, id: u64, items: Vec<Item>) {
     while sends.join_next().await.is_some() {}
 }
 
-/// One event to `/api/send`, with the visitor's cache token, retried by the same policy.
+/// One event to `/api/send`, with the user's cache token, retried by the same policy.
 async fn send_one(shared: Arc<Shared>, id: u64, mut item: Item, _permit: OwnedSemaphorePermit) {
     // Owned: the item's body may change (its tracked time set when it goes out late).
-    let visitor = item.hit.distinct_id.clone();
-    let visitor = visitor.as_deref();
+    let user = item.hit.distinct_id.clone();
+    let user = user.as_deref();
     let mut retrier = Retrier::new(&shared.settings.retry, id ^ (item.seq << 20));
     loop {
         if !shared.client.is_enabled() {
@@ -381,7 +387,7 @@ async fn send_one(shared: Arc<Shared>, id: u64, mut item: Item, _permit: OwnedSe
             std::slice::from_mut(&mut item),
             late::unix_ms(SystemTime::now()),
         );
-        let token = visitor.and_then(|v| shared.cache_token(v));
+        let token = user.and_then(|v| shared.cache_token(v));
         shared.note_request();
         shared.before_attempt(std::slice::from_mut(&mut item));
         let started = Instant::now();
@@ -394,8 +400,8 @@ async fn send_one(shared: Arc<Shared>, id: u64, mut item: Item, _permit: OwnedSe
         }
         let error = match result {
             Ok(response) => {
-                if let (Some(visitor), Some(token)) = (visitor, response.cache()) {
-                    shared.store_cache_token(visitor, token);
+                if let (Some(user), Some(token)) = (user, response.cache()) {
+                    shared.store_cache_token(user, token);
                 }
                 shared.settle(id, [item.seq], 1, Vec::new());
                 shared.note_delivered(started, 1);

@@ -11,7 +11,7 @@ pub(crate) mod distinct_id;
 mod ip_address;
 pub(crate) mod payload;
 mod prepared;
-mod visitor;
+mod tracked_user;
 
 pub use builder::{
     HitBuilder, HitKind, Identify, NewEvent, NewPageView, NewPerformance, NewRevenueEvent, kind,
@@ -19,7 +19,7 @@ pub use builder::{
 pub(crate) use distinct_id::{DistinctId, IntoDistinctId};
 pub use ip_address::IntoIpAddress;
 pub use prepared::{IntoPreparedHit, PreparedHit};
-pub use visitor::TrackedUser;
+pub use tracked_user::TrackedUser;
 
 #[cfg(feature = "tower")]
 pub(crate) use ip_address::IpText;

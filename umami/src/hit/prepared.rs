@@ -178,14 +178,14 @@ impl WireHit {
     }
 }
 
-/// Anything [`Dispatcher::track`](crate::Dispatcher::track) and
-/// [`TrackedUser::send`](crate::hit::TrackedUser::send) accept: every hit builder
+/// Anything [`Dispatcher::track_hit`](crate::Dispatcher::track_hit) and
+/// [`TrackedUser::send_hit`](crate::hit::TrackedUser::send_hit) accept: every hit builder
 /// ([`NewEvent`](crate::hit::NewEvent), [`NewPageView`](crate::hit::NewPageView), ...; a typed event's
 /// `event.new_event(&client)`), and an already [`PreparedHit`].
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a hit builder or a prepared hit",
     label = "expected a hit builder (`client.new_event(..)`, ...) or a `PreparedHit`",
-    note = "for a `#[derive(UmamiEvent)]` type use `track_event(&event)`, or pass `event.new_event(&client)`"
+    note = "for a `#[derive(UmamiEvent)]` type use `track(&event)` (or `send_event(&event)`), or pass `event.new_event(&client)`"
 )]
 pub trait IntoPreparedHit {
     /// Validates (no I/O) and returns the hit ready to send.

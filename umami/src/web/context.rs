@@ -43,7 +43,7 @@ pub struct ContextConfig {
     no_ip: bool,
     honor_gpc: bool,
     honor_dnt: bool,
-    bot_check: Option<fn(&str) -> bool>,
+    is_bot: Option<fn(&str) -> bool>,
     distinct_ids: DistinctIdMode,
     /// The key of [`DistinctIdMode::SessionData`], shared with every context read.
     session_data_key: Option<Arc<str>>,
@@ -110,7 +110,7 @@ impl fmt::Debug for ContextConfig {
             .field("send_ip", &!self.no_ip)
             .field("honor_gpc", &self.honor_gpc)
             .field("honor_dnt", &self.honor_dnt)
-            .field("bot_check", &self.bot_check.is_some())
+            .field("bot_check", &self.is_bot.is_some())
             .field("distinct_ids", &self.distinct_ids)
             .finish()
     }
@@ -162,15 +162,11 @@ impl ContextConfig {
         self
     }
 
-    /// A bot check over the visitor's User-Agent (e.g. Umami's isbot patterns): visitors it
-    /// flags are [`bot_like`](VisitorContext::bot_like). Default: none.
-    ///
-    /// ```
-    /// fn crawler(ua: &str) -> bool { ua.to_ascii_lowercase().contains("bot") }
-    /// let config = umami::web::ContextConfig::default().bot_check(crawler);
-    /// ```
-    pub fn bot_check(mut self, is_bot: fn(&str) -> bool) -> Self {
-        self.bot_check = Some(is_bot);
+    /// The same settings with the dispatcher's bot check (see
+    /// [`DispatcherBuilder::bot_check`](crate::dispatch::DispatcherBuilder::bot_check), the
+    /// one place it is set): the layer and the visitor handles read it from their dispatcher.
+    pub(crate) fn with_is_bot(mut self, is_bot: Option<fn(&str) -> bool>) -> Self {
+        self.is_bot = is_bot;
         self
     }
 
@@ -491,9 +487,34 @@ impl VisitorContext {
         self.opted_out
     }
 
-    /// The configured bot check flagged the User-Agent.
+    /// The dispatcher's bot check ([`DispatcherBuilder::bot_check`](crate::dispatch::DispatcherBuilder::bot_check))
+    /// flagged the User-Agent: the layer sends no page view for it
+    /// ([`SkipReason::Bot`](super::SkipReason::Bot)) and its events follow the
+    /// [`BotPolicy`](crate::dispatch::BotPolicy). Known for the contexts of the
+    /// [`UmamiLayer`](super::UmamiLayer) and of [`RequestVisitor::new`](super::RequestVisitor::new);
+    /// a context read with [`from_parts`](Self::from_parts) alone knows no dispatcher, and
+    /// says `false`.
+    ///
+    /// ```no_run
+    /// # fn demo(dispatcher: umami::Dispatcher) -> Result<(), http::Error> {
+    /// use umami::web::{RequestVisitor, VisitorContext};
+    /// let request = http::Request::builder().header("user-agent", "curl/8.5.0").body(())?;
+    /// let context = VisitorContext::from_request(&request, &Default::default());
+    /// let visitor = RequestVisitor::new(dispatcher, context);
+    /// // With the default check (Umami's own patterns, feature `bot-filter`):
+    /// assert!(visitor.context().bot_like());
+    /// # Ok(()) }
+    /// ```
     pub fn bot_like(&self) -> bool {
         self.bot_like
+    }
+
+    /// Sets [`bot_like`](Self::bot_like) by `is_bot` (the dispatcher's check; none: `false`).
+    pub(crate) fn check_bot(&mut self, is_bot: Option<fn(&str) -> bool>) {
+        self.bot_like = match (is_bot, self.user_agent()) {
+            (Some(is_bot), Some(user_agent)) => is_bot(user_agent),
+            _ => false,
+        };
     }
 
     /// Header values changed or dropped to fit Umami's limits.
@@ -596,7 +617,7 @@ impl<'a> VisitorInputs<'a> {
             .map(trimmed)
             .filter(|ua| !ua.is_empty())
             .map(|ua| {
-                context.bot_like = config.bot_check.is_some_and(|is_bot| is_bot(ua));
+                context.bot_like = config.is_bot.is_some_and(|is_bot| is_bot(ua));
                 context.cut("userAgent", ua, MAX_USER_AGENT)
             });
         let language = self

@@ -14,10 +14,10 @@ use super::filter::RequestFilter;
 use super::filter::SkipReason;
 use super::service::UmamiService;
 use super::stats::{Counters, WebStats};
+use super::visitor::Link;
 #[cfg(doc)]
 use super::visitor::RequestVisitor;
-use super::visitor::{BotEventPolicy, Link};
-use crate::dispatch::Dispatcher;
+use crate::dispatch::{BotPolicy, Dispatcher};
 
 /// What part of the request's URL becomes the page view's `url`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -48,7 +48,7 @@ pub(super) struct Config {
     pub(super) query: QueryMode,
     pub(super) route_templates: bool,
     pub(super) title: Option<TitleFn>,
-    pub(super) bot_events: BotEventPolicy,
+    pub(super) bot_policy: BotPolicy,
 }
 
 /// A tower [`Layer`] that records one page view per counted request through a
@@ -90,7 +90,7 @@ impl fmt::Debug for UmamiLayer {
             .field("query", &self.config.query)
             .field("route_templates", &self.config.route_templates)
             .field("title", &self.config.title.is_some())
-            .field("bot_events", &self.config.bot_events)
+            .field("bot_policy", &self.config.bot_policy)
             .finish()
     }
 }
@@ -118,7 +118,7 @@ impl UmamiLayer {
                 query: QueryMode::default(),
                 route_templates: false,
                 title: None,
-                bot_events: BotEventPolicy::default(),
+                bot_policy: BotPolicy::default(),
             }),
         }
     }
@@ -128,9 +128,10 @@ impl UmamiLayer {
         self
     }
 
-    /// How the visitor is read (IP source, privacy switches, bot check); default
-    /// [`ContextConfig::default`]. With a [`bot_check`](ContextConfig::bot_check), page
-    /// views of bot-like visitors are not sent ([`SkipReason::Bot`]).
+    /// How the visitor is read (IP source, privacy switches); default
+    /// [`ContextConfig::default`]. With the dispatcher's
+    /// [`bot_check`](crate::dispatch::DispatcherBuilder::bot_check), page views of bot-like
+    /// visitors are not sent ([`SkipReason::Bot`]).
     ///
     /// ```no_run
     /// # fn demo(layer: umami::web::UmamiLayer) {
@@ -200,16 +201,17 @@ impl UmamiLayer {
         self.edit(|c| c.title = Some(Arc::new(title)))
     }
 
-    /// What a [`RequestVisitor`] does with a bot-like visitor's events (needs a
-    /// [`bot_check`](ContextConfig::bot_check)); default [`BotEventPolicy::OwnUserAgent`].
+    /// What a [`RequestVisitor`] does with a bot-like visitor's events (needs the
+    /// dispatcher's [`bot_check`](crate::dispatch::DispatcherBuilder::bot_check)); default
+    /// [`BotPolicy::OwnUserAgent`].
     ///
     /// ```no_run
     /// # fn demo(layer: umami::web::UmamiLayer) {
-    /// let layer = layer.bot_events(umami::web::BotEventPolicy::Drop);
+    /// let layer = layer.bot_policy(umami::dispatch::BotPolicy::Drop);
     /// # }
     /// ```
-    pub fn bot_events(self, policy: BotEventPolicy) -> Self {
-        self.edit(|c| c.bot_events = policy)
+    pub fn bot_policy(self, policy: BotPolicy) -> Self {
+        self.edit(|c| c.bot_policy = policy)
     }
 
     /// A snapshot of the counters (shared by every clone of the layer and its services).

@@ -56,10 +56,12 @@
 //! naming the missing layer, or `None` for `Option<RequestVisitor>`), where a task-local would
 //! silently send events without a visitor from a spawned task.
 //!
-//! For throughput, let the dispatcher batch the visitors' hits
-//! ([`batch_user_agent_hits(true)`](crate::dispatch::DispatcherBuilder::batch_user_agent_hits))
-//! and give the layer a [`bot_check`](ContextConfig::bot_check), so that the hits Umami would
-//! drop as bots' are not sent at all: batched, they would be counted as sent.
+//! Bots: the layer and its visitors use their dispatcher's bot check
+//! ([`DispatcherBuilder::bot_check`](crate::dispatch::DispatcherBuilder::bot_check); by
+//! default Umami's own patterns, feature `bot-filter`). A bot's page view is not sent
+//! ([`SkipReason::Bot`]), a bot-like visitor's events follow the
+//! [`BotPolicy`](crate::dispatch::BotPolicy) ([`UmamiLayer::bot_policy`]), and the hits of
+//! visitors that pass go in batches.
 //!
 //! What the layer costs per request (`BENCHMARKS.md`, `scripts/bench-web-peers.sh`): a page view
 //! is serialized straight from the request's visitor, without a hit builder; the request never
@@ -90,4 +92,4 @@ pub use future::ResponseFuture;
 pub use layer::{QueryMode, UmamiLayer};
 pub use service::UmamiService;
 pub use stats::{SkippedStats, WebStats};
-pub use visitor::{BotEventPolicy, RequestVisitor};
+pub use visitor::RequestVisitor;

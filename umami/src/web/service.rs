@@ -96,7 +96,7 @@ where
         request.extensions_mut().insert(RequestVisitor::from_layer(
             Arc::clone(&config.link),
             context,
-            config.bot_events,
+            config.bot_policy,
         ));
         ResponseFuture::new(self.inner.call(request), pending)
     }

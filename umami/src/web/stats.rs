@@ -188,7 +188,7 @@ pub struct WebStats {
     pub page_views: u64,
     /// Requests that sent no page view, by reason.
     pub skipped: SkippedStats,
-    /// Page views the dispatcher refused ([`Dispatcher::track`](crate::Dispatcher::track) errors: queue full, closed).
+    /// Page views the dispatcher refused ([`Dispatcher::track_hit`](crate::Dispatcher::track_hit) errors: queue full, closed).
     pub track_errors: u64,
     /// Visitor header values cut to Umami's limits ([`Cleaning::Truncated`](super::Cleaning::Truncated)).
     pub header_values_truncated: u64,
@@ -197,9 +197,9 @@ pub struct WebStats {
     /// Handler events queued through a [`RequestVisitor`](super::RequestVisitor).
     pub events: u64,
     /// Of those, sent with the client's own User-Agent because the visitor's looks like a
-    /// bot's ([`BotEventPolicy::OwnUserAgent`](super::BotEventPolicy::OwnUserAgent)).
+    /// bot's ([`BotPolicy::OwnUserAgent`](crate::dispatch::BotPolicy::OwnUserAgent)).
     pub events_with_own_user_agent: u64,
-    /// Handler events not sent because of [`BotEventPolicy::Drop`](super::BotEventPolicy::Drop).
+    /// Handler events not sent because of [`BotPolicy::Drop`](crate::dispatch::BotPolicy::Drop).
     pub events_dropped_bot: u64,
     /// Handler events refused by [`RequestVisitor::track`](super::RequestVisitor::track) (invalid, queue full, closed).
     pub event_errors: u64,

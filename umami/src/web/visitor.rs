@@ -11,26 +11,9 @@ use serde_json::{Map, Value};
 
 use super::context::{ContextConfig, VisitorContext, VisitorInputs};
 use super::stats::{Count, Counters};
-use crate::dispatch::{Dispatcher, TrackError};
+use crate::dispatch::{BotPolicy, Dispatcher, TrackError};
 use crate::hit::{HitBuilder, HitKind, kind};
 use crate::typed::UmamiEvent;
-
-/// What a [`RequestVisitor`] does with the events of a visitor whose User-Agent the
-/// configured bot check flags ([`VisitorContext::bot_like`]). Umami would drop such a hit
-/// as a bot's (`{"beep":"boop"}`); a checkout from `okhttp` or `curl` is still a checkout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum BotEventPolicy {
-    /// Send the event without the visitor's User-Agent, so that it goes with the client's
-    /// own (a UA Umami accepts), keeping ip, language, referrer and id. The default: never
-    /// lose a business event. Its session is then derived from the ip and the client's UA.
-    #[default]
-    OwnUserAgent,
-    /// Send it with the visitor's User-Agent anyway (Umami will probably drop it).
-    SendAsIs,
-    /// Do not send it (counted in [`WebStats::events_dropped_bot`](super::WebStats)).
-    Drop,
-}
 
 /// A handler's handle on the request's visitor: events tracked through it carry the visitor
 /// context (ip, User-Agent, language, referrer, hostname, id) and go through the layer's
@@ -54,7 +37,7 @@ pub enum BotEventPolicy {
 pub struct RequestVisitor {
     link: Arc<Link>,
     context: Arc<LazyContext>,
-    policy: BotEventPolicy,
+    policy: BotPolicy,
 }
 
 /// Where a [`RequestVisitor`]'s events go, shared by every request of one layer (one
@@ -70,12 +53,14 @@ pub(crate) struct Link {
 }
 
 impl Link {
-    /// A link with nothing identified yet.
+    /// A link with nothing identified yet. Its contexts are read with `dispatcher`'s bot
+    /// check.
     pub(crate) fn new(
         dispatcher: Dispatcher,
         counters: Option<Arc<Counters>>,
         context: ContextConfig,
     ) -> Link {
+        let context = context.with_is_bot(dispatcher.is_bot_fn());
         Link {
             dispatcher,
             counters,
@@ -115,7 +100,7 @@ impl Link {
         );
         match self
             .dispatcher
-            .track(context.apply_with(hit, !own_user_agent, false))
+            .track_hit(context.apply_with(hit, !own_user_agent, false))
         {
             Ok(()) => {
                 if let Some(counters) = &self.counters {
@@ -227,7 +212,9 @@ impl fmt::Debug for RequestVisitor {
 
 impl RequestVisitor {
     /// A handle for `context`'s visitor sending through `dispatcher`, with the default
-    /// [`BotEventPolicy`]. Its memory of the visitors identified by session data
+    /// [`BotPolicy`]; the visitor is checked with the dispatcher's
+    /// [`BotCheck`](crate::dispatch::BotCheck) (see [`VisitorContext::bot_like`]). Its memory
+    /// of the visitors identified by session data
     /// ([`DistinctIdMode::SessionData`](super::DistinctIdMode::SessionData)) is its own and
     /// its clones': a handle made per request identifies its visitor with its first event.
     ///
@@ -236,18 +223,19 @@ impl RequestVisitor {
     /// let visitor = umami::web::RequestVisitor::new(dispatcher, Default::default());
     /// # }
     /// ```
-    pub fn new(dispatcher: Dispatcher, context: VisitorContext) -> RequestVisitor {
+    pub fn new(dispatcher: Dispatcher, mut context: VisitorContext) -> RequestVisitor {
+        context.check_bot(dispatcher.is_bot_fn());
         RequestVisitor {
             link: Arc::new(Link::new(dispatcher, None, ContextConfig::default())),
             context: Arc::new(LazyContext::ready(context)),
-            policy: BotEventPolicy::default(),
+            policy: BotPolicy::default(),
         }
     }
 
     pub(crate) fn from_layer(
         link: Arc<Link>,
         context: Arc<LazyContext>,
-        policy: BotEventPolicy,
+        policy: BotPolicy,
     ) -> RequestVisitor {
         RequestVisitor {
             link,
@@ -256,14 +244,14 @@ impl RequestVisitor {
         }
     }
 
-    /// The same handle with another [`BotEventPolicy`].
+    /// The same handle with another [`BotPolicy`].
     ///
     /// ```no_run
     /// # fn demo(visitor: umami::web::RequestVisitor) {
-    /// let visitor = visitor.with_bot_policy(umami::web::BotEventPolicy::Drop);
+    /// let visitor = visitor.with_bot_policy(umami::dispatch::BotPolicy::Drop);
     /// # }
     /// ```
-    pub fn with_bot_policy(mut self, policy: BotEventPolicy) -> Self {
+    pub fn with_bot_policy(mut self, policy: BotPolicy) -> Self {
         self.policy = policy;
         self
     }
@@ -299,7 +287,7 @@ impl RequestVisitor {
     /// ```
     ///
     /// # Errors
-    /// As [`Dispatcher::track`].
+    /// As [`Dispatcher::track_hit`].
     pub fn track<E: UmamiEvent + ?Sized>(&self, event: &E) -> Result<(), TrackError> {
         let hit = event.new_event(self.link.dispatcher.client());
         self.send(hit, event.distinct_id().is_none())
@@ -309,7 +297,7 @@ impl RequestVisitor {
     /// `new_page_view`) as this visitor's.
     ///
     /// # Errors
-    /// As [`Dispatcher::track`].
+    /// As [`Dispatcher::track_hit`].
     pub fn track_hit<K: HitKind>(&self, hit: HitBuilder<K>) -> Result<(), TrackError> {
         self.send(hit, true)
     }
@@ -317,16 +305,16 @@ impl RequestVisitor {
     fn send<K: HitKind>(&self, hit: HitBuilder<K>, with_id: bool) -> Result<(), TrackError> {
         let context = self.context();
         let bot = context.bot_like();
-        if bot && self.policy == BotEventPolicy::Drop {
+        if bot && self.policy == BotPolicy::Drop {
             self.count(Count::EventsDroppedBot);
             return Ok(());
         }
-        let own_ua = bot && self.policy == BotEventPolicy::OwnUserAgent;
+        let own_ua = bot && self.policy == BotPolicy::OwnUserAgent;
         if with_id {
             self.link.identify(context, own_ua);
         }
         let hit = context.apply_with(hit, !own_ua, with_id);
-        match self.link.dispatcher.track(hit) {
+        match self.link.dispatcher.track_hit_with(hit, self.policy) {
             Ok(()) => {
                 self.count(Count::Events);
                 if own_ua {

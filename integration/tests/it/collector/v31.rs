@@ -1,6 +1,6 @@
 //! The collector and Umami 3.0.2–3.1's newer payload keys, over real HTTP: `browser`, `os`,
 //! `device` overrides stored on the session, `performance` hits stored as event type 5, a
-//! `testing::Hit` accessor for every payload key, database-column overflows answered 500, and
+//! `umami_test::Hit` accessor for every payload key, database-column overflows answered 500, and
 //! zod's limits counted in UTF-16 units.
 
 use std::time::{Duration, UNIX_EPOCH};

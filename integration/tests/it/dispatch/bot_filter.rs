@@ -1,5 +1,5 @@
 //! Hits with their own User-Agent and Umami's bot filter. With the crate's own check off
-//! (`bot_check(false)`), the dispatcher sends them through `/api/send`, where a filtered hit
+//! (`bot_check(BotCheck::Off)`), the dispatcher sends them through `/api/send`, where a filtered hit
 //! is visible, so that none is counted as sent while nothing was stored. With it on (the
 //! default with feature `bot-filter`), hits that pass go in batches, a bot's page view is not
 //! sent, and a bot-like visitor's event follows the `BotPolicy`. Against the crate's
@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use serde_json::json;
-use umami::dispatch::{BotPolicy, FailReason};
+use umami::dispatch::{BotCheck, BotPolicy, FailReason, Routing};
 use umami::{Client, Dispatcher};
 use umami_integration::WEBSITE_ID;
 use umami_test::Collector;
@@ -48,13 +48,15 @@ async fn bot_user_agent_hit_is_reported_as_bot_filtered() {
     let collector = Collector::start().await.unwrap();
     let client = client(&collector);
     let dispatcher = Dispatcher::builder(client.clone())
-        .bot_check(false)
+        .bot_check(BotCheck::Off)
         .build()
         .unwrap();
-    dispatcher.track(event(&client, 0)).unwrap();
-    dispatcher.track(event(&client, 1).user_agent(BOT)).unwrap();
+    dispatcher.track_hit(event(&client, 0)).unwrap();
     dispatcher
-        .track(event(&client, 2).user_agent(BROWSER))
+        .track_hit(event(&client, 1).user_agent(BOT))
+        .unwrap();
+    dispatcher
+        .track_hit(event(&client, 2).user_agent(BROWSER))
         .unwrap();
     let report = dispatcher.shutdown(LONG).await;
 
@@ -101,12 +103,12 @@ async fn browser_user_agent_hits_are_delivered_singly() {
     let collector = Collector::start().await.unwrap();
     let client = client(&collector);
     let dispatcher = Dispatcher::builder(client.clone())
-        .bot_check(false)
+        .bot_check(BotCheck::Off)
         .build()
         .unwrap();
     for seq in 0..5 {
         dispatcher
-            .track(event(&client, seq).user_agent(BROWSER))
+            .track_hit(event(&client, seq).user_agent(BROWSER))
             .unwrap();
     }
     let report = dispatcher.shutdown(LONG).await;
@@ -122,20 +124,22 @@ async fn browser_user_agent_hits_are_delivered_singly() {
     collector.shutdown().await;
 }
 
-/// The documented price of `batch_user_agent_hits(true)`: `/api/batch` does not list a
+/// The documented price of `Routing::BatchAll`: `/api/batch` does not list a
 /// filtered item, so the dispatcher counts it as sent though the server stored nothing.
 #[tokio::test]
 async fn batching_user_agent_hits_when_asked_counts_filtered_hits_as_sent() {
     let collector = Collector::start().await.unwrap();
     let client = client(&collector);
     let dispatcher = Dispatcher::builder(client.clone())
-        .bot_check(false)
-        .batch_user_agent_hits(true)
+        .bot_check(BotCheck::Off)
+        .routing(Routing::BatchAll)
         .build()
         .unwrap();
-    dispatcher.track(event(&client, 0).user_agent(BOT)).unwrap();
     dispatcher
-        .track(event(&client, 1).user_agent(BROWSER))
+        .track_hit(event(&client, 0).user_agent(BOT))
+        .unwrap();
+    dispatcher
+        .track_hit(event(&client, 1).user_agent(BROWSER))
         .unwrap();
     let report = dispatcher.shutdown(LONG).await;
 
@@ -157,7 +161,7 @@ async fn checked_user_agent_hits_are_batched() {
     let dispatcher = Dispatcher::builder(client.clone()).build().unwrap();
     for seq in 0..50 {
         dispatcher
-            .track(event(&client, seq).user_agent(BROWSER))
+            .track_hit(event(&client, seq).user_agent(BROWSER))
             .unwrap();
     }
     let report = dispatcher.shutdown(LONG).await;
@@ -182,14 +186,14 @@ async fn a_bots_page_view_is_not_sent_and_its_event_is_sent_with_the_clients_age
     let client = client(&collector);
     let dispatcher = Dispatcher::builder(client.clone()).build().unwrap();
     dispatcher
-        .track(
+        .track_hit(
             client
                 .new_page_view("Home", "/")
                 .user_agent("okhttp/4.12.0"),
         )
         .unwrap();
     dispatcher
-        .track(
+        .track_hit(
             event(&client, 7)
                 .user_agent("okhttp/4.12.0")
                 .ip_address("203.0.113.9"),
@@ -223,8 +227,10 @@ async fn the_drop_policy_sends_no_bot_event() {
         .bot_policy(BotPolicy::Drop)
         .build()
         .unwrap();
-    dispatcher.track(event(&client, 1).user_agent(BOT)).unwrap();
-    dispatcher.track(event(&client, 2)).unwrap();
+    dispatcher
+        .track_hit(event(&client, 1).user_agent(BOT))
+        .unwrap();
+    dispatcher.track_hit(event(&client, 2)).unwrap();
     let report = dispatcher.shutdown(LONG).await;
     assert_eq!(
         (report.stats.sent, report.stats.failed.bot_filtered),

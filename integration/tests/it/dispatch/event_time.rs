@@ -62,7 +62,7 @@ async fn an_event_sent_at_once_keeps_the_server_clock() {
         .build()
         .unwrap();
     let client = dispatcher.client().clone();
-    dispatcher.track(client.new_event("Now")).unwrap();
+    dispatcher.track_hit(client.new_event("Now")).unwrap();
     dispatcher.flush().await;
     assert_eq!(bodies(&collector), [format!("[{}]", event("Now", None))]);
     assert!(
@@ -86,7 +86,7 @@ async fn an_event_retried_after_a_second_carries_its_tracked_time() {
         .unwrap();
     let client = dispatcher.client().clone();
     let before = now_secs();
-    dispatcher.track(client.new_event("Late")).unwrap();
+    dispatcher.track_hit(client.new_event("Late")).unwrap();
     let after = now_secs();
     dispatcher.flush().await;
     let bodies = bodies(&collector);
@@ -127,7 +127,7 @@ async fn events_held_up_on_the_spool_carry_their_tracked_time() {
     let client = dispatcher.client().clone();
     let before = now_secs();
     for name in ["First", "Second", "Third"] {
-        dispatcher.track(client.new_event(name)).unwrap();
+        dispatcher.track_hit(client.new_event(name)).unwrap();
     }
     let after = now_secs();
     dispatcher.flush().await;

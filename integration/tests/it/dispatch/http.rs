@@ -16,7 +16,7 @@ use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-use umami::dispatch::{BuildError, FailReason, OverflowPolicy, RetryPolicy, TrackError};
+use umami::dispatch::{BuildError, FailReason, OverflowPolicy, RetryPolicy, Routing, TrackError};
 use umami::{Client, Dispatcher};
 use umami_integration::WEBSITE_ID;
 
@@ -355,7 +355,7 @@ async fn ten_thousand_events_survive_thirty_percent_faults() {
         .unwrap();
 
     for seq in 0..10_000 {
-        dispatcher.track(event(&client, seq)).unwrap();
+        dispatcher.track_hit(event(&client, seq)).unwrap();
     }
     let report = dispatcher.shutdown(LONG).await;
     println!("{report}; requests {}", report.stats.requests);
@@ -425,7 +425,7 @@ async fn default_retry_policy_delivers_everything_at_thirty_percent_faults() {
             .build()
             .unwrap();
         for seq in 0..2_000 {
-            dispatcher.track(event(&client, seq)).unwrap();
+            dispatcher.track_hit(event(&client, seq)).unwrap();
         }
         let report = dispatcher.shutdown(LONG).await;
         println!(
@@ -460,7 +460,7 @@ async fn batch_request_has_exact_body_and_headers() {
         .unwrap();
 
     dispatcher
-        .track(
+        .track_hit(
             client
                 .new_event("Signup")
                 .url("/join")
@@ -468,10 +468,10 @@ async fn batch_request_has_exact_body_and_headers() {
         )
         .unwrap();
     dispatcher
-        .track(client.new_page_view("Home", "/").distinct_id(7_u32))
+        .track_hit(client.new_page_view("Home", "/").distinct_id(7_u32))
         .unwrap();
     dispatcher
-        .track(client.identify("user-7").data(json!({"tier": 2})))
+        .track_hit(client.identify("user-7").data(json!({"tier": 2})))
         .unwrap();
     dispatcher.flush().await;
 
@@ -516,7 +516,7 @@ async fn flush_sends_without_waiting_for_the_interval() {
         .build()
         .unwrap();
     for seq in 0..5 {
-        dispatcher.track(event(&client, seq)).unwrap();
+        dispatcher.track_hit(event(&client, seq)).unwrap();
     }
     dispatcher.flush().await;
     assert_eq!(server.stored().len(), 5);
@@ -536,7 +536,7 @@ async fn full_batches_go_out_at_the_size_limit() {
         .build()
         .unwrap();
     for seq in 0..25 {
-        dispatcher.track(event(&client, seq)).unwrap();
+        dispatcher.track_hit(event(&client, seq)).unwrap();
     }
     dispatcher.flush().await;
     let sizes: Vec<usize> = server
@@ -555,13 +555,13 @@ async fn items_rejected_in_details_fail_without_retry() {
         .retry_policy(quick_retries())
         .build()
         .unwrap();
-    dispatcher.track(event(&client, 0)).unwrap();
+    dispatcher.track_hit(event(&client, 0)).unwrap();
     dispatcher
-        .track(client.new_event("Bad-Event").custom_data(json!({"seq": 1})))
+        .track_hit(client.new_event("Bad-Event").custom_data(json!({"seq": 1})))
         .unwrap();
-    dispatcher.track(event(&client, 2)).unwrap();
+    dispatcher.track_hit(event(&client, 2)).unwrap();
     dispatcher
-        .track(client.new_event("Bad-Event").custom_data(json!({"seq": 3})))
+        .track_hit(client.new_event("Bad-Event").custom_data(json!({"seq": 3})))
         .unwrap();
     let report = dispatcher.shutdown(LONG).await;
 
@@ -595,7 +595,7 @@ async fn unavailable_server_is_retried_until_it_answers() {
         .build()
         .unwrap();
     for seq in 0..4 {
-        dispatcher.track(event(&client, seq)).unwrap();
+        dispatcher.track_hit(event(&client, seq)).unwrap();
     }
     let report = dispatcher.shutdown(LONG).await;
 
@@ -623,7 +623,7 @@ async fn retry_after_a_500_reports_possible_duplicates() {
         .build()
         .unwrap();
     for seq in 0..3 {
-        dispatcher.track(event(&client, seq)).unwrap();
+        dispatcher.track_hit(event(&client, seq)).unwrap();
     }
     let report = dispatcher.shutdown(LONG).await;
     assert_eq!(report.stats.sent, 3);
@@ -640,7 +640,7 @@ async fn bad_request_for_the_whole_batch_is_not_retried() {
         .build()
         .unwrap();
     for seq in 0..3 {
-        dispatcher.track(event(&client, seq)).unwrap();
+        dispatcher.track_hit(event(&client, seq)).unwrap();
     }
     let report = dispatcher.shutdown(LONG).await;
     assert_eq!(report.stats.failed.rejected, 3);
@@ -660,11 +660,11 @@ async fn too_large_batches_are_split() {
         .build()
         .unwrap();
     for seq in 0..4 {
-        dispatcher.track(event(&client, seq)).unwrap();
+        dispatcher.track_hit(event(&client, seq)).unwrap();
     }
     dispatcher.flush().await;
     for seq in 4..8 {
-        dispatcher.track(event(&client, seq)).unwrap();
+        dispatcher.track_hit(event(&client, seq)).unwrap();
     }
     let report = dispatcher.shutdown(LONG).await;
 
@@ -689,7 +689,7 @@ async fn retries_run_out() {
         .retry_policy(quick_retries().max_retries(2))
         .build()
         .unwrap();
-    dispatcher.track(event(&client, 0)).unwrap();
+    dispatcher.track_hit(event(&client, 0)).unwrap();
     let report = dispatcher.shutdown(LONG).await;
     assert_eq!(report.stats.failed.retries_exhausted, 1);
     assert_eq!(report.stats.requests, 3);
@@ -710,7 +710,7 @@ async fn overflow_rejects_exactly_the_excess() {
 
     let mut full = 0;
     for seq in 0..130 {
-        match dispatcher.track(event(&client, seq)) {
+        match dispatcher.track_hit(event(&client, seq)) {
             Ok(()) => {}
             Err(TrackError::QueueFull { capacity: 100 }) => full += 1,
             Err(e) => panic!("{e}"),
@@ -742,7 +742,7 @@ async fn overflow_with_drop_newest_counts_the_excess() {
         .build()
         .unwrap();
     for seq in 0..57 {
-        dispatcher.track(event(&client, seq)).unwrap();
+        dispatcher.track_hit(event(&client, seq)).unwrap();
     }
     assert_eq!(dispatcher.stats().dropped, 7);
     server.resume();
@@ -768,7 +768,7 @@ async fn shutdown_gives_up_at_its_timeout_with_an_exact_report() {
         .build()
         .unwrap();
     for seq in 0..40 {
-        dispatcher.track(event(&client, seq)).unwrap();
+        dispatcher.track_hit(event(&client, seq)).unwrap();
     }
     let report = dispatcher.shutdown(Duration::from_millis(200)).await;
     assert!(report.timed_out);
@@ -793,11 +793,11 @@ async fn shutdown_is_idempotent_and_stops_intake() {
     let server = Server::start(Behaviour::default()).await;
     let client = server.client();
     let dispatcher = Dispatcher::builder(client.clone()).build().unwrap();
-    dispatcher.track(event(&client, 0)).unwrap();
+    dispatcher.track_hit(event(&client, 0)).unwrap();
     let first = dispatcher.shutdown(LONG).await;
     assert_eq!(first.stats.sent, 1);
     assert!(matches!(
-        dispatcher.track(event(&client, 1)),
+        dispatcher.track_hit(event(&client, 1)),
         Err(TrackError::Closed)
     ));
     let second = dispatcher.shutdown(LONG).await;
@@ -811,7 +811,7 @@ async fn invalid_events_are_refused_at_once_and_never_queued() {
     let client = server.client();
     let dispatcher = Dispatcher::builder(client.clone()).build().unwrap();
     let err = dispatcher
-        .track(client.new_event("x".repeat(51)))
+        .track_hit(client.new_event("x".repeat(51)))
         .unwrap_err();
     match err {
         TrackError::Invalid(umami::Error::Validation(v)) => assert_eq!(v.field(), "event_name"),
@@ -828,8 +828,8 @@ async fn disabled_client_validates_but_sends_nothing() {
     let client = server.client();
     client.disable();
     let dispatcher = Dispatcher::builder(client.clone()).build().unwrap();
-    dispatcher.track(event(&client, 0)).unwrap();
-    assert!(dispatcher.track(client.new_event("")).is_err());
+    dispatcher.track_hit(event(&client, 0)).unwrap();
+    assert!(dispatcher.track_hit(client.new_event("")).is_err());
     let report = dispatcher.shutdown(LONG).await;
     assert_eq!((report.stats.tracked, report.stats.disabled), (0, 1));
     assert!(server.requests().is_empty());
@@ -858,7 +858,7 @@ async fn old_server_without_batch_gets_single_sends() {
         } else {
             hit.distinct_id(visitors[(seq % 4) as usize])
         };
-        dispatcher.track(hit).unwrap();
+        dispatcher.track_hit(hit).unwrap();
     }
     let report = dispatcher.shutdown(LONG).await;
 
@@ -915,7 +915,7 @@ async fn visitor_hits_go_singly_with_their_tokens_when_asked() {
     let server = Server::start(Behaviour::default()).await;
     let client = server.client();
     let dispatcher = Dispatcher::builder(client.clone())
-        .send_visitor_hits_singly(true)
+        .routing(Routing::CacheTokens)
         .max_batch_size(10)
         .max_concurrent_requests(1)
         .single_send_concurrency(1)
@@ -929,7 +929,7 @@ async fn visitor_hits_go_singly_with_their_tokens_when_asked() {
             1 => hit.distinct_id("bob"),
             _ => hit,
         };
-        dispatcher.track(hit).unwrap();
+        dispatcher.track_hit(hit).unwrap();
     }
     let report = dispatcher.shutdown(LONG).await;
     assert_eq!(report.stats.sent, 40);
@@ -978,7 +978,7 @@ async fn old_server_with_faults_still_gets_everything() {
         .unwrap();
     for seq in 0..1_000_u64 {
         dispatcher
-            .track(event(&client, seq).distinct_id(seq % 7))
+            .track_hit(event(&client, seq).distinct_id(seq % 7))
             .unwrap();
     }
     let report = dispatcher.shutdown(LONG).await;
@@ -1008,7 +1008,7 @@ async fn typed_events_are_tracked_through_their_builder() {
     let server = Server::start(Behaviour::default()).await;
     let client = server.client();
     let dispatcher = Dispatcher::builder(client.clone()).build().unwrap();
-    dispatcher.track_event(&Signup { plan: "pro" }).unwrap();
+    dispatcher.track(&Signup { plan: "pro" }).unwrap();
     dispatcher.flush().await;
     let batches = server.requests_to("/api/batch");
     assert_eq!(batches.len(), 1);
@@ -1020,18 +1020,21 @@ async fn typed_events_are_tracked_through_their_builder() {
 }
 
 #[tokio::test]
-async fn visitor_handle_reuses_only_its_own_token() {
+async fn tracked_user_reuses_only_its_own_token() {
     let server = Server::start(Behaviour::default()).await;
     let client = server.client();
-    let alice = client.visitor("alice");
-    let bob = client.visitor("bob");
+    let alice = client.tracked_user("alice");
+    let bob = client.tracked_user("bob");
 
-    let first = alice.send(alice.new_page_view("Home", "/")).await.unwrap();
-    alice
-        .send(client.new_event("Signup").custom_data(json!({"seq": 1})))
+    let first = alice
+        .send_hit(alice.new_page_view("Home", "/"))
         .await
         .unwrap();
-    bob.send(bob.new_event("Signup")).await.unwrap();
+    alice
+        .send_hit(client.new_event("Signup").custom_data(json!({"seq": 1})))
+        .await
+        .unwrap();
+    bob.send_hit(bob.new_event("Signup")).await.unwrap();
     assert!(alice.has_cache_token());
 
     let sends = server.requests_to("/api/send");
@@ -1044,12 +1047,52 @@ async fn visitor_handle_reuses_only_its_own_token() {
 }
 
 #[tokio::test]
-async fn visitor_refuses_another_visitors_hit() {
+async fn tracked_user_sends_typed_events_with_its_id_and_token() {
+    #[derive(umami::UmamiEvent)]
+    #[umami(name = "Signup", url = "/join")]
+    struct Signup {
+        plan: String,
+    }
+
     let server = Server::start(Behaviour::default()).await;
     let client = server.client();
-    let alice = client.visitor("alice");
+    let alice = client.tracked_user("alice");
+    let first = alice
+        .send_hit(alice.new_page_view("Home", "/"))
+        .await
+        .unwrap();
+    alice
+        .send_event(&Signup { plan: "pro".into() })
+        .await
+        .unwrap();
+
+    let sends = server.requests_to("/api/send");
+    assert_eq!(sends.len(), 2);
+    assert_eq!(sends[1].cache.as_deref(), first.cache());
+    let payload = &sends[1].body["payload"];
+    assert_eq!(
+        (
+            &payload["name"],
+            &payload["url"],
+            &payload["id"],
+            &payload["data"]
+        ),
+        (
+            &json!("Signup"),
+            &json!("/join"),
+            &json!("alice"),
+            &json!({"plan": "pro"})
+        )
+    );
+}
+
+#[tokio::test]
+async fn tracked_user_refuses_another_users_hit() {
+    let server = Server::start(Behaviour::default()).await;
+    let client = server.client();
+    let alice = client.tracked_user("alice");
     let err = alice
-        .send(client.new_event("Signup").distinct_id("bob"))
+        .send_hit(client.new_event("Signup").distinct_id("bob"))
         .await
         .unwrap_err();
     match err {
@@ -1068,7 +1111,7 @@ async fn dropping_the_dispatcher_still_delivers_what_was_queued() {
         .build()
         .unwrap();
     for seq in 0..3 {
-        dispatcher.track(event(&client, seq)).unwrap();
+        dispatcher.track_hit(event(&client, seq)).unwrap();
     }
     drop(dispatcher);
     // The worker drains in the background; wait for the server to see it (no timing

@@ -35,7 +35,7 @@ async fn track_four(dispatcher: &Dispatcher) {
     let client = dispatcher.client().clone();
     for n in 0..4_u64 {
         dispatcher
-            .track(client.new_event("Kept").custom_data(json!({"n": n})))
+            .track_hit(client.new_event("Kept").custom_data(json!({"n": n})))
             .unwrap();
     }
 }

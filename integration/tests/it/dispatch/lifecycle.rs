@@ -32,12 +32,12 @@ async fn an_unknown_website_fails_once_loudly_and_is_not_hammered() {
         .build()
         .unwrap();
     for _ in 0..10 {
-        dispatcher.track(client.new_event("Signup")).unwrap();
+        dispatcher.track_hit(client.new_event("Signup")).unwrap();
     }
     dispatcher.flush().await;
     let requests_after_first = collector.requests().len();
     for _ in 0..50 {
-        dispatcher.track(client.new_event("Signup")).unwrap();
+        dispatcher.track_hit(client.new_event("Signup")).unwrap();
     }
     let report = dispatcher.shutdown(Duration::from_secs(10)).await;
     let stats = &report.stats;
@@ -77,7 +77,7 @@ async fn abandoned_events_carry_the_last_transport_error() {
         .build()
         .unwrap();
     for _ in 0..8 {
-        dispatcher.track(client.new_event("Signup")).unwrap();
+        dispatcher.track_hit(client.new_event("Signup")).unwrap();
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
     let report = dispatcher.shutdown(Duration::from_millis(200)).await;
@@ -100,12 +100,12 @@ async fn refusals_at_track_are_counted_by_reason() {
         .build()
         .unwrap();
     let dispatcher = Dispatcher::builder(client.clone()).build().unwrap();
-    let invalid = dispatcher.track(client.new_event("x".repeat(51)));
+    let invalid = dispatcher.track_hit(client.new_event("x".repeat(51)));
     assert!(matches!(invalid, Err(TrackError::Invalid(_))));
-    dispatcher.track(client.new_event("Signup")).unwrap();
+    dispatcher.track_hit(client.new_event("Signup")).unwrap();
     let report = dispatcher.shutdown(Duration::from_secs(5)).await;
     assert!(matches!(
-        dispatcher.track(client.new_event("Signup")),
+        dispatcher.track_hit(client.new_event("Signup")),
         Err(TrackError::Closed)
     ));
     let stats = dispatcher.stats();
@@ -135,14 +135,16 @@ async fn a_guard_drains_the_queue_when_dropped() {
     {
         let _guard = dispatcher.guard(Duration::from_secs(10));
         for _ in 0..7 {
-            dispatcher.track(client.new_event("Job-Finished")).unwrap();
+            dispatcher
+                .track_hit(client.new_event("Job-Finished"))
+                .unwrap();
         }
     }
     assert_eq!(collector.hits().len(), 7);
     let stats = dispatcher.stats();
     assert_eq!(stats.sent, 7);
     assert!(matches!(
-        dispatcher.track(client.new_event("Late")),
+        dispatcher.track_hit(client.new_event("Late")),
         Err(TrackError::Closed)
     ));
 }

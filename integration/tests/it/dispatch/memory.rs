@@ -94,13 +94,13 @@ fn child() {
             .unwrap();
         // Warm up allocator and connection pool with one event, then measure.
         dispatcher
-            .track(client.new_event("Purchase-Course").url("/checkout"))
+            .track_hit(client.new_event("Purchase-Course").url("/checkout"))
             .unwrap();
         tokio::time::sleep(Duration::from_millis(100)).await;
         let before = rss_bytes().unwrap();
         for _ in 1..EVENTS {
             dispatcher
-                .track(
+                .track_hit(
                     client
                         .new_event("Purchase-Course")
                         .url("/checkout")

@@ -46,7 +46,7 @@ async fn track_a_batch(url: &str, dir: &Path) -> Dispatcher {
     let client = dispatcher.client().clone();
     for n in 0..10_u64 {
         dispatcher
-            .track(client.new_event("Dup").custom_data(json!({"n": n})))
+            .track_hit(client.new_event("Dup").custom_data(json!({"n": n})))
             .unwrap();
     }
     dispatcher

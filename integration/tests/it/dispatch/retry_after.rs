@@ -4,7 +4,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::json;
-use umami::dispatch::RetryPolicy;
+use umami::dispatch::{RetryPolicy, Routing};
 use umami::{Client, Dispatcher, Error};
 use umami_integration::WEBSITE_ID;
 use wiremock::matchers::{method, path};
@@ -152,7 +152,7 @@ async fn dispatcher_single_sends_honour_retry_after() {
     mount_send(&server, 429, Some("0")).await;
     let client = client(&server);
     let dispatcher = Dispatcher::builder(client.clone())
-        .use_batch_endpoint(false)
+        .routing(Routing::SingleSends)
         .retry_policy(
             RetryPolicy::default()
                 .initial_backoff(Duration::from_secs(3600))
@@ -160,7 +160,7 @@ async fn dispatcher_single_sends_honour_retry_after() {
         )
         .build()
         .unwrap();
-    dispatcher.track(client.new_event("Signup")).unwrap();
+    dispatcher.track_hit(client.new_event("Signup")).unwrap();
     let report = dispatcher.shutdown(Duration::from_secs(60)).await;
 
     assert!(!report.timed_out, "{report}");
@@ -179,11 +179,11 @@ async fn dispatcher_caps_a_long_retry_after() {
     mount_send(&server, 503, Some("86400")).await;
     let client = client(&server);
     let dispatcher = Dispatcher::builder(client.clone())
-        .use_batch_endpoint(false)
+        .routing(Routing::SingleSends)
         .retry_policy(RetryPolicy::default().max_retry_after(Duration::ZERO))
         .build()
         .unwrap();
-    dispatcher.track(client.new_event("Signup")).unwrap();
+    dispatcher.track_hit(client.new_event("Signup")).unwrap();
     let report = dispatcher.shutdown(Duration::from_secs(60)).await;
 
     assert!(!report.timed_out, "{report}");

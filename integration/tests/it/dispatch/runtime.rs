@@ -38,7 +38,7 @@ async fn track_from_plain_threads_is_delivered() {
             let client = client.clone();
             std::thread::spawn(move || {
                 for i in 0..25 {
-                    dispatcher.track(event(&client, t * 100 + i)).unwrap();
+                    dispatcher.track_hit(event(&client, t * 100 + i)).unwrap();
                 }
             })
         })
@@ -83,12 +83,12 @@ fn runtime_shut_down_under_the_dispatcher_counts_what_was_left() {
             .unwrap()
     };
     for seq in 0..3 {
-        dispatcher.track(event(&client, seq)).unwrap();
+        dispatcher.track_hit(event(&client, seq)).unwrap();
     }
     drop(worker_runtime);
 
     assert!(matches!(
-        dispatcher.track(event(&client, 3)),
+        dispatcher.track_hit(event(&client, 3)),
         Err(TrackError::Closed)
     ));
     let stats = dispatcher.stats();
@@ -126,7 +126,7 @@ fn dropping_outside_a_runtime_still_delivers() {
             .unwrap()
     };
     for seq in 0..3 {
-        dispatcher.track(event(&client, seq)).unwrap();
+        dispatcher.track_hit(event(&client, seq)).unwrap();
     }
     std::thread::spawn(move || drop(dispatcher)).join().unwrap();
     let hits = runtime.block_on(collector.wait_for_hits(3, LONG)).unwrap();
@@ -145,12 +145,12 @@ async fn unbounded_durations_do_not_panic() {
         .shutdown_timeout(Duration::MAX)
         .build()
         .unwrap();
-    dispatcher.track(event(&client, 0)).unwrap();
+    dispatcher.track_hit(event(&client, 0)).unwrap();
     tokio::time::timeout(LONG, dispatcher.flush())
         .await
         .expect("flush returns");
     assert_eq!(dispatcher.stats().sent, 1, "{:?}", dispatcher.stats());
-    dispatcher.track(event(&client, 1)).unwrap();
+    dispatcher.track_hit(event(&client, 1)).unwrap();
     let report = dispatcher.shutdown(Duration::MAX).await;
 
     assert_eq!(report.stats.sent, 2, "{report}");

@@ -93,7 +93,7 @@ async fn leave_in_spool(dir: &Path, first: u64, n: u64, capacity: usize) {
     let client = dispatcher.client().clone();
     for i in 0..n {
         dispatcher
-            .track(
+            .track_hit(
                 client
                     .new_event("Spooled")
                     .custom_data(json!({"n": first + i})),
@@ -171,7 +171,7 @@ async fn a_timestamp_set_by_the_caller_is_kept() {
             .unwrap();
         let client = dispatcher.client().clone();
         dispatcher
-            .track(
+            .track_hit(
                 client
                     .new_event("Old")
                     .custom_data(json!({"n": 1}))
@@ -209,7 +209,7 @@ async fn memory_holds_capacity_and_the_rest_waits_on_disk() {
     let client = dispatcher.client().clone();
     for n in 0..2000_u64 {
         dispatcher
-            .track(client.new_event("Many").custom_data(json!({"n": n})))
+            .track_hit(client.new_event("Many").custom_data(json!({"n": n})))
             .unwrap();
     }
     let stats = dispatcher.stats();
@@ -415,7 +415,7 @@ async fn the_size_bound_refuses_at_track_and_counts() {
     let mut accepted = 0_u64;
     let mut refused = 0_u64;
     for n in 0..2000_u64 {
-        match dispatcher.track(client.new_event("Big").custom_data(json!({"n": n}))) {
+        match dispatcher.track_hit(client.new_event("Big").custom_data(json!({"n": n}))) {
             Ok(()) => accepted += 1,
             Err(TrackError::QueueFull { .. }) => refused += 1,
             Err(other) => panic!("{other}"),
@@ -451,7 +451,7 @@ async fn sync_durability_groups_commits_and_delivers() {
         tasks.push(tokio::spawn(async move {
             for i in 0..25_u64 {
                 dispatcher
-                    .track_durable(
+                    .track_hit_durable(
                         client
                             .new_event("Durable")
                             .custom_data(json!({"n": t * 25 + i})),
@@ -489,7 +489,7 @@ async fn failed_for_good_events_leave_the_spool() {
     collector.fail_next(1, 400);
     let client = dispatcher.client().clone();
     dispatcher
-        .track(client.new_event("Refused").custom_data(json!({"n": 1})))
+        .track_hit(client.new_event("Refused").custom_data(json!({"n": 1})))
         .unwrap();
     dispatcher.flush().await;
     let stats = dispatcher.stats();

@@ -42,7 +42,7 @@ async fn a_batch_that_filled_memory_makes_room_for_the_events_on_disk() {
     let client = dispatcher.client().clone();
     for n in 0..50_u64 {
         dispatcher
-            .track(client.new_event("Many").custom_data(json!({"n": n})))
+            .track_hit(client.new_event("Many").custom_data(json!({"n": n})))
             .unwrap();
     }
     assert!(
@@ -77,7 +77,7 @@ async fn a_shutdown_right_after_opening_a_spool_of_expired_events_finishes_at_on
         let client = dispatcher.client().clone();
         for n in 0..5_u64 {
             dispatcher
-                .track(client.new_event("Old").custom_data(json!({"n": n})))
+                .track_hit(client.new_event("Old").custom_data(json!({"n": n})))
                 .unwrap();
         }
         dispatcher.shutdown(Duration::from_millis(50)).await;

@@ -10,9 +10,10 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use serde_json::json;
+use umami::dispatch::{BotCheck, BotPolicy, DispatcherBuilder};
 use umami::web::{
-    BotEventPolicy, ClientIpConfig, ContextConfig, ProxyHeader, QueryMode, RequestFilter,
-    RequestVisitor, UmamiLayer,
+    ClientIpConfig, ContextConfig, ProxyHeader, QueryMode, RequestFilter, RequestVisitor,
+    UmamiLayer,
 };
 use umami::{Dispatcher, UmamiEvent};
 use umami_test::{Collector, Hit};
@@ -97,13 +98,22 @@ fn routes() -> Router {
 }
 
 async fn start(hostname: Option<&str>, configure: impl FnOnce(UmamiLayer) -> UmamiLayer) -> App {
+    start_with(hostname, |d| d, configure).await
+}
+
+/// As [`start`], with the dispatcher's settings changed by `dispatcher`.
+async fn start_with(
+    hostname: Option<&str>,
+    dispatcher: impl FnOnce(DispatcherBuilder) -> DispatcherBuilder,
+    configure: impl FnOnce(UmamiLayer) -> UmamiLayer,
+) -> App {
     let collector = Collector::start().await.expect("collector");
     let mut builder = collector.client_builder().website_id(WEBSITE);
     if let Some(h) = hostname {
         builder = builder.hostname(h);
     }
     let client = builder.build().expect("client");
-    let dispatcher = Dispatcher::builder(client)
+    let dispatcher = dispatcher(Dispatcher::builder(client))
         .flush_interval(Duration::from_millis(10))
         .build()
         .expect("dispatcher");
@@ -489,10 +499,8 @@ async fn send_ip_false_sends_no_ip() {
 
 #[tokio::test]
 async fn bot_page_views_are_filtered_and_their_purchases_sent_with_the_clients_user_agent() {
-    let app = start(Some("shop.example.com"), |l| {
-        l.context(ContextConfig::default().bot_check(umami::bot::is_bot))
-    })
-    .await;
+    // The dispatcher's default bot check (Umami's own patterns) is the layer's.
+    let app = start(Some("shop.example.com"), |l| l).await;
     app.get("/", &[("user-agent", "curl/8.5.0")]).await;
     let answer = app
         .http
@@ -516,11 +524,7 @@ async fn bot_page_views_are_filtered_and_their_purchases_sent_with_the_clients_u
 
 #[tokio::test]
 async fn the_drop_policy_sends_no_bot_event() {
-    let app = start(Some("shop.example.com"), |l| {
-        l.context(ContextConfig::default().bot_check(umami::bot::is_bot))
-            .bot_events(BotEventPolicy::Drop)
-    })
-    .await;
+    let app = start(Some("shop.example.com"), |l| l.bot_policy(BotPolicy::Drop)).await;
     let answer = app
         .http
         .post(app.url("/checkout"))
@@ -531,6 +535,90 @@ async fn the_drop_policy_sends_no_bot_event() {
     assert_eq!(answer.status().as_u16(), 200);
     assert!(app.hits().await.is_empty());
     assert_eq!(app.layer.stats().events_dropped_bot, 1);
+}
+
+/// The layer has no bot check of its own: with the dispatcher's off, a bot's page view is
+/// not skipped, goes alone, and Umami's filter (the collector's) drops it, reported.
+#[tokio::test]
+async fn with_the_dispatchers_bot_check_off_bot_page_views_meet_umamis_filter() {
+    let app = start_with(
+        Some("shop.example.com"),
+        |d| d.bot_check(BotCheck::Off),
+        |l| l,
+    )
+    .await;
+    app.get("/", &[("user-agent", "curl/8.5.0")]).await;
+    assert!(app.hits().await.is_empty());
+    assert_eq!(app.layer.stats().skipped.bot, 0);
+    assert_eq!(app.layer.stats().page_views, 1);
+    let stats = app.dispatcher.stats();
+    assert_eq!(stats.failed.bot_filtered, 1, "{stats:?}");
+    assert_eq!(stats.sent, 0);
+}
+
+fn special_agent(user_agent: &str) -> bool {
+    user_agent.starts_with("SpecialAgent/")
+}
+
+/// A custom check set on the dispatcher is the layer's and its visitors' check too.
+#[tokio::test]
+async fn a_custom_bot_check_on_the_dispatcher_is_the_layers() {
+    let app = start_with(
+        Some("shop.example.com"),
+        |d| d.bot_check(BotCheck::Custom(special_agent)),
+        |l| l,
+    )
+    .await;
+    app.get("/", &[("user-agent", "SpecialAgent/1.0")]).await;
+    let answer = app
+        .http
+        .post(app.url("/checkout"))
+        .header("user-agent", "SpecialAgent/1.0")
+        .send()
+        .await
+        .expect("checkout");
+    assert_eq!(answer.status().as_u16(), 200);
+    app.get("/", &[("user-agent", FIREFOX)]).await;
+    let hits = app.hits().await;
+    assert_eq!(hits.len(), 2, "{hits:?}");
+    let purchase = hits.iter().find(|h| h.event_name() == Some("Purchase"));
+    let purchase = purchase.expect("the purchase");
+    assert_eq!(purchase.payload().get("userAgent"), None);
+    let page_view = hits.iter().find(|h| h.event_name().is_none());
+    let page_view = page_view.expect("Firefox's page view");
+    assert_eq!(page_view.payload().get("userAgent"), Some(&json!(FIREFOX)));
+    let stats = app.layer.stats();
+    assert_eq!(stats.skipped.bot, 1);
+    assert_eq!(stats.events_with_own_user_agent, 1);
+}
+
+/// `SendAsIs` on the layer sends a bot-like visitor's event with its User-Agent (alone, so
+/// that Umami's verdict is reported), whatever the dispatcher's own policy.
+#[tokio::test]
+async fn the_send_as_is_policy_sends_the_bot_event_with_its_user_agent() {
+    let app = start_with(
+        Some("shop.example.com"),
+        |d| d.bot_policy(BotPolicy::Drop),
+        |l| l.bot_policy(BotPolicy::SendAsIs),
+    )
+    .await;
+    let answer = app
+        .http
+        .post(app.url("/checkout"))
+        .header("user-agent", "okhttp/4.12.0")
+        .send()
+        .await
+        .expect("checkout");
+    assert_eq!(answer.status().as_u16(), 200);
+    assert!(app.hits().await.is_empty());
+    let requests = app.collector.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].path(), "/api/send");
+    let body = requests[0].json().expect("a JSON body");
+    assert_eq!(body["payload"]["userAgent"], json!("okhttp/4.12.0"));
+    assert_eq!(requests[0].response_json(), Some(json!({"beep": "boop"})));
+    assert_eq!(app.layer.stats().events, 1);
+    assert_eq!(app.dispatcher.stats().failed.bot_filtered, 1);
 }
 
 #[tokio::test]

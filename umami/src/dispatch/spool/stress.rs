@@ -102,7 +102,7 @@ async fn run(seed: u64, collector: &Collector) -> Result<(), String> {
             let mut half = Some(half);
             for n in 0..events {
                 dispatcher
-                    .track(client.new_event("Stress").custom_data(json!({"n": n})))
+                    .track_hit(client.new_event("Stress").custom_data(json!({"n": n})))
                     .unwrap();
                 if n == events / 2 {
                     let _ = half.take().map(|h| h.send(()));
