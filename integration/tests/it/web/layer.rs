@@ -592,6 +592,51 @@ async fn a_custom_bot_check_on_the_dispatcher_is_the_layers() {
     assert_eq!(stats.events_with_own_user_agent, 1);
 }
 
+/// A handle made without the layer checks its visitor with the dispatcher's bot check too.
+#[tokio::test]
+async fn a_handle_made_without_the_layer_uses_the_dispatchers_bot_check() {
+    use umami::web::VisitorContext;
+
+    let collector = Collector::start().await.expect("collector");
+    let client = collector
+        .client_builder()
+        .website_id(WEBSITE)
+        .hostname("shop.example.com")
+        .build()
+        .expect("client");
+    let request = http::Request::builder()
+        .header("user-agent", "SpecialAgent/1.0")
+        .body(())
+        .expect("request");
+    let context = VisitorContext::from_request(&request, &ContextConfig::default());
+    // Read without a dispatcher, the context knows no check.
+    assert!(!context.bot_like());
+    for (check, bot_like) in [
+        (BotCheck::Custom(special_agent), true),
+        (BotCheck::Off, false),
+    ] {
+        let dispatcher = Dispatcher::builder(client.clone())
+            .bot_check(check)
+            .build()
+            .expect("dispatcher");
+        let visitor = RequestVisitor::new(dispatcher.clone(), context.clone());
+        assert_eq!(visitor.context().bot_like(), bot_like, "{check:?}");
+        visitor
+            .with_bot_policy(BotPolicy::Drop)
+            .track(&Purchase {
+                plan: "pro".into(),
+                cents: 1900,
+            })
+            .expect("queued or dropped");
+        let report = dispatcher.shutdown(Duration::from_secs(10)).await;
+        // Dropped by the handle (not counted by the dispatcher), or sent.
+        assert_eq!(report.stats.tracked, u64::from(!bot_like), "{report}");
+    }
+    // The one sent went to Umami's filter (the collector's) with its User-Agent.
+    assert_eq!(collector.requests().len(), 1);
+    collector.shutdown().await;
+}
+
 /// `SendAsIs` on the layer sends a bot-like visitor's event with its User-Agent (alone, so
 /// that Umami's verdict is reported), whatever the dispatcher's own policy.
 #[tokio::test]
