@@ -79,8 +79,8 @@ pub enum TrackError {
     /// stopped because the tokio runtime it ran on shut down: no more events are accepted.
     #[error("the Umami dispatcher is shut down: event not accepted")]
     Closed,
-    /// The [spool](super::spool) could not write the event (disk error): nothing was
-    /// accepted. The cause is the `source()`.
+    /// The on-disk spool (`umami::dispatch::spool`) could not write the event (disk error):
+    /// nothing was accepted. The cause is the `source()`.
     #[error("the Umami dispatcher's spool could not store the event")]
     Spool(#[source] SpoolError),
 }

@@ -60,18 +60,22 @@
 //! | runs of seqs | `ranges.rs` |
 //! | the lock file | `lock.rs` |
 //! | segments: append, settle, delete, recovery | `log.rs` |
-//! | the spool's thread: group-commit sync, reading back from disk | `thread.rs` |
-//! | the dispatcher's side: admission, loading into the queue | `queueing.rs` |
+//! | what the threads and the dispatcher share: the locked log, the refill hand-off | `core.rs` |
+//! | the spool's threads: group-commit sync, the reader | `thread.rs` |
+//! | reading events back from disk into the queue | `reader.rs` |
+//! | the dispatcher's side: admission, marks, settlements, figures | `queueing.rs` |
 //! | test-only pauses at the refill hand-offs | `chaos.rs` |
 
 mod api;
 #[cfg(test)]
 mod chaos;
+mod core;
 mod format;
 mod lock;
 mod log;
 pub(crate) mod queueing;
 mod ranges;
+mod reader;
 #[cfg(test)]
 mod stress;
 mod thread;

@@ -1,57 +1,23 @@
 //! The dispatcher's side of the spool: admission (`track` writes the record, then queues the
-//! event in memory or leaves it on disk only), marks for attempts and settlements, reading
-//! events back into the queue, and the figures for `stats()`.
+//! event in memory or leaves it on disk only), marks for attempts and settlements, asking the
+//! reader for events from disk, and the figures for `stats()`.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
-use std::time::{Duration, Instant, SystemTime};
+use std::sync::{Arc, Condvar, Mutex, Weak};
+use std::time::{Instant, SystemTime};
 
 use crate::error::with_causes;
 use crate::hit::WireHit;
 
-use super::super::late::{unix_ms, with_timestamp};
+use super::super::late::unix_ms;
 use super::super::queue::{Admission, Item, Marked, State};
 use super::super::shared::Shared;
-use super::super::stats::FailReason;
-use super::format::{AckKind, EventRecord};
+use super::core::Core;
+use super::format::AckKind;
 use super::lock::DirLock;
-use super::log::{AppendError, Log, Recovered, read_events};
+use super::log::{AppendError, Log, Recovered};
 use super::{Durability, SpoolConfig, SpoolError, SpoolStats, thread};
-
-/// The most records read back from disk in one go.
-const READ_CHUNK: u64 = 4096;
-
-/// What the spool's threads and the dispatcher share.
-#[derive(Debug)]
-pub(crate) struct Core {
-    pub(crate) log: Mutex<Log>,
-    pub(crate) config: SpoolConfig,
-    /// Wakes the group-commit thread.
-    pub(crate) sync_wanted: Condvar,
-    /// How many appends are synced to disk (compared with [`Log::appended`]).
-    pub(crate) synced: tokio::sync::watch::Sender<u64>,
-    pub(crate) stop: AtomicBool,
-    pub(crate) syncs: AtomicU64,
-    refilling: AtomicBool,
-    /// Test-only random pauses at the refill hand-offs.
-    #[cfg(test)]
-    pub(crate) chaos: super::chaos::Chaos,
-}
-
-impl Core {
-    pub(crate) fn lock(&self) -> MutexGuard<'_, Log> {
-        self.log.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// A point where another thread may run: a random pause in the crate's stress tests,
-    /// nothing otherwise.
-    #[inline]
-    pub(crate) fn pause(&self) {
-        #[cfg(test)]
-        self.chaos.pause();
-    }
-}
 
 /// An open spool, owned by the dispatcher's [`Shared`].
 #[derive(Debug)]
@@ -238,13 +204,13 @@ impl Spool {
         if room == 0 || (queued > 0 && (room < step || queued >= batch as u64)) {
             return;
         }
-        if self.core.refilling.swap(true, Ordering::AcqRel) {
+        if !self.core.refill_wanted() {
             return;
         }
         self.core.pause();
         let sender = self.refill.lock().unwrap_or_else(|e| e.into_inner());
         if sender.as_ref().is_none_or(|s| s.send(()).is_err()) {
-            self.core.refilling.store(false, Ordering::Release);
+            self.core.refill_started();
         }
     }
 
@@ -278,214 +244,6 @@ impl Spool {
             syncs: self.core.syncs.load(Ordering::Relaxed),
         }
     }
-}
-
-/// The reader thread's work: moves events from disk into the queue until memory holds
-/// `capacity` or nothing waits on disk, then wakes the worker, whatever it found: loaded
-/// events to send, or expired and unreadable ones settled (which may let a closed
-/// dispatcher finish). A panic while reading fails the events on disk as damaged instead
-/// of leaving them counted with nobody to read them.
-pub(crate) fn refill(core: &Core, shared: &Shared) {
-    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_back(core, shared)));
-    if read.is_err() {
-        tracing::error!("umami spool: the reader panicked");
-        lose(&mut core.lock(), shared, "the spool's reader panicked");
-    }
-    core.pause();
-    shared.wake.notify_one();
-}
-
-/// [`refill`]'s loop, one chunk at a time.
-fn read_back(core: &Core, shared: &Shared) {
-    let capacity = shared.settings.capacity as u64;
-    let interval = shared.settings.flush_interval;
-    loop {
-        let (want, key, offset, limit, path, active, run_start) = {
-            let mut log = core.lock();
-            let state = shared.lock();
-            let want = state
-                .spilled()
-                .min(capacity.saturating_sub(state.in_memory()))
-                .min(READ_CHUNK);
-            if want == 0 {
-                return;
-            }
-            let Some((key, offset)) = log.read_cursor else {
-                // Nothing to read although events are counted on disk: cannot happen, but
-                // must not spin.
-                drop(state);
-                lose(
-                    &mut log,
-                    shared,
-                    "the spool lost track of its read position",
-                );
-                return;
-            };
-            (
-                want,
-                key,
-                offset,
-                log.segment_len(key),
-                log.segment_path(key),
-                log.is_active(key),
-                log.run_start,
-            )
-        };
-        core.pause();
-        let read = read_events(
-            &path,
-            offset,
-            limit,
-            usize::try_from(want).unwrap_or(4096),
-            |_| true,
-        );
-        let (records, damage, end) = match read {
-            Ok(read) => read,
-            Err(error) => {
-                tracing::warn!(error = %with_causes(&error), "umami spool: cannot read events back");
-                let mut log = core.lock();
-                lose(&mut log, shared, &with_causes(&error));
-                return;
-            }
-        };
-        core.pause();
-        let now_ms = unix_ms(SystemTime::now());
-        let max_age_ms = core
-            .config
-            .max_age
-            .map(|age| u64::try_from(age.as_millis()).unwrap_or(u64::MAX));
-        let mut log = core.lock();
-        if key >= run_start {
-            // Damage in segments of earlier runs was counted when the spool was opened.
-            log.corrupt += damage;
-        }
-        let mut items = Vec::with_capacity(records.len());
-        let mut expired = Vec::new();
-        let enqueued = Instant::now()
-            .checked_sub(interval)
-            .unwrap_or_else(Instant::now);
-        for record in records {
-            if !log.wanted(record.seq) {
-                continue;
-            }
-            if max_age_ms.is_some_and(|max| now_ms.saturating_sub(record.created_ms) > max) {
-                expired.push(record.seq);
-                continue;
-            }
-            let marked = if log.may_have_been_stored(record.seq) {
-                Marked::MayBeStored
-            } else {
-                Marked::No
-            };
-            items.push(to_item(record, run_start, enqueued, marked));
-        }
-        // Where the reader goes on: the next segment once this one is read to its end.
-        let next = if end >= limit && !active {
-            log.next_segment(key).map(|next| (next, 0))
-        } else {
-            Some((key, end))
-        };
-        let progressed = end > offset || next != Some((key, offset));
-        let mut state = shared.lock();
-        let loaded = items.len();
-        state.load(items);
-        if !expired.is_empty() {
-            let n = expired.len() as u64;
-            let message = format!(
-                "{n} events older than the spool's max_age ({:?}) were not sent",
-                core.config.max_age.unwrap_or(Duration::ZERO)
-            );
-            tracing::warn!(events = n, "umami spool: expired events not sent");
-            state.fail_spilled(FailReason::Expired, n, message);
-        }
-        let still = state.spilled();
-        drop(state);
-        log.read_cursor = if still > 0 { next } else { None };
-        if next != Some((key, end)) {
-            log.passed(key);
-        }
-        if !expired.is_empty() {
-            if let Err(error) = log.mark(AckKind::Settled, expired) {
-                tracing::warn!(error = %with_causes(&error), "umami spool: could not record expired events");
-            }
-        }
-        if still > 0 && (!progressed || log.read_cursor.is_none()) {
-            lose(&mut log, shared, "damaged after the spool was opened");
-            return;
-        }
-        drop(log);
-        core.pause();
-        if loaded > 0 {
-            // The worker may start on this chunk while the next one is read.
-            shared.wake.notify_one();
-        }
-    }
-}
-
-/// Events counted on disk that cannot be read back: failed as damaged, never a hang.
-fn lose(log: &mut Log, shared: &Shared, why: &str) {
-    let mut state = shared.lock();
-    let n = state.spilled();
-    if n == 0 {
-        return;
-    }
-    log.corrupt += 1;
-    log.read_cursor = None;
-    tracing::warn!(
-        events = n,
-        why,
-        "umami spool: events on disk could not be read back"
-    );
-    state.fail_spilled(
-        FailReason::Damaged,
-        n,
-        format!("{n} events could not be read back from the spool: {why}"),
-    );
-}
-
-fn to_item(record: EventRecord, run_start: u64, enqueued: Instant, marked: Marked) -> Item {
-    // An earlier process's event is late whatever happens next: it carries its time now.
-    // This run's events get it only if they go out late (`late::stamp_late`).
-    let (body, tracked_ms) = if record.seq < run_start {
-        (with_timestamp(record.body, record.created_ms), None)
-    } else {
-        (record.body, Some(record.created_ms))
-    };
-    Item {
-        seq: record.seq,
-        hit: WireHit {
-            website: website_of(&body),
-            body,
-            distinct_id: record.distinct_id,
-            has_user_agent: record.has_user_agent,
-            user_agent_checked: record.user_agent_checked,
-        },
-        enqueued,
-        tracked_ms,
-        marked,
-    }
-}
-
-/// The website id of a hit's wire bytes: the crate writes `"website":"<uuid>"` as the
-/// payload's first key, so a scan finds it; a record without one gets an empty id (it then
-/// never matches a website the server said it does not know).
-fn website_of(body: &[u8]) -> std::sync::Arc<str> {
-    const KEY: &[u8] = b"\"website\":\"";
-    body.windows(KEY.len())
-        .position(|w| w == KEY)
-        .and_then(|at| {
-            let rest = &body[at + KEY.len()..];
-            let end = rest.iter().position(|&b| b == b'"')?;
-            std::str::from_utf8(&rest[..end]).ok()
-        })
-        .unwrap_or_default()
-        .into()
-}
-
-/// Called by the reader thread before a refill: requests made from now on send a message
-/// again, so none is lost while it works.
-pub(crate) fn refill_started(core: &Core) {
-    core.refilling.store(false, Ordering::Release);
 }
 
 #[cfg(test)]

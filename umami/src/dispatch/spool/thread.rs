@@ -10,7 +10,8 @@ use std::time::Instant;
 
 use super::super::shared::Shared;
 use super::SpoolError;
-use super::queueing::{Core, refill, refill_started};
+use super::core::Core;
+use super::reader::refill;
 
 /// Starts the reader; a message on the returned channel asks it to refill the queue. It ends
 /// when the channel closes (the spool dropped) or the dispatcher is gone.
@@ -25,7 +26,7 @@ pub(crate) fn spawn_reader(
         .spawn(move || {
             while receiver.recv().is_ok() {
                 core.pause();
-                refill_started(&core);
+                core.refill_started();
                 core.pause();
                 let Some(shared) = shared.upgrade() else {
                     break;
