@@ -29,6 +29,9 @@
 //! }
 //! ```
 //!
+//! [`Dispatcher`] is the background dispatcher for the same programs: built by
+//! [`DispatcherBuilder::build_blocking`](crate::dispatch::DispatcherBuilder::build_blocking).
+//!
 //! # Inside async code
 //! Blocking an async runtime's thread stalls every task on it, so this client refuses to run
 //! while a tokio runtime is current on the calling thread (in a task, or in
@@ -51,6 +54,9 @@ use crate::error::Error;
 use crate::hit::{HitKind, IntoDistinctId, IntoIpAddress, PreparedHit, kind};
 use crate::response::SendResponse;
 use crate::typed::UmamiEvent;
+
+mod dispatcher;
+pub use dispatcher::{Dispatcher, ShutdownGuard};
 
 /// The runtime the blocking calls run on. Dropped with `shutdown_background`, which (unlike a
 /// plain drop) is allowed inside another runtime and does not wait for idle connections.

@@ -242,6 +242,47 @@ impl DispatcherBuilder {
         Ok(Dispatcher::start(shared, worker))
     }
 
+    /// Checks the settings and starts the worker on a tokio runtime of its own, with one
+    /// worker thread (`umami-dispatcher`): the dispatcher of programs without an async
+    /// runtime (feature `blocking`). Its [`flush`](crate::blocking::Dispatcher::flush),
+    /// [`shutdown`](crate::blocking::Dispatcher::shutdown) and
+    /// [`guard`](crate::blocking::Dispatcher::guard) block instead of being awaited;
+    /// everything else is [`build`](Self::build)'s dispatcher.
+    ///
+    /// ```no_run
+    /// fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let client = umami::Client::builder()
+    ///         .url_base("https://umami.example.com")
+    ///         .website_id("978435e2-7ba1-4337-9860-ec31ece2db60")
+    ///         .hostname("example.com")
+    ///         .build()?;
+    ///     let dispatcher = umami::Dispatcher::builder(client.clone()).build_blocking()?;
+    ///     dispatcher.track_hit(client.new_event("Cron-Run"))?;
+    ///     println!("{}", dispatcher.shutdown(std::time::Duration::from_secs(5)));
+    ///     Ok(())
+    /// }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`build`](Self::build), except that no runtime is needed (so never
+    /// [`BuildError::NoRuntime`]); [`BuildError::Runtime`] when the runtime's thread cannot
+    /// be started.
+    #[cfg(feature = "blocking")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+    pub fn build_blocking(self) -> Result<crate::blocking::Dispatcher, BuildError> {
+        self.check()?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("umami-dispatcher")
+            .enable_all()
+            .build()
+            .map_err(BuildError::Runtime)?;
+        let shared = self.open()?;
+        let worker = runtime.spawn(worker::run(shared.clone()));
+        let dispatcher = Dispatcher::start(shared, worker);
+        Ok(crate::blocking::Dispatcher::start(runtime, dispatcher))
+    }
+
     /// Checks the settings (not the spool's).
     fn check(&self) -> Result<(), ValidationError> {
         let s = &self.settings;

@@ -27,9 +27,13 @@ const TIMED_OUT: &str = "before the shutdown timeout";
 /// Cheap to clone (an `Arc` inside); clones share one queue and one worker.
 ///
 /// # Threads and runtimes
-/// [`track`](Self::track) and [`track_hit`](Self::track_hit) need no runtime: it may be called from any thread, tokio's or not
-/// (it takes a short lock and wakes the worker). The worker runs on the runtime that was
-/// current at [`build`](super::DispatcherBuilder::build). If that runtime shuts down first, the
+/// [`track`](Self::track) and [`track_hit`](Self::track_hit) need no runtime: they may be
+/// called from any thread, tokio's or not (they take a short lock and wake the worker). The
+/// worker runs on the runtime that was current at [`build`](super::DispatcherBuilder::build).
+/// A program without an async runtime builds its dispatcher with
+/// [`build_blocking`](super::DispatcherBuilder::build_blocking) instead (feature
+/// `blocking`): the worker then runs on a runtime of its own, and `flush` and `shutdown`
+/// block. If the worker's runtime shuts down first, the
 /// worker stops: events not sent by then are counted as [`FailReason::Abandoned`](super::FailReason::Abandoned), `track`
 /// answers [`TrackError::Closed`], and [`flush`](Self::flush) and
 /// [`shutdown`](Self::shutdown) return at once.
@@ -102,6 +106,11 @@ impl Dispatcher {
                 }),
             }),
         }
+    }
+
+    /// The builder's [`shutdown_timeout`](super::DispatcherBuilder::shutdown_timeout).
+    pub(crate) fn shutdown_timeout(&self) -> Duration {
+        self.handle.shared.settings.shutdown_timeout
     }
 
     /// The client the dispatcher sends with.
@@ -301,8 +310,7 @@ impl Dispatcher {
     /// [`shutdown`](Self::shutdown) with the builder's
     /// [`shutdown_timeout`](super::DispatcherBuilder::shutdown_timeout) (default 10 s).
     pub async fn close(&self) -> ShutdownReport {
-        self.shutdown(self.handle.shared.settings.shutdown_timeout)
-            .await
+        self.shutdown(self.shutdown_timeout()).await
     }
 
     /// A guard that shuts the dispatcher down (draining it for at most `timeout`) when it is
@@ -313,7 +321,9 @@ impl Dispatcher {
     /// Dropping it blocks the current thread for at most `timeout`. That needs a
     /// multi-threaded tokio runtime (the default of `#[tokio::main]`); on a current-thread
     /// runtime, or outside a runtime, it cannot wait and warns instead. Call
-    /// [`shutdown`](Self::shutdown) yourself where you can await.
+    /// [`shutdown`](Self::shutdown) yourself where you can await; without an async runtime,
+    /// use the blocking dispatcher's guard (`umami::blocking::Dispatcher::guard`, feature
+    /// `blocking`).
     ///
     /// ```no_run
     /// # async fn demo(client: umami::Client) -> Result<(), Box<dyn std::error::Error>> {

@@ -47,6 +47,10 @@ pub enum BuildError {
          its own"
     )]
     NoRuntime,
+    /// [`build_blocking`](super::DispatcherBuilder::build_blocking) could not start the
+    /// runtime its worker runs on (its thread); the OS's error is the `source()`.
+    #[error("the dispatcher's runtime (its worker thread) could not be started")]
+    Runtime(#[source] std::io::Error),
 }
 
 /// Why [`Dispatcher::track`](super::Dispatcher::track) (or

@@ -1,3 +1,4 @@
+mod blocking;
 mod bot_filter;
 mod event_time;
 mod http;
