@@ -14,7 +14,7 @@
 //!
 //! - `bare`: none;
 //! - `umami`: `UmamiLayer`, a page view per request queued on a `Dispatcher`
-//!   (`batch_user_agent_hits(true)`) that sends batches of 100 to a receiver answering like
+//!   (`routing(Routing::BatchAll)`) that sends batches of 100 to a receiver answering like
 //!   Umami's `/api/batch`;
 //! - `trace-text`: `TraceLayer::new_for_http()` with its span and response event at `INFO`,
 //!   under tracing-subscriber's `fmt` layer writing to a file: one access log line per request

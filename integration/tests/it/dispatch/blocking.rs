@@ -8,7 +8,8 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use serde_json::json;
-use umami::dispatch::{SpoolConfig, TrackError};
+use umami::dispatch::TrackError;
+use umami::dispatch::spool::SpoolConfig;
 use umami::{Client, Dispatcher, UmamiEvent};
 use umami_integration::WEBSITE_ID;
 use umami_test::{Collector, Hit};
