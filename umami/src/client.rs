@@ -110,7 +110,7 @@ struct Inner {
 /// Its methods are the sends ([`new_event`](Self::new_event),
 /// [`new_page_view`](Self::new_page_view), [`new_revenue_event`](Self::new_revenue_event),
 /// [`identify`](Self::identify), [`new_performance`](Self::new_performance),
-/// [`send_event`](Self::send_event), [`send_hit`](Self::send_hit), [`visitor`](Self::visitor)),
+/// [`send_event`](Self::send_event), [`send_hit`](Self::send_hit), [`tracked_user`](Self::tracked_user)),
 /// its configuration, and the management calls every service makes ([`login`](Self::login),
 /// [`websites`](Self::websites), [`website_stats`](Self::website_stats),
 /// [`active_users`](Self::active_users), …). The rest of Umami's API is behind handles that

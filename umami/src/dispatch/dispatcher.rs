@@ -139,7 +139,7 @@ impl Dispatcher {
     }
 
     /// Validates a hit (a builder such as `client.new_event(..)`, or a
-    /// [`PreparedHit`](crate::PreparedHit)) and queues it for sending; never waits for I/O.
+    /// [`PreparedHit`](crate::hit::PreparedHit)) and queues it for sending; never waits for I/O.
     ///
     /// When the client is disabled the hit is validated, counted in
     /// [`DispatcherStats::disabled`](super::DispatcherStats::disabled) and not queued.

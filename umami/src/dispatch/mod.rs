@@ -106,24 +106,6 @@
 //! asks to slow down slows the dispatcher down, and the queue absorbs the difference up to its
 //! capacity.
 
-//!
-//! # Layout
-//! | concept | file |
-//! |---|---|
-//! | [`Dispatcher`]: `track`, `track_hit`, `flush`, `shutdown` | `dispatcher.rs` |
-//! | [`DispatcherBuilder`]: checks the settings, starts the worker | `builder.rs` |
-//! | [`BuildError`], [`TrackError`], [`SpoolError`] | `error.rs` |
-//! | the settings, [`OverflowPolicy`], [`Routing`] | `settings.rs` |
-//! | the queue's accounting (pure) | `queue.rs` |
-//! | state shared by handles and the worker | `shared.rs` |
-//! | the worker: batches, single sends, retries | `worker.rs` |
-//! | cutting batches, reading batch answers (pure) | `batch.rs` |
-//! | late events carry their tracked time | `late.rs` |
-//! | per-user cache tokens | `tokens.rs` |
-//! | the bot check before queueing: [`BotCheck`], [`BotPolicy`] | `bots.rs` |
-//! | [`DispatcherStats`], [`ShutdownReport`] | `stats.rs` |
-//! | the durable on-disk [`spool`]: segment log, recovery, group commit | `spool/` |
-
 mod batch;
 mod bots;
 mod builder;

@@ -51,20 +51,6 @@
 //! Requests that never connected, or that the server answered without storing (429, 503,
 //! ...), do not count.
 //! A second dispatcher on the same directory gets [`SpoolError::Locked`].
-//!
-//! # Layout
-//! | concept | file |
-//! |---|---|
-//! | [`SpoolConfig`], [`Durability`], [`SpoolStats`], [`SpoolError`] | `mod.rs` |
-//! | record framing, CRC-32, damage-skipping reader (pure) | `format.rs` |
-//! | runs of seqs | `ranges.rs` |
-//! | the lock file | `lock.rs` |
-//! | segments: append, settle, delete, recovery | `log.rs` |
-//! | what the threads and the dispatcher share: the locked log, the refill hand-off | `core.rs` |
-//! | the spool's threads: group-commit sync, the reader | `thread.rs` |
-//! | reading events back from disk into the queue | `reader.rs` |
-//! | the dispatcher's side: admission, marks, settlements, figures | `queueing.rs` |
-//! | test-only pauses at the refill hand-offs | `chaos.rs` |
 
 mod api;
 #[cfg(test)]
