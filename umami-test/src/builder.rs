@@ -23,7 +23,7 @@ pub struct CollectorBuilder {
     pub(super) websites: Option<HashSet<String>>,
     pub(super) batch: bool,
     pub(super) max_batch_items: Option<usize>,
-    pub(super) bot_check: bool,
+    pub(super) bot_filter: bool,
     pub(super) ignored_ips: HashSet<String>,
     pub(super) username: String,
     pub(super) password: crate::secret::Secret,
@@ -35,7 +35,7 @@ impl Default for CollectorBuilder {
             websites: None,
             batch: true,
             max_batch_items: None,
-            bot_check: true,
+            bot_filter: true,
             ignored_ips: HashSet::new(),
             username: DEFAULT_USERNAME.to_owned(),
             password: crate::secret::Secret::new(DEFAULT_PASSWORD),
@@ -84,8 +84,8 @@ impl CollectorBuilder {
 
     /// Whether bot User-Agents are answered `{"beep":"boop"}` and dropped. Default `true`;
     /// `false` is Umami's `DISABLE_BOT_CHECK`.
-    pub fn bot_check(mut self, enabled: bool) -> Self {
-        self.bot_check = enabled;
+    pub fn bot_filter(mut self, enabled: bool) -> Self {
+        self.bot_filter = enabled;
         self
     }
 

@@ -111,7 +111,7 @@ pub(super) fn send(
         .or_else(|| find_header(headers, "user-agent"))
         .unwrap_or_default()
         .to_owned();
-    if shared.options.bot_check && bot::is_bot(&user_agent) {
+    if shared.options.bot_filter && bot::is_bot(&user_agent) {
         return (200, SendAnswer::Bot { beep: "boop" });
     }
 

@@ -36,7 +36,7 @@ use crate::typed::UmamiEvent;
 ///         .hostname("example.com")
 ///         .build()?;
 ///     let dispatcher = umami::Dispatcher::builder(client.clone())
-///         .spool(umami::dispatch::SpoolConfig::new("/var/lib/my-tool/umami-spool"))
+///         .spool(umami::dispatch::spool::SpoolConfig::new("/var/lib/my-tool/umami-spool"))
 ///         .build_blocking()?;
 ///     // Drains the queue when `main` returns, early returns and `?` included.
 ///     let _guard = dispatcher.guard(Duration::from_secs(5));

@@ -114,7 +114,7 @@ impl TrackedUser {
     /// A hit without a distinct id gets the user's.
     ///
     /// ```no_run
-    /// # async fn demo(user: umami::TrackedUser) -> Result<(), umami::Error> {
+    /// # async fn demo(user: umami::hit::TrackedUser) -> Result<(), umami::Error> {
     /// user.send_hit(user.new_page_view("Pricing", "/pricing")).await?;
     /// # Ok(()) }
     /// ```
@@ -141,7 +141,7 @@ impl TrackedUser {
     ///
     /// ```no_run
     /// # #[cfg(feature = "derive")]
-    /// # async fn demo(user: umami::TrackedUser) -> Result<(), umami::Error> {
+    /// # async fn demo(user: umami::hit::TrackedUser) -> Result<(), umami::Error> {
     /// #[derive(umami::UmamiEvent)]
     /// #[umami(name = "Signup")]
     /// struct Signup { plan: String }
