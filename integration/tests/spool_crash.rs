@@ -84,7 +84,11 @@ async fn events_accepted_before_sigkill_are_delivered_after_restarts() {
     let _ = std::fs::remove_dir_all(&dir);
     // No bot check: the collector's User-Agent patterns are slow in debug builds, and the
     // children should see answers (and settle events) between kills.
-    let collector = Collector::builder().bot_filter(false).start().await.unwrap();
+    let collector = Collector::builder()
+        .bot_filter(false)
+        .start()
+        .await
+        .unwrap();
     let url = collector.url().to_owned();
 
     // Random kill moments (a different seed every run, printed to reproduce).

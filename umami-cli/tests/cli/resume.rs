@@ -77,6 +77,29 @@ fn resume(home: &Path, url: &str, state: &Path, input: &str) -> (i32, String, St
     )
 }
 
+/// The chunk directories in the import's state directory.
+fn chunk_count(state: &Path) -> usize {
+    std::fs::read_dir(state).map_or(0, |entries| {
+        entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().starts_with("chunk-"))
+            .count()
+    })
+}
+
+/// Waits until the state directory holds at least `at_least` chunks, or `timeout` passed;
+/// returns how many it holds.
+fn wait_for_chunks(state: &Path, at_least: usize, timeout: Duration) -> usize {
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        let chunks = chunk_count(state);
+        if chunks >= at_least || std::time::Instant::now() > deadline {
+            return chunks;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 #[test]
 fn an_import_killed_half_way_resumes_and_stores_every_line_exactly_once() {
     const TOTAL: usize = 6_000;
@@ -93,7 +116,13 @@ fn an_import_killed_half_way_resumes_and_stores_every_line_exactly_once() {
     // being filled, when the process is killed.
     server.collector.fail_next(usize::MAX, 503);
     feed(&mut child, &lines(3_000..4_500));
-    std::thread::sleep(Duration::from_millis(1_600));
+    // Kill once a chunk is committed and the next one is being filled (a fixed pause would
+    // race a loaded machine).
+    let chunks = wait_for_chunks(&state, 2, Duration::from_secs(30));
+    assert!(
+        chunks >= 2,
+        "a committed chunk and the chunk being filled: {chunks}"
+    );
     feed(&mut child, &lines(4_500..5_000));
     std::thread::sleep(Duration::from_millis(300));
     child.kill().expect("SIGKILL");
@@ -102,20 +131,6 @@ fn an_import_killed_half_way_resumes_and_stores_every_line_exactly_once() {
         server.collector.hits().len(),
         3_000,
         "half way: the first half only"
-    );
-    let chunks = std::fs::read_dir(&state)
-        .unwrap()
-        .filter(|e| {
-            e.as_ref()
-                .unwrap()
-                .file_name()
-                .to_string_lossy()
-                .starts_with("chunk-")
-        })
-        .count();
-    assert!(
-        chunks >= 2,
-        "a committed chunk and the chunk being filled: {chunks}"
     );
 
     server.collector.fail_next(0, 200);

@@ -314,7 +314,11 @@ async fn browser_user_agent_in_the_payload_is_what_umami_reads() {
 
 #[tokio::test]
 async fn bot_check_can_be_disabled() {
-    let collector = Collector::builder().bot_filter(false).start().await.unwrap();
+    let collector = Collector::builder()
+        .bot_filter(false)
+        .start()
+        .await
+        .unwrap();
     let (status, _) = send(
         &collector,
         &event(seed_payload()),
