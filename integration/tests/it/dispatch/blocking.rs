@@ -10,8 +10,8 @@ use std::time::Duration;
 use serde_json::json;
 use umami::dispatch::TrackError;
 use umami::dispatch::spool::SpoolConfig;
-use umami::{Client, Dispatcher, UmamiEvent};
-use umami_integration::WEBSITE_ID;
+use umami::{Dispatcher, UmamiEvent};
+use umami_integration::client;
 use umami_test::{Collector, Hit};
 
 const LONG: Duration = Duration::from_secs(30);
@@ -57,15 +57,6 @@ impl Server {
         self.stop.send(()).unwrap();
         self.thread.join().unwrap()
     }
-}
-
-fn client(url: &str) -> Client {
-    Client::builder()
-        .url_base(url)
-        .website_id(WEBSITE_ID)
-        .hostname("example.com")
-        .build()
-        .unwrap()
 }
 
 /// A fresh, empty directory under the target dir.

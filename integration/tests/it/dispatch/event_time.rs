@@ -6,20 +6,11 @@
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use umami::Dispatcher;
 use umami::dispatch::RetryPolicy;
 use umami::dispatch::spool::SpoolConfig;
-use umami::{Client, Dispatcher};
-use umami_integration::WEBSITE_ID;
+use umami_integration::{WEBSITE_ID, client};
 use umami_test::Collector;
-
-fn client(url: &str) -> Client {
-    Client::builder()
-        .url_base(url)
-        .website_id(WEBSITE_ID)
-        .hostname("example.com")
-        .build()
-        .unwrap()
-}
 
 fn now_secs() -> u64 {
     SystemTime::now()

@@ -8,17 +8,8 @@ use serde_json::json;
 use umami::dispatch::RetryPolicy;
 use umami::dispatch::spool::SpoolConfig;
 use umami::{Client, Dispatcher};
-use umami_integration::WEBSITE_ID;
+use umami_integration::client;
 use umami_test::Collector;
-
-fn client(url: &str) -> Client {
-    Client::builder()
-        .url_base(url)
-        .website_id(WEBSITE_ID)
-        .hostname("example.com")
-        .build()
-        .unwrap()
-}
 
 /// Port 9 refuses connections: Umami is down.
 fn down() -> Client {

@@ -7,25 +7,16 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
+use umami::Dispatcher;
 use umami::dispatch::RetryPolicy;
 use umami::dispatch::spool::SpoolConfig;
-use umami::{Client, Dispatcher};
-use umami_integration::WEBSITE_ID;
+use umami_integration::client;
 use umami_test::Collector;
 
 fn spool_dir(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("issue23-dups-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
     dir
-}
-
-fn client(url: &str) -> Client {
-    Client::builder()
-        .url_base(url)
-        .website_id(WEBSITE_ID)
-        .hostname("example.com")
-        .build()
-        .unwrap()
 }
 
 /// Ten events in one full batch, sent at once, retried with backoffs of 150 ms and more

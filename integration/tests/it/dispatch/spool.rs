@@ -11,7 +11,7 @@ use serde_json::json;
 use umami::dispatch::spool::{Durability, SpoolConfig, SpoolError};
 use umami::dispatch::{BuildError, RetryPolicy, TrackError};
 use umami::{Client, Dispatcher};
-use umami_integration::WEBSITE_ID;
+use umami_integration::client;
 use umami_test::Collector;
 
 /// A fresh, empty directory under the target dir (removed at the start of each test).
@@ -19,15 +19,6 @@ fn spool_dir(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("spool-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
     dir
-}
-
-fn client(url: &str) -> Client {
-    Client::builder()
-        .url_base(url)
-        .website_id(WEBSITE_ID)
-        .hostname("example.com")
-        .build()
-        .unwrap()
 }
 
 /// A server that refuses connections: events stay unsettled (retried until shutdown).

@@ -6,24 +6,15 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use serde_json::json;
+use umami::Dispatcher;
 use umami::dispatch::spool::SpoolConfig;
-use umami::{Client, Dispatcher};
-use umami_integration::WEBSITE_ID;
+use umami_integration::client;
 use umami_test::Collector;
 
 fn spool_dir(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("issue23-refill-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
     dir
-}
-
-fn client(url: &str) -> Client {
-    Client::builder()
-        .url_base(url)
-        .website_id(WEBSITE_ID)
-        .hostname("example.com")
-        .build()
-        .unwrap()
 }
 
 /// Memory holds exactly one batch: when that batch is answered, its room frees up only as
