@@ -49,12 +49,12 @@ impl Server {
     }
 }
 
-/// A fresh directory for one test.
+/// A fresh directory for one test, under the target directory (a run leaves nothing in the
+/// system's temporary directory; the next run starts it afresh).
 pub fn scratch(name: &str) -> PathBuf {
     static NEXT: AtomicU64 = AtomicU64::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "umami-cli-tests-{}-{name}-{}",
-        std::process::id(),
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "cli-{name}-{}",
         NEXT.fetch_add(1, Ordering::Relaxed)
     ));
     let _ = std::fs::remove_dir_all(&dir);
