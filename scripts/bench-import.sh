@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures `umami import` (the command line, umami-cli/) on JSON Lines and a combined access
 # log of 100,000 and 1,000,000 lines against a minimal local receiver
-# (umami-cli/examples/bench_import.rs: it answers /api/batch as Umami 3.1 does and counts the
+# (bench/benches/bench_import.rs: it answers /api/batch as Umami 3.1 does and counts the
 # items), then once more with the receiver answering each batch after 100 ms (a slow server:
 # memory must stay flat while chunks wait on disk). Prints the tables; BENCHMARKS.md has the
 # section "The command line's import" written from such a run.
@@ -11,8 +11,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
-cargo build --release -p umami-analytics-cli --bin umami --example bench_import
-BENCH="$ROOT/target/release/examples/bench_import"
+cargo build --release -p umami-analytics-cli --bin umami
+. "$ROOT/scripts/bench/lib.sh"
+BENCH=$(bench_binary bench_import)
 UMAMI="$ROOT/target/release/umami"
 if [[ "${1:-}" == "--quick" ]]; then
   "$BENCH" 10000 "$UMAMI"

@@ -42,7 +42,7 @@ pub enum BotCheck {
     /// verdicts are remembered per thread, for 1,024 User-Agents each (threads serving
     /// requests never wait for each other's lookups): a User-Agent seen before costs about
     /// 0.16 µs more per `track`; one seen for the first time is matched against Umami's 206
-    /// patterns, about 100 µs (`examples/bench_bot_check.rs`, `BENCHMARKS.md`).
+    /// patterns, about 100 µs (`bench/benches/bench_bot_check.rs` in the repository, `BENCHMARKS.md`).
     #[cfg(feature = "bot-filter")]
     #[cfg_attr(docsrs, doc(cfg(feature = "bot-filter")))]
     #[default]

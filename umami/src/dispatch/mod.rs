@@ -91,7 +91,7 @@
 //! [`capacity`](DispatcherBuilder::capacity) bounds the events held, queued or in flight;
 //! each is kept in one compact form until it is settled: its exact JSON bytes, its website
 //! and distinct id (about 400 bytes for the README's example event: 100,000 queued events
-//! grow the process by about 39 MiB, measured by `tests/dispatch_memory.rs`).
+//! grow the process by about 39 MiB, measured by the repository's `integration/tests/it/dispatch/memory.rs`).
 //!
 //! # Surviving a crash
 //! With a [`spool`](DispatcherBuilder::spool), every accepted event is also written to disk

@@ -4,8 +4,8 @@
 //! second, the peak RSS the binary reports, and the receiver's count.
 //!
 //! ```text
-//! cargo build --release -p umami-analytics-cli --bin umami --example bench_import
-//! target/release/examples/bench_import 1000000 target/release/umami
+//! cargo build --release -p umami-analytics-cli --bin umami
+//! cargo bench -p umami-bench --bench bench_import -- 1000000 target/release/umami
 //! ```
 //! `scripts/bench-import.sh` runs it for 100,000 and 1,000,000 lines. `BENCH_DELAY_MS=50`
 //! makes the receiver wait that long before each answer (a slow server: the import's memory
