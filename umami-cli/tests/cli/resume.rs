@@ -87,6 +87,28 @@ fn chunk_count(state: &Path) -> usize {
     })
 }
 
+/// The lines the import's state file says are committed (0 before it is written).
+fn committed_line(state: &Path) -> u64 {
+    std::fs::read(state.join("state.json"))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+        .and_then(|state| state["committed_line"].as_u64())
+        .unwrap_or(0)
+}
+
+/// Waits until the state file says `at_least` lines are committed, or `timeout` passed;
+/// returns how many it says.
+fn wait_for_commit(state: &Path, at_least: u64, timeout: Duration) -> u64 {
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        let committed = committed_line(state);
+        if committed >= at_least || std::time::Instant::now() > deadline {
+            return committed;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// Waits until the state directory holds at least `at_least` chunks, or `timeout` passed;
 /// returns how many it holds.
 fn wait_for_chunks(state: &Path, at_least: usize, timeout: Duration) -> usize {
@@ -116,15 +138,16 @@ fn an_import_killed_half_way_resumes_and_stores_every_line_exactly_once() {
     // being filled, when the process is killed.
     server.collector.fail_next(usize::MAX, 503);
     feed(&mut child, &lines(3_000..4_500));
-    // Kill once a chunk is committed and the next one is being filled (a fixed pause would
-    // race a loaded machine).
+    // Kill once those lines are committed into a chunk that cannot be delivered and the
+    // next lines fill a new chunk (fixed pauses raced a loaded machine).
+    let committed = wait_for_commit(&state, 4_500, Duration::from_secs(30));
+    assert_eq!(committed, 4_500, "the second part is committed");
+    feed(&mut child, &lines(4_500..5_000));
     let chunks = wait_for_chunks(&state, 2, Duration::from_secs(30));
     assert!(
         chunks >= 2,
         "a committed chunk and the chunk being filled: {chunks}"
     );
-    feed(&mut child, &lines(4_500..5_000));
-    std::thread::sleep(Duration::from_millis(300));
     child.kill().expect("SIGKILL");
     let _ = child.wait();
     assert_eq!(

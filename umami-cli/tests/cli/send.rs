@@ -184,6 +184,13 @@ fn a_server_that_is_not_there_is_a_transport_error_exit_8() {
         run(umami_at(&home, &format!("http://127.0.0.1:{port}")).args(["send", "event", "A"]));
     assert_eq!(code, 8, "{err}");
     assert!(err.starts_with("error: transport: "), "{err}");
+    // The causes are printed too, once each: the library's error says what failed, its
+    // source chain why.
+    assert!(
+        err.starts_with("error: transport: transport error: could not connect to the server: "),
+        "{err}"
+    );
+    assert!(err.to_lowercase().contains("connection refused"), "{err}");
     assert_eq!(err.lines().count(), 1);
 }
 
