@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use tower_layer::Layer;
 
-use super::context::ContextConfig;
+use super::context_config::ContextConfig;
 use super::filter::RequestFilter;
 #[cfg(doc)]
 use super::filter::SkipReason;

@@ -71,6 +71,7 @@
 mod axum;
 mod client_ip;
 mod context;
+mod context_config;
 mod filter;
 mod future;
 mod layer;
@@ -84,9 +85,10 @@ mod visitor;
 pub use self::axum::MissingUmamiLayer;
 pub use client_ip::{ClientIpConfig, IpNet, MAX_PROXY_HOPS, PeerAddr, ProxyHeader};
 pub use context::{
-    CleanedField, Cleaning, ContextConfig, DistinctIdMode, MAX_HOSTNAME, MAX_LANGUAGE,
-    MAX_REFERRER, MAX_USER_AGENT, VisitorContext,
+    CleanedField, Cleaning, MAX_HOSTNAME, MAX_LANGUAGE, MAX_REFERRER, MAX_USER_AGENT,
+    VisitorContext,
 };
+pub use context_config::{ContextConfig, DistinctIdMode};
 pub use filter::{ASSET_EXTENSIONS, RequestFilter, RequestInfo, SkipReason};
 pub use future::ResponseFuture;
 pub use layer::{QueryMode, UmamiLayer};

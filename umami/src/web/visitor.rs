@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 
-use super::context::{ContextConfig, VisitorContext, VisitorInputs};
+use super::context::{VisitorContext, VisitorInputs};
+use super::context_config::ContextConfig;
 use super::stats::{Count, Counters};
 use crate::dispatch::{BotPolicy, Dispatcher, TrackError};
 use crate::hit::{HitBuilder, HitKind, kind};
