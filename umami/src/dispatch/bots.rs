@@ -99,7 +99,19 @@ impl BotCheck {
         let (Some(user_agent), Some(is_bot)) = (user_agent, self.function()) else {
             return Screen::Keep { checked: false };
         };
-        if !is_bot(user_agent) {
+        self.decide(kind, name, is_bot(user_agent), policy)
+    }
+
+    /// [`screen`](Self::screen) for a hit whose User-Agent this check has judged already
+    /// (`bot`: its verdict), so that the User-Agent is not looked up twice.
+    pub(crate) fn decide(
+        self,
+        kind: &str,
+        name: Option<&str>,
+        bot: bool,
+        policy: BotPolicy,
+    ) -> Screen {
+        if !bot {
             return Screen::Keep {
                 checked: self.is_umamis(),
             };

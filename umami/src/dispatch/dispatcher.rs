@@ -188,12 +188,14 @@ impl Dispatcher {
     /// hit (`Envelope::new`), for `website` (the envelope's website id, shared): the web
     /// layer's page views, made from the request's visitor without a builder's owned copies.
     /// As [`track_hit`](Self::track_hit) otherwise; a hit the constructor refused goes to
-    /// [`refuse_invalid`](Self::refuse_invalid).
+    /// [`refuse_invalid`](Self::refuse_invalid). `bot`: this dispatcher's bot check's verdict
+    /// on the envelope's User-Agent, when the caller has it.
     #[cfg(feature = "tower")]
     pub(crate) fn track_envelope(
         &self,
         envelope: &Envelope<'_>,
         website: Option<&Arc<str>>,
+        bot: Option<bool>,
     ) -> Result<(), TrackError> {
         let owned;
         let website = match website {
@@ -203,7 +205,7 @@ impl Dispatcher {
                 &owned
             }
         };
-        self.admitted(self.handle.shared.enqueue_envelope(envelope, website))
+        self.admitted(self.handle.shared.enqueue_envelope(envelope, website, bot))
     }
 
     /// Counts a hit refused as invalid before it was queued, as [`track_hit`](Self::track_hit) counts

@@ -107,24 +107,33 @@ impl Shared {
     }
 
     /// Takes a hit in its wire form into the queue, serialized here (the web layer's page
-    /// views: no [`PreparedHit`] is made). The envelope is checked already.
+    /// views: no [`PreparedHit`] is made). The envelope is checked already; `bot` is the
+    /// bot check's verdict on its User-Agent when the caller has it (the layer screened the
+    /// visitor with this dispatcher's check), so that it is not looked up again.
     #[cfg(feature = "tower")]
     pub(crate) fn enqueue_envelope(
         &self,
         envelope: &Envelope<'_>,
         website: &Arc<str>,
+        bot: Option<bool>,
     ) -> Admission {
         if !self.client.is_enabled() {
             return self.count_disabled();
         }
         let payload = &envelope.payload;
         let user_agent = payload.user_agent.as_deref();
-        let screen = self.settings.bot_check.screen(
+        let check = self.settings.bot_check;
+        let (kind, name, policy) = (
             envelope.kind,
             payload.name.as_deref(),
-            user_agent,
             self.settings.bot_policy,
         );
+        let screen = match (user_agent, bot) {
+            (Some(_), Some(bot)) if check.function().is_some() => {
+                check.decide(kind, name, bot, policy)
+            }
+            _ => check.screen(kind, name, user_agent, policy),
+        };
         let hit = match screen {
             Screen::Keep { checked } => WireHit::from_envelope(envelope, website, checked),
             Screen::WithoutUserAgent => {

@@ -350,6 +350,15 @@ impl VisitorContext {
         self.bot_like
     }
 
+    /// [`bot_like`](Self::bot_like) as the verdict on the User-Agent this context holds, for
+    /// the dispatcher not to judge it again; none when there is no User-Agent, or when it was
+    /// cut after being judged (the dispatcher judges what is sent). Only the layer's contexts,
+    /// judged with their dispatcher's check, pass it on.
+    pub(crate) fn bot_verdict(&self) -> Option<bool> {
+        let cut = self.cleaned.iter().any(|c| c.field == "userAgent");
+        (self.user_agent.is_some() && !cut).then_some(self.bot_like)
+    }
+
     /// Sets [`bot_like`](Self::bot_like) by `is_bot` (the dispatcher's check; none: `false`).
     pub(crate) fn check_bot(&mut self, is_bot: Option<fn(&str) -> bool>) {
         self.bot_like = match (is_bot, self.user_agent()) {

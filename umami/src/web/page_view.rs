@@ -52,7 +52,9 @@ impl Pending {
         config.link.identify(context, false);
         let ip = context.ip().map(IpText::new);
         let queued = match page_view(config, context, url, &title, ip.as_ref()) {
-            Ok(envelope) => dispatcher.track_envelope(&envelope, config.website.as_ref()),
+            Ok(envelope) => {
+                dispatcher.track_envelope(&envelope, config.website.as_ref(), context.bot_verdict())
+            }
             Err(error) => Err(dispatcher.refuse_invalid(error)),
         };
         match queued {
