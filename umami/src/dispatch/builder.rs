@@ -271,13 +271,15 @@ impl DispatcherBuilder {
     #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
     pub fn build_blocking(self) -> Result<crate::blocking::Dispatcher, BuildError> {
         self.check()?;
+        // The spool first: a runtime dropped on an error path would panic when this is
+        // called from async code.
+        let shared = self.open()?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("umami-dispatcher")
             .enable_all()
             .build()
             .map_err(BuildError::Runtime)?;
-        let shared = self.open()?;
         let worker = runtime.spawn(worker::run(shared.clone()));
         let dispatcher = Dispatcher::start(shared, worker);
         Ok(crate::blocking::Dispatcher::start(runtime, dispatcher))

@@ -8,8 +8,8 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use serde_json::json;
-use umami::dispatch::TrackError;
-use umami::dispatch::spool::SpoolConfig;
+use umami::dispatch::spool::{SpoolConfig, SpoolError};
+use umami::dispatch::{BuildError, TrackError};
 use umami::{Dispatcher, UmamiEvent};
 use umami_integration::client;
 use umami_test::{Collector, Hit};
@@ -277,4 +277,36 @@ fn blocking_calls_inside_a_runtime_do_not_panic() {
     });
     assert_eq!(sent, 1);
     assert_eq!(ns(&server.stop()), [0]);
+}
+
+/// A blocking dispatcher that cannot be built inside a runtime (its spool is locked) says so
+/// with an error, without a panic.
+#[test]
+fn a_failed_blocking_build_inside_a_runtime_is_an_error() {
+    let dir = spool_dir("locked-in-runtime");
+    let unreachable = client("http://127.0.0.1:9");
+    let holder = Dispatcher::builder(unreachable.clone())
+        .spool(SpoolConfig::new(&dir))
+        .build_blocking()
+        .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let second = runtime.block_on(async {
+        Dispatcher::builder(unreachable)
+            .spool(SpoolConfig::new(&dir))
+            .build_blocking()
+    });
+    assert!(
+        matches!(
+            &second,
+            Err(BuildError::Spool(SpoolError::Locked { dir: locked, .. })) if *locked == dir
+        ),
+        "{:?}",
+        second.err()
+    );
+    holder.shutdown(Duration::from_millis(100));
+    drop(holder);
+    let _ = std::fs::remove_dir_all(&dir);
 }
